@@ -1,0 +1,6 @@
+"""``python -m serkg`` runs the CLI."""
+
+from serkg.cli import main
+
+if __name__ == "__main__":
+    main()

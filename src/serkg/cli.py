@@ -1,0 +1,336 @@
+"""The ``serkg`` command line: a thin layer of verbs over typed library functions.
+
+Exit codes: 0 ok; 1 the data or a check says no (violations, inconsistency); 2 usage or input
+error (bad option, unreadable file, unknown query or parameter, no store). A user's mistake never
+prints a Python traceback. Heavy modules are imported inside the commands that need them, so
+that ``serkg query`` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+EXIT_OK, EXIT_NO, EXIT_USAGE = 0, 1, 2
+DEFAULT_OUT = Path("dist")
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    click.echo(f"serkg: error: {message}", err=True)
+    sys.exit(code)
+
+
+def _store_path(store: Path | None) -> Path:
+    return store if store is not None else DEFAULT_OUT / "store"
+
+
+class SerkgGroup(click.Group):
+    """Turns the library's user-facing errors into messages and exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from serkg.loading import InputError
+        from serkg.prefixes import CurieError
+        from serkg.store import QuerySyntaxError, StoreError
+
+        try:
+            return super().invoke(ctx)
+        except (InputError, CurieError, StoreError, QuerySyntaxError, FileExistsError) as exc:
+            _fail(str(exc))
+        except ValueError as exc:  # parameter and query-library errors are ValueErrors
+            if type(exc).__module__.startswith("serkg"):
+                _fail(str(exc))
+            raise
+        except KeyboardInterrupt:
+            _fail("interrupted; artefacts from the previous build are untouched", 130)
+
+
+@click.group(cls=SerkgGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="serkg", prog_name="serkg")
+def app() -> None:
+    """serkg: a knowledge graph of compound facts.
+
+    \b
+    Typical session:
+      serkg build                      # validate, reason, export to dist/
+      serkg queries                    # the named questions
+      serkg query compound-profile --param compound=kg:l-serine
+    """
+
+
+# --------------------------------------------------------------------------------------- build
+@app.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True, help="Folder for the artefacts and the query store.")
+@click.option("--reasoner", type=click.Choice(["owlrl", "reasonable"]), default=None, help="OWL 2 RL engine (default: see docs/reasoning.md).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the one-line result.")
+def build(out_dir: Path, reasoner: str | None, quiet: bool) -> None:
+    """Load, validate (SHACL + QC), reason (OWL 2 RL) and export the graph.
+
+    \b
+    Writes serkg.ttl (asserted), serkg-inferred.ttl, serkg.jsonld, serkg.nt,
+    serkg.trig (both graphs), validation-report.ttl/.txt, void.ttl and store/.
+    Example:  serkg build --out dist/
+    """
+    from rich.console import Console
+
+    from serkg.build import BuildFailed
+    from serkg.build import build as run_build
+
+    console = Console(stderr=True, quiet=quiet)
+    status = console.status("building")
+
+    def report(stage: str, message: str) -> None:
+        if message == "start":
+            status.update(f"[bold]{stage}[/bold] …")
+        else:
+            console.print(f"[green]✓[/green] {stage:<9} {message}")
+
+    with status:
+        try:
+            summary = run_build(out_dir, reasoner=reasoner, report=report)
+        except BuildFailed as exc:
+            console.print(f"[red]✗ build failed:[/red] {exc}")
+            if exc.summary.validation is not None and not exc.summary.validation.conforms:
+                click.echo(exc.summary.validation.to_text(), err=True)
+            sys.exit(EXIT_NO)
+    _print_build_summary(summary, quiet)
+
+
+def _print_build_summary(summary: Any, quiet: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if quiet:
+        console.print(f"built {summary.out_dir}: {summary.asserted_count} asserted, {summary.inferred_count} inferred triples")
+        return
+    table = Table(title=f"serkg build → {summary.out_dir}", show_header=False)
+    table.add_row("triples asserted", str(summary.asserted_count))
+    table.add_row("triples inferred", f"{summary.inferred_count} ({summary.reasoner})")
+    for kind, count in sorted(summary.inferred_by_kind.items()):
+        table.add_row(f"  inferred: {kind}", str(count))
+    table.add_row("SHACL shapes run", str(summary.shapes_count))
+    table.add_row("QC checks run", str(summary.qc_checks))
+    table.add_row("violations", str(summary.violations + summary.qc_violations))
+    for stage, seconds in summary.stage_seconds.items():
+        table.add_row(f"seconds: {stage}", f"{seconds:.2f}")
+    table.add_row("seconds: total", f"{summary.total_seconds:.2f}")
+    console.print(table)
+
+
+# ------------------------------------------------------------------------------------ validate
+@app.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "ttl", "json"]), default="text", show_default=True)
+@click.option("--shapes", type=click.Choice(["core", "sparql", "all"]), default="all", show_default=True, help="Which shapes file(s) to run.")
+def validate(files: tuple[Path, ...], fmt: str, shapes: str) -> None:
+    """Check data files against the SHACL shapes and the QC queries.
+
+    \b
+    With no FILE, checks the packaged data. Exit 0: conforms; 1: violations; 2: unusable input.
+    Example:  serkg validate data/l-serine/clinical-trials.trig --format json
+    """
+    from serkg.validation import validate_files
+
+    outcome, qc_rows = validate_files(list(files), shapes=shapes)
+    if fmt == "text":
+        click.echo(outcome.to_text())
+        if qc_rows:
+            click.echo(f"QC: {len(qc_rows)} row(s) in checks that must return nothing:")
+            for row in qc_rows:
+                click.echo(f"  - {row}")
+    elif fmt == "ttl":
+        click.echo(outcome.to_turtle())
+    else:
+        click.echo(outcome.to_json(qc=qc_rows) if _accepts_qc(outcome) else outcome.to_json())
+    sys.exit(EXIT_OK if outcome.conforms and not qc_rows else EXIT_NO)
+
+
+def _accepts_qc(outcome: Any) -> bool:
+    import inspect
+
+    return "qc" in inspect.signature(outcome.to_json).parameters
+
+
+# ------------------------------------------------------------------------------------- queries
+@app.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def queries(fmt: str) -> None:
+    """List the named queries with their parameters, types, defaults and an example.
+
+    \b
+    Example:  serkg queries --format json
+    """
+    from serkg import querylib
+
+    if fmt == "json":
+        click.echo(querylib.queries_json())
+    else:
+        from rich.console import Console
+
+        Console().print(querylib.queries_table())
+
+
+@app.command()
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter; repeat for several.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "jsonld", "nt"]), default="table", show_default=True)
+@click.option("--endpoint", metavar="URL", default=None, help="Run on a SPARQL 1.1 endpoint instead of the embedded store.")
+@click.option("--store", type=click.Path(path_type=Path), default=None, help="The built store folder [default: dist/store].")
+def query(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, store: Path | None) -> None:
+    """Run the named query NAME and print its answer.
+
+    \b
+    Example:  serkg query trials-by-status --param status=Terminated --format csv
+    """
+    from serkg import querylib
+
+    raw: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            _fail(f"--param expects KEY=VALUE, got {item!r}")
+        raw[key.strip()] = value
+    answer = querylib.run_named_query(name, raw, store_path=None if endpoint else _store_path(store), endpoint=endpoint)
+    if fmt == "table":
+        if answer.kind == "graph":
+            click.echo(answer.serialize("ttl"), nl=False)
+        elif answer.kind == "ask":
+            click.echo("yes" if answer.boolean else "no")
+        else:
+            from rich.console import Console
+
+            Console().print(querylib.render_table(answer))
+    else:
+        click.echo(answer.serialize(fmt), nl=False)
+
+
+# -------------------------------------------------------------------------------------- export
+@app.command(name="export")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "jsonld", "nt", "trig", "nq"]), default="ttl", show_default=True)
+@click.option("--graph", type=click.Choice(["asserted", "inferred", "all"]), default="all", show_default=True)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write [default: standard output].")
+@click.option("--store", type=click.Path(path_type=Path), default=None, help="The built store folder [default: dist/store].")
+def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) -> None:
+    """Export the built graph (asserted, inferred or both) in one RDF format.
+
+    \b
+    Example:  serkg export --format jsonld --graph asserted --out serkg.jsonld
+    """
+    from serkg import safe_write
+    from serkg.export import export_from_store
+    from serkg.store import EmbeddedStore
+
+    data = export_from_store(EmbeddedStore.open(_store_path(store)).oxigraph, fmt, graph)
+    if out_file is None:
+        sys.stdout.buffer.write(data)
+    else:
+        safe_write.write_bytes(out_file, data)
+        click.echo(f"wrote {out_file} ({len(data)} bytes)", err=True)
+
+
+# --------------------------------------------------------------------------------------- stats
+@app.command()
+@click.option("--store", type=click.Path(path_type=Path), default=None, help="The built store folder [default: dist/store].")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def stats(store: Path | None, fmt: str) -> None:
+    """Count triples per graph and entities per class in the built store.
+
+    \b
+    Example:  serkg stats --format json
+    """
+    import json
+
+    from serkg.stats import store_statistics
+    from serkg.store import EmbeddedStore
+
+    numbers = store_statistics(EmbeddedStore.open(_store_path(store)).oxigraph)
+    if fmt == "json":
+        click.echo(json.dumps(numbers, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="serkg statistics")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for graph, count in numbers["graphs"].items():
+        table.add_row(f"triples in {graph}", str(count))
+    for cls, count in numbers["classes"].items():
+        table.add_row(f"instances of {cls}", str(count))
+    Console().print(table)
+
+
+# ------------------------------------------------------------------------------------- explain
+@app.command()
+@click.argument("subject")
+@click.argument("predicate")
+@click.argument("obj", metavar="OBJECT")
+@click.option("--store", type=click.Path(path_type=Path), default=None, help="The built store folder [default: dist/store].")
+def explain(subject: str, predicate: str, obj: str, store: Path | None) -> None:
+    """Explain why a triple holds: its asserted premises and the OWL axiom used.
+
+    \b
+    CURIEs are accepted. Example:
+      serkg explain kg:l-serine sk:targets kg:cathepsin-b
+    """
+    from serkg.reasoning import explain_from_store
+    from serkg.store import EmbeddedStore
+
+    explanation = explain_from_store(EmbeddedStore.open(_store_path(store)).oxigraph, subject, predicate, obj)
+    click.echo(explanation.to_text())
+    sys.exit(EXIT_OK if explanation.status != "not entailed" else EXIT_NO)
+
+
+# --------------------------------------------------------------------------------------- serve
+@app.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback unless told otherwise).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--store", type=click.Path(path_type=Path), default=None, help="The built store folder [default: dist/store].")
+@click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=click.FloatRange(0.1, None), help="Per-query time limit in seconds.")
+@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(1, None), help="Result row cap.")
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (refused by default).")
+@click.option("--allow-service", is_flag=True, help="Accept SERVICE clauses (refused by default).")
+def serve(host: str, port: int, store: Path | None, timeout_s: float, max_rows: int, allow_update: bool, allow_service: bool) -> None:
+    """Serve the SPARQL 1.1 endpoint, the named-query API, the UI and linked data.
+
+    \b
+    Example:  serkg serve --port 8000   then open http://127.0.0.1:8000/
+    """
+    from serkg.server import serve as run_server
+    from serkg.store import EmbeddedStore
+
+    path = _store_path(store)
+    EmbeddedStore.open(path)  # fail early, with the usual message, when there is no store
+    run_server(path, host, port, timeout_s, max_rows, allow_update, allow_service)
+
+
+# ---------------------------------------------------------------------------------------- load
+@app.command()
+@click.option("--endpoint", required=True, metavar="URL", help="The triple store's base URL (e.g. http://127.0.0.1:8890).")
+@click.option("--graph", "graph_base", default=None, metavar="IRI", help="Base IRI for the two named graphs [default: https://w3id.org/serkg/graph/].")
+@click.option("--user", default=None)
+@click.option("--password", default=None)
+@click.option("--dist", "dist_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True, help="Folder of a finished build.")
+@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(1, None))
+def load(endpoint: str, graph_base: str | None, user: str | None, password: str | None, dist_dir: Path, timeout: float) -> None:
+    """Push the asserted and inferred graphs to a triple store (SPARQL Graph Store Protocol).
+
+    \b
+    Example:  serkg load --endpoint http://127.0.0.1:8890 --user dba --password dba
+    """
+    from serkg.remote import load_to_endpoint
+
+    asserted, inferred = dist_dir / "serkg.nt", dist_dir / "serkg-inferred.ttl"
+    for path in (asserted, inferred):
+        if not path.exists():
+            _fail(f"{path} not found: run `serkg build --out {dist_dir}` first")
+    summary = load_to_endpoint(endpoint, asserted, inferred, graph_base=graph_base, user=user, password=password, timeout=timeout)
+    click.echo(str(summary))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="serkg")

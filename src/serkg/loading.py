@@ -1,0 +1,155 @@
+"""Reading the knowledge files: the ontology (Turtle) and the data (TriG claim bundles).
+
+Each file is parsed once, by pyoxigraph. A data file's named graphs are claim bundles (see
+docs/DESIGN.md): their triples become plain asserted triples, and each (triple, bundle) pair gets a
+generated ``sk:Claim`` node that carries the bundle's provenance, so the source of any fact is one
+SPARQL query away.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from serkg.prefixes import KG, SK
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SK_CLAIM = ox.NamedNode(SK + "Claim")
+SK_CLAIM_SUBJECT = ox.NamedNode(SK + "claimSubject")
+SK_CLAIM_PREDICATE = ox.NamedNode(SK + "claimPredicate")
+SK_CLAIM_OBJECT = ox.NamedNode(SK + "claimObject")
+
+FORMATS_BY_SUFFIX = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+}
+
+
+class InputError(ValueError):
+    """A user-supplied file cannot be used: missing, unknown format, or a syntax error.
+
+    ``path`` and ``line`` say where; the CLI turns this into exit code 2.
+    """
+
+    def __init__(self, message: str, path: Path | None = None, line: int | None = None) -> None:
+        where = ""
+        if path is not None:
+            where = f"{path}:{line}: " if line else f"{path}: "
+        super().__init__(where + message)
+        self.path = path
+        self.line = line
+        self.reason = message
+
+
+def parse_file(path: Path) -> list[ox.Quad]:
+    """Parse one RDF file into quads; the format comes from the file suffix."""
+    if not path.exists():
+        raise InputError("no such file", path)
+    if path.is_dir():
+        raise InputError("is a folder, not an RDF file", path)
+    fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS_BY_SUFFIX))
+        raise InputError(f"unknown RDF format for suffix {path.suffix!r} (known: {known})", path)
+    try:
+        # JSON-LD: never fetch remote contexts
+        return list(ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()))
+    except SyntaxError as exc:
+        reason = str(exc).split(" (", 1)[0] if exc.filename else str(exc)
+        raise InputError(f"syntax error: {reason}", path, exc.lineno) from exc
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"cannot read: {exc}", path) from exc
+
+
+@dataclass
+class KnowledgeBase:
+    """The asserted graph, split by origin so that stages can take the part they need."""
+
+    ontology: list[ox.Triple] = field(default_factory=list)
+    facts: list[ox.Triple] = field(default_factory=list)
+    claims: list[ox.Triple] = field(default_factory=list)
+    #: where each fact was stated: triple -> [(file, bundle IRI)]
+    origins: dict[ox.Triple, list[tuple[Path, str | None]]] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def asserted(self) -> list[ox.Triple]:
+        """Ontology + facts + generated claims: the content of ``serkg.ttl``."""
+        seen: set[ox.Triple] = set()
+        out: list[ox.Triple] = []
+        for triple in (*self.ontology, *self.facts, *self.claims):
+            if triple not in seen:
+                seen.add(triple)
+                out.append(triple)
+        return out
+
+    @property
+    def data(self) -> list[ox.Triple]:
+        """Facts and claims without the ontology (what SHACL validates)."""
+        return self.facts + self.claims
+
+
+def claim_iri(triple: ox.Triple, bundle: str) -> ox.NamedNode:
+    """A stable IRI for the claim that BUNDLE states TRIPLE (same input, same IRI, every build)."""
+    digest = hashlib.sha1(f"{triple} {bundle}".encode()).hexdigest()[:16]
+    return ox.NamedNode(f"{KG}claim-{digest}")
+
+
+def load_knowledge(ontology_files: Sequence[Path], data_files: Sequence[Path]) -> KnowledgeBase:
+    """Parse the ontology and the data files and flatten the claim bundles."""
+    kb = KnowledgeBase()
+    for path in ontology_files:
+        kb.ontology.extend(q.triple for q in parse_file(path))
+        kb.files.append(path)
+    for path in data_files:
+        add_data_file(kb, path, parse_file(path))
+        kb.files.append(path)
+    return kb
+
+
+def add_data_file(kb: KnowledgeBase, path: Path, quads: Iterable[ox.Quad]) -> None:
+    """Add one parsed data file: bundles flattened with claims, default graph kept as it is."""
+    quads = list(quads)
+    bundles = {q.graph_name for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}
+    bundle_meta: dict[ox.NamedNode | ox.BlankNode, list[tuple[ox.NamedNode, ox.Term]]] = defaultdict(list)
+    claim_subjects = {q.subject for q in quads if q.predicate == RDF_TYPE and q.object == SK_CLAIM}
+    seen_facts = set(kb.origins)
+    for quad in quads:
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            if quad.subject in bundles:
+                bundle_meta[quad.subject].append((quad.predicate, quad.object))  # type: ignore[index]
+            else:
+                triple = quad.triple
+                if triple not in seen_facts:
+                    kb.facts.append(triple)
+                    seen_facts.add(triple)
+                kb.origins.setdefault(triple, []).append((path, None))
+    for quad in quads:
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            continue
+        triple = quad.triple
+        bundle = quad.graph_name
+        if triple not in seen_facts:
+            kb.facts.append(triple)
+            seen_facts.add(triple)
+        kb.origins.setdefault(triple, []).append((path, bundle.value))
+        if quad.subject in claim_subjects:
+            continue  # hand-written claims carry their own provenance
+        claim = claim_iri(triple, bundle.value)
+        kb.claims.append(ox.Triple(claim, RDF_TYPE, SK_CLAIM))
+        kb.claims.append(ox.Triple(claim, SK_CLAIM_SUBJECT, triple.subject))
+        kb.claims.append(ox.Triple(claim, SK_CLAIM_PREDICATE, triple.predicate))
+        kb.claims.append(ox.Triple(claim, SK_CLAIM_OBJECT, triple.object))
+        for predicate, value in bundle_meta.get(bundle, []):
+            kb.claims.append(ox.Triple(claim, predicate, value))  # type: ignore[arg-type]

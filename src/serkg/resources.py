@@ -1,0 +1,70 @@
+"""Where the packaged knowledge files live: the only module that builds paths to them.
+
+In a wheel the ontology, data, shapes and queries sit in ``serkg/_assets``; in a source checkout
+(editable install, tests) they sit at the top of the repository.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+ASSET_FOLDERS = ("ontology", "data", "shapes", "queries")
+
+
+@cache
+def asset_root() -> Path:
+    """The folder that holds ``ontology/``, ``data/``, ``shapes/`` and ``queries/``."""
+    packaged = Path(str(resources.files("serkg"))) / "_assets"
+    if (packaged / "ontology").is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "ontology").is_dir():
+        return checkout
+    raise FileNotFoundError(
+        "serkg's knowledge files (ontology/, data/, shapes/, queries/) were not found "
+        f"in {packaged} nor in {checkout}; reinstall the package"
+    )
+
+
+def ontology_file() -> Path:
+    return asset_root() / "ontology" / "serkg.ttl"
+
+
+def data_files() -> list[Path]:
+    """Every data file (TriG claim bundles), sorted so that builds are deterministic."""
+    return sorted((asset_root() / "data").rglob("*.trig"))
+
+
+def shapes_core_file() -> Path:
+    return asset_root() / "shapes" / "core.ttl"
+
+
+def shapes_sparql_file() -> Path:
+    return asset_root() / "shapes" / "sparql.ttl"
+
+
+def shapes_files() -> list[Path]:
+    return [p for p in (shapes_core_file(), shapes_sparql_file()) if p.exists()]
+
+
+def queries_dir() -> Path:
+    return asset_root() / "queries"
+
+
+def named_query_files() -> list[Path]:
+    return sorted(queries_dir().glob("*.rq"))
+
+
+def qc_query_files() -> list[Path]:
+    return sorted((queries_dir() / "qc").glob("*-violation.rq"))
+
+
+def jsonld_context_file() -> Path:
+    return asset_root() / "ontology" / "context.jsonld"
+
+
+def dataset_metadata_file() -> Path:
+    """Hand-written dataset metadata (title, description, license, source) for ``void.ttl``."""
+    return asset_root() / "data" / "dataset.ttl"

@@ -1,0 +1,78 @@
+"""The dataset description (VoID + DCAT) that ``serkg build`` writes as ``void.ttl``.
+
+Hand-written metadata (title, description with the source's disclaimer, license, source) comes
+from ``data/dataset.ttl``; counts and dumps are computed from the build so they never go stale.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+
+from serkg import __version__, resources
+from serkg.loading import parse_file
+from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, KG
+
+DATASET = ox.NamedNode("https://w3id.org/serkg/dataset")
+VOID = "http://rdfs.org/ns/void#"
+DCTERMS = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+#: the files a build writes beside void.ttl, with their media types (described as DCAT
+#: distributions by file name: their download location depends on where dist/ is published)
+DUMP_FILES = {
+    "serkg.ttl": "text/turtle",
+    "serkg-inferred.ttl": "text/turtle",
+    "serkg.nt": "application/n-triples",
+    "serkg.trig": "application/trig",
+    "serkg.jsonld": "application/ld+json",
+}
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+
+
+def describe_dataset(asserted: Sequence[ox.Triple], inferred: Sequence[ox.Triple]) -> list[ox.Triple]:
+    """VoID/DCAT triples: metadata from ``data/dataset.ttl`` plus counts of this build."""
+    triples = [q.triple for q in parse_file(resources.dataset_metadata_file())]
+
+    def add(subject: ox.NamedNode | ox.BlankNode, predicate: str, obj: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
+        triples.append(ox.Triple(subject, ox.NamedNode(predicate), obj))
+
+    add(DATASET, DCTERMS + "hasVersion", ox.Literal(__version__))
+    add(DATASET, "http://www.w3.org/2002/07/owl#versionInfo", ox.Literal(__version__))
+    everything = [*asserted, *inferred]
+    add(DATASET, VOID + "triples", _integer(len(everything)))
+    entities = {t.subject for t in asserted if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(KG)}
+    add(DATASET, VOID + "entities", _integer(len(entities)))
+    add(DATASET, VOID + "distinctSubjects", _integer(len({t.subject for t in everything})))
+    add(DATASET, VOID + "properties", _integer(len({t.predicate for t in everything})))
+    add(DATASET, VOID + "distinctObjects", _integer(len({t.object for t in everything})))
+
+    for name, graph, part in (("asserted", ASSERTED_GRAPH, asserted), ("inferred", INFERRED_GRAPH, inferred)):
+        subset = ox.NamedNode(f"https://w3id.org/serkg/dataset/{name}")
+        add(DATASET, VOID + "subset", subset)
+        add(subset, str(RDF_TYPE.value), ox.NamedNode(VOID + "Dataset"))
+        add(subset, "http://www.w3.org/2000/01/rdf-schema#label", ox.Literal(f"{name} triples", language="en"))
+        add(subset, "http://www.w3.org/ns/sparql-service-description#name", ox.NamedNode(graph))
+        add(subset, VOID + "triples", _integer(len(part)))
+
+    class_counts = Counter(t.object for t in everything if t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode))
+    for cls, count in sorted(class_counts.items(), key=lambda item: item[0].value):
+        partition = ox.BlankNode()
+        add(DATASET, VOID + "classPartition", partition)
+        add(partition, VOID + "class", cls)
+        add(partition, VOID + "entities", _integer(count))
+
+    for file_name, media_type in DUMP_FILES.items():
+        distribution = ox.BlankNode()
+        add(DATASET, DCAT + "distribution", distribution)
+        add(distribution, str(RDF_TYPE.value), ox.NamedNode(DCAT + "Distribution"))
+        add(distribution, DCTERMS + "title", ox.Literal(file_name))
+        add(distribution, DCAT + "mediaType", ox.Literal(media_type))
+    return triples
