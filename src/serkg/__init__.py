@@ -28,5 +28,7 @@ def run_query_df(name: str, *, store: str | None = None, endpoint: str | None = 
         import pandas as pd
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError("run_query_df needs pandas: pip install 'serkg[pandas]'") from exc
-    result = run_query(name, store=store, endpoint=endpoint, **params)
-    return pd.DataFrame(result)
+    from serkg.querylib import run_named_query
+
+    answer = run_named_query(name, params, store_path=store, endpoint=endpoint)
+    return pd.DataFrame(answer.python_rows(), columns=answer.variables if answer.kind == "select" else None)

@@ -120,6 +120,8 @@ def build(
         summary.violations = len(outcome.violations)
 
     staging = Path(tempfile.mkdtemp(prefix=".serkg-build-", dir=_ensure(out_dir)))
+    store_folder: Path | None = None
+    published = False
     try:
         _write_validation_reports(staging, outcome, kb)
         if not outcome.conforms:
@@ -147,7 +149,6 @@ def build(
             summary.qc_checks = len(validation.qc_check_names())
             summary.qc_violations = len(qc_rows)
         if qc_rows:
-            shutil.rmtree(store_folder, ignore_errors=True)
             _write_qc_report(staging, qc_rows)
             _publish(staging, out_dir, ["validation-report.txt"])
             raise BuildFailed(f"{len(qc_rows)} QC check row(s) must be empty; see {out_dir / 'validation-report.txt'}", summary)
@@ -157,9 +158,12 @@ def build(
 
         _publish(staging, out_dir, list(ARTEFACTS))
         safe_write.publish_store(out_dir, store_folder)
+        published = True
         summary.artefacts = [out_dir / name for name in ARTEFACTS] + [out_dir / "store"]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if store_folder is not None and not published:
+            shutil.rmtree(store_folder, ignore_errors=True)
     return summary
 
 

@@ -331,6 +331,78 @@ def load(endpoint: str, graph_base: str | None, user: str | None, password: str 
     click.echo(str(summary))
 
 
+# ------------------------------------------------------------------------ card, diagram, docs
+def _open_query_store(store: Path | None, endpoint: str | None) -> Any:
+    from serkg.store import EmbeddedStore, EndpointStore
+
+    return EndpointStore(endpoint) if endpoint else EmbeddedStore.open(_store_path(store))
+
+
+def _write_or_print(data: bytes, out_file: Path | None, binary: bool) -> None:
+    from serkg import safe_write
+
+    if out_file is not None:
+        safe_write.write_bytes(out_file, data)
+        click.echo(f"wrote {out_file}", err=True)
+    elif binary and sys.stdout.isatty():
+        _fail("this format is binary: pass --out FILE")
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@app.command()
+@click.argument("compound", metavar="NAME_OR_CURIE")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write [default: standard output].")
+@click.option("--store", type=click.Path(path_type=Path), default=None, help="The built store folder [default: dist/store].")
+@click.option("--endpoint", metavar="URL", default=None, help="Read the graph from a SPARQL endpoint instead.")
+def card(compound: str, fmt: str, out_file: Path | None, store: Path | None, endpoint: str | None) -> None:
+    """Render a compound card (identity, status, mechanisms, trials, doses, safety, sources).
+
+    \b
+    Example:  serkg card L-serine --format html --out l-serine.html
+    """
+    from serkg.card import render_card, resolve_compound
+
+    query_store = _open_query_store(store, endpoint)
+    iri = resolve_compound(query_store, compound)
+    _write_or_print(render_card(query_store, iri, fmt).encode("utf-8"), out_file, binary=False)
+
+
+@app.command()
+@click.argument("compound", metavar="NAME_OR_CURIE")
+@click.option("--format", "fmt", type=click.Choice(["svg", "png"]), default="svg", show_default=True)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write [default: standard output].")
+@click.option("--store", type=click.Path(path_type=Path), default=None, help="The built store folder [default: dist/store].")
+@click.option("--endpoint", metavar="URL", default=None, help="Read the graph from a SPARQL endpoint instead.")
+def diagram(compound: str, fmt: str, out_file: Path | None, store: Path | None, endpoint: str | None) -> None:
+    """Draw a compound's neighbourhood: mechanisms, targets, processes, diseases, trials.
+
+    \b
+    Example:  serkg diagram kg:l-serine --format svg --out l-serine.svg
+    """
+    from serkg.card import resolve_compound
+    from serkg.diagram import render_diagram
+
+    query_store = _open_query_store(store, endpoint)
+    iri = resolve_compound(query_store, compound)
+    _write_or_print(render_diagram(query_store, iri, fmt), out_file, binary=fmt == "png")
+
+
+@app.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT / "docs", show_default=True)
+def docs(out_dir: Path) -> None:
+    """Generate the ontology documentation (pyLODE) and the query documentation.
+
+    \b
+    Example:  serkg docs --out dist/docs
+    """
+    from serkg.docs import build_docs
+
+    for path in build_docs(out_dir):
+        click.echo(f"wrote {path}")
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="serkg")

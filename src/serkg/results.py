@@ -11,7 +11,6 @@ import io
 import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -122,6 +121,8 @@ class QueryAnswer:
         return "\n".join(lines) + "\n"
 
     def _xml(self) -> str:
+        from xml.sax.saxutils import quoteattr
+
         parts = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "  <head>"]
         if self.kind == "ask":
             parts += ["  </head>", f"  <boolean>{'true' if self.boolean else 'false'}</boolean>", "</sparql>"]
@@ -160,6 +161,8 @@ def _json_term(term: OxTerm) -> dict[str, str]:
 
 
 def _xml_term(term: OxTerm) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):

@@ -72,6 +72,11 @@ class EmbeddedStore:
             result = self._store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None)
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
+        except RuntimeError as exc:
+            if "projection" in str(exc):
+                # SEP-0007 substitution keeps bound variables in the results: a SELECT must project them
+                raise QuerySyntaxError(f"{exc}: a SELECT query must project every parameter variable") from exc
+            raise StoreError(str(exc)) from exc
         return QueryAnswer.from_oxigraph(result, row_limit=row_limit)
 
 

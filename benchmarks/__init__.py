@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic catalogue generator and serkg-versus-naive measurements."""

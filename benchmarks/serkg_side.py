@@ -1,0 +1,52 @@
+"""serkg's pipeline on a generated catalogue, run as a child process (``python -m
+benchmarks.serkg_side --data-dir D --out O``) so its memory is measured on its own.
+
+Prints one JSON line: wall time of :func:`serkg.build.build`, its stage times and counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.serkg_side")
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--reasoner", default=None)
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    from serkg.build import BuildFailed, build
+
+    files = sorted(args.data_dir.rglob("*.trig"))
+    failed = None
+    try:
+        summary = build(args.out, reasoner=args.reasoner, data_files=files)
+    except BuildFailed as exc:
+        summary, failed = exc.summary, str(exc)
+    print(
+        json.dumps(
+            {
+                "stage": "build",
+                "seconds": time.perf_counter() - started,
+                "stage_seconds": summary.stage_seconds,
+                "asserted": summary.asserted_count,
+                "inferred": summary.inferred_count,
+                "violations": summary.violations,
+                "qc_violations": summary.qc_violations,
+                "reasoner": summary.reasoner,
+                "failed": failed,
+            }
+        ),
+        flush=True,
+    )
+    return 0 if failed is None else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

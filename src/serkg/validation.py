@@ -1,0 +1,726 @@
+"""Checking the data before it is published: SHACL shapes and QC queries that must return nothing.
+
+SHACL runs with pySHACL on an rdflib memory graph (over Oxigraph it is about 40x slower; see
+shared/MEASUREMENTS.md), without inference: the ontology is passed as ``ont_graph`` so that
+``sh:class`` and ``sh:targetClass`` follow its class hierarchy, and nothing else is inferred. What a
+curator wrote is what gets checked (docs/validation.md says why).
+
+The QC queries (``queries/qc/<check>-violation.rq``) run on pyoxigraph: on the built store after
+reasoning, and on an in-memory store of the asserted graph at validate time.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import pyoxigraph as ox
+
+from serkg import resources
+from serkg.prefixes import ASSERTED_GRAPH, compress
+from serkg.prefixes import expand as expand_curie
+
+if TYPE_CHECKING:
+    import rdflib
+
+    from serkg.loading import KnowledgeBase
+    from serkg.store import QueryStore
+
+ShapesChoice = Literal["core", "sparql", "all"]
+Origins = Mapping[ox.Triple, Sequence[tuple[Path, str | None]]]
+
+SH = "http://www.w3.org/ns/shacl#"
+SHP = "https://w3id.org/serkg/shapes/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SK = "https://w3id.org/serkg/vocab/"
+
+#: The active QC checks, in the order they run. A ``queries/qc`` file not listed here is inactive.
+QC_CHECKS: tuple[str, ...] = (
+    "literal-subject",
+    "sameas-self-link",
+    "external-sameas",
+    "entity-without-provenance",
+    "untyped-entity",
+    "orphan-node",
+    "duplicate-label",
+    "unverified-identifier",
+    "obsolete-identifier",
+)
+
+#: Plain-words explanation per SHACL constraint component, used when a shape has no sh:message.
+COMPONENT_HINTS: dict[str, str] = {
+    "MinCountConstraintComponent": "a required value is missing",
+    "MaxCountConstraintComponent": "too many values: only {max} allowed",
+    "DatatypeConstraintComponent": "wrong datatype, or not a valid literal of it",
+    "ClassConstraintComponent": "the value must be typed in the data with the expected class",
+    "PatternConstraintComponent": "the value does not have the expected format",
+    "InConstraintComponent": "the value is not one of the allowed values",
+    "NodeKindConstraintComponent": "the value is of the wrong kind (IRI, blank node or literal)",
+    "MinInclusiveConstraintComponent": "the value is below the allowed minimum",
+    "MaxInclusiveConstraintComponent": "the value is above the allowed maximum",
+    "MinExclusiveConstraintComponent": "the value must be greater than the minimum",
+    "LessThanOrEqualsConstraintComponent": "the value is greater than the value it must not exceed",
+    "QualifiedMinCountConstraintComponent": "not enough values of the required kind",
+    "UniqueLangConstraintComponent": "two values share a language tag",
+    "LanguageInConstraintComponent": "the language tag is not allowed",
+    "OrConstraintComponent": "the value matches none of the allowed alternatives",
+    "NodeConstraintComponent": "the value does not have the required form",
+    "SPARQLConstraintComponent": "a SPARQL rule of the shapes is broken",
+}
+
+
+class ShapesChoiceError(ValueError):
+    """The ``shapes`` argument is not one of core, sparql, all."""
+
+
+# --- results
+
+
+@dataclass
+class Violation:
+    """One SHACL result, with what a curator needs to find and fix it."""
+
+    focus: str
+    focus_curie: str
+    focus_label: str | None
+    path: str | None
+    path_curie: str | None
+    value: str | None
+    component: str
+    severity: str
+    source_shape: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+
+    def where(self) -> str:
+        """'FILE, stated near line N' or 'FILE' or '' when the origin is unknown."""
+        if self.file is None:
+            return ""
+        return f"{self.file}, stated near line {self.line}" if self.line else self.file
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class QcViolation:
+    """One row of a QC query that must return nothing."""
+
+    check: str
+    entity: str
+    property: str
+    value: str
+
+    def __str__(self) -> str:
+        return f"{self.check}: {_short(self.entity)} {_short(self.property)} {_short(self.value)}"
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class ValidationOutcome:
+    """The result of running the SHACL shapes on a data graph."""
+
+    conforms: bool
+    violations: list[Violation]
+    report_graph: rdflib.Graph
+    shapes_count: int
+    seconds: float
+    data_graph: rdflib.Graph | None = field(default=None, repr=False, compare=False)
+
+    def to_text(self, origins: Origins | None = None) -> str:
+        """A report for people: one numbered block per violation, saying where and what to do."""
+        if origins is not None and self.data_graph is not None:
+            locate(self.violations, self.data_graph, origins)
+        head = f"SHACL validation ({self.shapes_count} shapes, {self.seconds:.2f} s): "
+        if self.conforms:
+            return head + "conforms, no violations\n"
+        lines = [head + f"{len(self.violations)} violation(s)", ""]
+        for number, v in enumerate(self.violations, 1):
+            name = f"{v.focus_curie}" + (f' "{v.focus_label}"' if v.focus_label else "")
+            lines.append(f"{number}. {name}" + (f"  [{v.where()}]" if v.file else ""))
+            lines.append(f"   {v.message}")
+            details = []
+            if v.path_curie:
+                details.append(f"property {v.path_curie}")
+            details.append(f"value {v.value}" if v.value is not None else "no value")
+            details.append(f"{v.severity.lower()} of {v.component} in {v.source_shape}")
+            lines.append("   (" + "; ".join(details) + ")")
+            lines.append("")
+        return "\n".join(lines)
+
+    def to_json(self, qc: Sequence[QcViolation] | None = None) -> str:
+        """A report for programs: conforms, counts and one object per violation (and QC rows)."""
+        doc: dict[str, Any] = {
+            "conforms": self.conforms and not qc,
+            "shacl_conforms": self.conforms,
+            "shapes_count": self.shapes_count,
+            "seconds": round(self.seconds, 3),
+            "violations": [v.to_dict() for v in self.violations],
+        }
+        if qc is not None:
+            doc["qc"] = [row.to_dict() for row in qc]
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+    def to_turtle(self) -> str:
+        """The standard SHACL validation report (sh:ValidationReport) as Turtle."""
+        graph = self.report_graph
+        graph.bind("sh", SH)
+        graph.bind("shp", SHP)
+        for prefix in ("sk", "kg", "kgsrc", "rdfs", "skos", "prov", "xsd", "obo"):
+            from serkg.prefixes import PREFIX_MAP
+
+            graph.bind(prefix, PREFIX_MAP[prefix])
+        return graph.serialize(format="turtle")
+
+
+# --- shapes
+
+
+def shapes_paths(shapes: str = "all") -> list[Path]:
+    """The shapes files for a choice of core, sparql or all."""
+    if shapes == "core":
+        return [resources.shapes_core_file()]
+    if shapes == "sparql":
+        return [resources.shapes_sparql_file()]
+    if shapes == "all":
+        return [resources.shapes_core_file(), resources.shapes_sparql_file()]
+    raise ShapesChoiceError(f"--shapes must be one of core, sparql, all; not {shapes!r}")
+
+
+@cache
+def _shapes_graph_cached(shapes: str) -> rdflib.Graph:
+    import rdflib
+
+    graph = rdflib.Graph()
+    for path in shapes_paths(shapes):
+        graph.parse(path, format="turtle")
+    if shapes == "sparql":  # SPARQL constraints may name scheme shapes of core.ttl in messages
+        graph.parse(resources.shapes_core_file(), format="turtle")
+        graph = _only_sparql_shapes(graph)
+    return graph
+
+
+def shapes_graph(shapes: str = "all") -> rdflib.Graph:
+    """The shapes graph (parsed once per process; callers get a copy they may change)."""
+    import rdflib
+
+    copy = rdflib.Graph()
+    for triple in _shapes_graph_cached(shapes):
+        copy.add(triple)
+    return copy
+
+
+def _only_sparql_shapes(graph: rdflib.Graph) -> rdflib.Graph:
+    """Keep the SHACL-SPARQL node shapes; drop the targets of the Core ones (kept for lookups)."""
+    from rdflib import URIRef
+
+    sparql = URIRef(SH + "sparql")
+    keep = {s for s, _ in graph.subject_objects(sparql)}
+    targets = [
+        URIRef(SH + t) for t in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")
+    ]
+    for subject in set(graph.subjects()):
+        if subject in keep:
+            continue
+        for target in targets:
+            graph.remove((subject, target, None))
+    return graph
+
+
+def count_shapes(graph: rdflib.Graph) -> int:
+    """Node shapes with a target, plus their property shapes and SPARQL constraints."""
+    from rdflib import URIRef
+
+    node_shapes = {
+        s
+        for t in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")
+        for s in graph.subjects(URIRef(SH + t), None)
+    }
+    properties = {o for s in node_shapes for o in graph.objects(s, URIRef(SH + "property"))}
+    constraints = {o for s in node_shapes for o in graph.objects(s, URIRef(SH + "sparql"))}
+    return len(node_shapes) + len(properties) + len(constraints)
+
+
+# --- SHACL
+
+
+@contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """rdflib logs a traceback for every ill-typed literal; SHACL reports those as violations."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def validate_graph(
+    data: rdflib.Graph,
+    ontology: rdflib.Graph | None = None,
+    *,
+    shapes: str = "all",
+    focus_nodes: Sequence[str] | None = None,
+) -> ValidationOutcome:
+    """Run the SHACL shapes on DATA (no inference; ONTOLOGY supplies the class hierarchy).
+
+    ``shapes`` is "core", "sparql" or "all"; ``focus_nodes`` restricts validation to those IRIs
+    (the mutation tests use it; the whole graph is still visible to the constraints). Beware:
+    pySHACL 0.40 filters the value nodes of nested shapes (sh:node, sh:or) by the same list, so a
+    value checked through a nested shape must be listed too.
+    """
+    import pyshacl
+    import rdflib
+
+    shapes_g = shapes_graph(shapes)
+    options: dict[str, Any] = {}
+    if focus_nodes:
+        options["focus_nodes"] = list(focus_nodes)
+    started = time.perf_counter()
+    with _quiet_rdflib():
+        conforms, report, _text = pyshacl.validate(
+            data,
+            shacl_graph=shapes_g,
+            ont_graph=ontology,
+            inference="none",
+            abort_on_first=False,
+            allow_infos=True,
+            allow_warnings=True,
+            meta_shacl=False,
+            advanced=False,
+            **options,
+        )
+    seconds = time.perf_counter() - started
+    if not isinstance(report, rdflib.Graph):  # pySHACL's ValidationFailure: the shapes are broken
+        raise RuntimeError(f"the SHACL shapes could not be run: {report}")
+    labels = _labels(data, ontology)
+    violations = _violations(report, shapes_g, labels)
+    return ValidationOutcome(
+        conforms=bool(conforms),
+        violations=violations,
+        report_graph=report,
+        shapes_count=count_shapes(shapes_g),
+        seconds=seconds,
+        data_graph=data,
+    )
+
+
+def _labels(*graphs: rdflib.Graph | None) -> dict[Any, str]:
+    """English (or untagged) labels of every node, for naming focus nodes in reports."""
+    from rdflib import RDFS
+
+    labels: dict[Any, str] = {}
+    for graph in graphs:
+        if graph is None:
+            continue
+        for s, o in graph.subject_objects(RDFS.label):
+            lang = getattr(o, "language", None)
+            if lang in (None, "en") and (s not in labels or lang == "en"):
+                labels[s] = str(o)
+    return labels
+
+
+def _violations(
+    report: rdflib.Graph, shapes_g: rdflib.Graph, labels: Mapping[Any, str]
+) -> list[Violation]:
+    from rdflib import URIRef
+
+    def one(s: Any, p: str) -> Any:
+        return report.value(s, URIRef(SH + p))
+
+    results = []
+    # nested results (sh:detail of sh:node / sh:or failures) are not listed: their parent says more
+    for result in report.objects(None, URIRef(SH + "result")):
+        focus = one(result, "focusNode")
+        path = one(result, "resultPath")
+        value = one(result, "value")
+        component = one(result, "sourceConstraintComponent")
+        severity = one(result, "resultSeverity")
+        shape = one(result, "sourceShape")
+        messages = [str(m) for m in report.objects(result, URIRef(SH + "resultMessage"))]
+        path_iri = str(path) if isinstance(path, URIRef) else None
+        component_name = _local(str(component)) if component is not None else "unknown"
+        message = _plain_message(component_name, messages, shape, shapes_g, value, path_iri)
+        results.append(
+            Violation(
+                focus=_node_id(focus),
+                focus_curie=_display(focus),
+                focus_label=labels.get(focus),
+                path=path_iri,
+                path_curie=compress(path_iri)
+                if path_iri
+                else (None if path is None else "(complex path)"),
+                value=None if value is None else _display(value),
+                component=component_name,
+                severity=_local(str(severity)) if severity is not None else "Violation",
+                source_shape=_shape_name(shape, shapes_g),
+                message=message,
+            )
+        )
+    results.sort(key=lambda v: (v.focus, v.path or "", v.component, v.value or "", v.message))
+    return results
+
+
+def _plain_message(
+    component: str,
+    messages: list[str],
+    shape: Any,
+    shapes_g: rdflib.Graph,
+    value: Any,
+    path: str | None,
+) -> str:
+    """The shape's own sh:message (written for curators), with a scheme hint for cross-links."""
+    from rdflib import URIRef
+
+    own = [
+        m
+        for m in messages
+        if not m.startswith(("Value ", "Node ", "Less than", "More than", "Results in"))
+    ]
+    text = own[0] if own else ""
+    if not text:
+        hint = COMPONENT_HINTS.get(component, "a shape constraint is broken")
+        if component == "MaxCountConstraintComponent" and shape is not None:
+            hint = hint.format(max=shapes_g.value(shape, URIRef(SH + "maxCount")))
+        text = hint + (f" ({messages[0]})" if messages else "")
+    if isinstance(value, URIRef) and path and component == "NodeConstraintComponent":
+        text += ": " + _scheme_hint(str(value), shapes_g)
+    return re.sub(r"https?://[^\s,;)]+", lambda m: compress(m.group(0)), text)
+
+
+def _scheme_hint(iri: str, shapes_g: rdflib.Graph) -> str:
+    """Which scheme an IRI was meant to be in, and what a valid one looks like."""
+    from rdflib import RDFS, SKOS, URIRef
+
+    for scheme, namespace in shapes_g.subject_objects(URIRef(SHP + "namespace")):
+        if iri.startswith(str(namespace)):
+            label = shapes_g.value(scheme, RDFS.label)
+            example = shapes_g.value(scheme, SKOS.example)
+            return f"{iri} is not a valid {label} identifier (expected like {example})"
+    return f"{iri} is in no known identifier scheme (see shp:KnownIdentifier, shapes/core.ttl)"
+
+
+def _shape_name(shape: Any, shapes_g: rdflib.Graph) -> str:
+    """A named shape's CURIE, or 'shp:ParentShape/sk:path' for a blank property shape."""
+    from rdflib import BNode, URIRef
+
+    def curie(iri: Any) -> str:
+        text = str(iri)
+        return "shp:" + text[len(SHP) :] if text.startswith(SHP) else compress(text)
+
+    if shape is None:
+        return ""
+    if not isinstance(shape, BNode):
+        return curie(shape)
+    parent = shapes_g.value(None, URIRef(SH + "property"), shape)
+    path = shapes_g.value(shape, URIRef(SH + "path"))
+    if parent is not None and not isinstance(parent, BNode):
+        return curie(parent) + ("/" + compress(str(path)) if isinstance(path, URIRef) else "")
+    return "(anonymous shape)"
+
+
+# --- locations
+
+
+def locate(violations: Sequence[Violation], data: rdflib.Graph, origins: Origins) -> None:
+    """Fill in ``file`` and ``line`` of each violation from where its triples were stated.
+
+    A generated claim has no text of its own: it points at the bundle that stated its triple.
+    """
+    from rdflib import URIRef
+
+    from serkg.loading import claim_iri
+    from serkg.terms import ox_to_rdflib, rdflib_to_ox
+
+    by_subject: dict[Any, list[tuple[ox.Triple, Path, str | None]]] = defaultdict(list)
+    for triple, places in origins.items():
+        for path, bundle in places:
+            by_subject[triple.subject].append((triple, path, bundle))
+    texts: dict[Path, list[str]] = {}
+
+    def lines_of(path: Path) -> list[str]:
+        if path not in texts:
+            try:
+                texts[path] = path.read_text(encoding="utf-8").splitlines()
+            except OSError:
+                texts[path] = []
+        return texts[path]
+
+    sk_subject, sk_predicate, sk_object = (
+        URIRef(SK + n) for n in ("claimSubject", "claimPredicate", "claimObject")
+    )
+    for v in violations:
+        if v.file is not None:
+            continue
+        focus = _parse_node(v.focus)
+        if v.value and v.value.startswith("kg:claim-"):  # a claim without evidence: its bundle
+            claim = _parse_node(expand_curie(v.value))
+            if data.value(claim, sk_subject) is not None and rdflib_to_ox(claim) not in by_subject:
+                focus = claim
+        ox_focus = rdflib_to_ox(focus)
+        stated = by_subject.get(ox_focus, [])
+        if not stated:  # a generated claim: find the bundle that stated its triple
+            s, p, o = (
+                data.value(focus, sk_subject),
+                data.value(focus, sk_predicate),
+                data.value(focus, sk_object),
+            )
+            if s is not None and p is not None and o is not None:
+                triple = ox.Triple(rdflib_to_ox(s), rdflib_to_ox(p), rdflib_to_ox(o))  # type: ignore[arg-type]
+                places = origins.get(triple, [])
+                mine = [
+                    (p_, b) for p_, b in places if b and claim_iri(triple, b).value == str(focus)
+                ]
+                for path, bundle in mine or places:
+                    v.file = str(path)
+                    if bundle:
+                        v.line = _find_line(lines_of(path), bundle, None, None)
+                    break
+            continue
+        preferred = [t for t in stated if v.path and t[0].predicate.value == v.path] or stated
+        triple, path, _bundle = preferred[0]
+        v.file = str(path)
+        value_text = None
+        if v.value is not None and v.path and preferred is not stated:
+            value_text = _value_token(ox_to_rdflib(triple.object)) if len(preferred) == 1 else None
+        v.line = _find_line(lines_of(path), v.focus, v.path, value_text)
+
+
+def _find_line(
+    lines: list[str], subject_iri: str, predicate_iri: str | None, value_text: str | None
+) -> int | None:
+    """Best effort: the line where SUBJECT's statement mentions PREDICATE (1-based)."""
+    subject_re = _term_regex(subject_iri)
+    mentions = [i for i, line in enumerate(lines) if subject_re.search(line)]
+    if not mentions:
+        return None
+    starts = [i for i in mentions if subject_re.match(lines[i].lstrip())] or mentions
+    if predicate_iri is None:
+        return starts[0] + 1
+    predicate_re = (
+        re.compile(r"(^|\s)a(\s|$)") if predicate_iri == RDF_TYPE else _term_regex(predicate_iri)
+    )
+    fallback = None
+    for start in starts:
+        for j in range(start, min(start + 200, len(lines))):
+            line = lines[j]
+            if j > start and (subject_re.match(line.lstrip()) or line.strip().startswith("}")):
+                break
+            if predicate_re.search(line):
+                if value_text is None or value_text in line:
+                    return j + 1
+                fallback = fallback or j + 1
+            if re.search(r"\.\s*(#.*)?$", line) and not line.rstrip().endswith(("...", '."', ".'")):
+                break
+    return fallback or starts[0] + 1
+
+
+def _term_regex(iri: str) -> re.Pattern[str]:
+    """A regex for IRI written as <IRI> or as any prefixed name with its local part."""
+    local = re.split(r"[/#]", iri)[-1]
+    namespace = iri[: len(iri) - len(local)]
+    curie = compress(iri)
+    options = [re.escape(f"<{iri}>")]
+    if local:
+        options.append(r"(?<![\w<])[A-Za-z][\w.-]*:" + re.escape(local) + r"(?![\w-])")
+        options.append(r"(?<![\w<]):" + re.escape(local) + r"(?![\w-])")
+    if curie != iri:
+        options.append(r"(?<![\w<])" + re.escape(curie) + r"(?![\w-])")
+    if not local:
+        options.append(re.escape(namespace))
+    return re.compile("|".join(options))
+
+
+def _value_token(term: Any) -> str | None:
+    from rdflib import Literal, URIRef
+
+    if isinstance(term, Literal):
+        return str(term)
+    if isinstance(term, URIRef):
+        return re.split(r"[/#_]", str(term))[-1] or None
+    return None
+
+
+# --- QC
+
+
+def qc_check_names() -> list[str]:
+    """The names of the active QC checks (file stems without ``-violation``)."""
+    return list(QC_CHECKS)
+
+
+def qc_query_file(check: str) -> Path:
+    """The ``.rq`` file of one QC check."""
+    return resources.queries_dir() / "qc" / f"{check}-violation.rq"
+
+
+@cache
+def qc_query(check: str) -> str:
+    """The SPARQL text of one QC check."""
+    return qc_query_file(check).read_text(encoding="utf-8")
+
+
+def run_qc(store: QueryStore | ox.Store) -> list[QcViolation]:
+    """Run every active QC check; each returned row is a violation (none means clean)."""
+    rows: list[QcViolation] = []
+    for check in QC_CHECKS:
+        text = qc_query(check)
+        if isinstance(store, ox.Store):
+            result = store.query(text, use_default_graph_as_union=True)
+            variables = [v.value for v in result.variables]  # type: ignore[union-attr]
+            solutions = [tuple(solution[i] for i in range(len(variables))) for solution in result]  # type: ignore[union-attr]
+        else:
+            answer = store.query(text)
+            variables, solutions = answer.variables, answer.rows
+        index = {name: i for i, name in enumerate(variables)}
+        for solution in solutions:
+            entity, prop, value = (
+                solution[index[n]] if n in index else None for n in ("entity", "property", "value")
+            )
+            rows.append(QcViolation(check, _term_text(entity), _term_text(prop), _term_text(value)))
+    return sorted(
+        set(rows), key=lambda r: (QC_CHECKS.index(r.check), r.entity, r.property, r.value)
+    )
+
+
+def qc_store(triples: Sequence[ox.Triple]) -> ox.Store:
+    """An in-memory store holding TRIPLES in the asserted graph (QC at validate time)."""
+    store = ox.Store()
+    graph = ox.NamedNode(ASSERTED_GRAPH)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    return store
+
+
+def _term_text(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        return (
+            str(term)
+            if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string"
+            else json.dumps(term.value, ensure_ascii=False)
+        )
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    return term.value
+
+
+# --- files
+
+
+def validate_files(
+    paths: Sequence[Path], *, shapes: str = "all"
+) -> tuple[ValidationOutcome, list[QcViolation]]:
+    """Validate data files (TriG claim bundles or plain Turtle) with the project ontology.
+
+    With no PATHS: the packaged data. Entities the files only refer to (defined in other packaged
+    data files) get their ``rdf:type`` from the packaged data, so one file can be checked alone.
+    Raises :class:`serkg.loading.InputError` for a missing, unreadable or unparsable file.
+    """
+    from serkg.loading import load_knowledge
+    from serkg.terms import triples_to_rdflib_graph
+
+    shapes_paths(shapes)  # reject a bad choice before any work
+    given = [Path(p) for p in paths] or resources.data_files()
+    kb = load_knowledge([resources.ontology_file()], given)
+    with _quiet_rdflib():
+        data = triples_to_rdflib_graph(kb.data)
+        ontology = triples_to_rdflib_graph(kb.ontology)
+        if paths:
+            _add_context_types(data, kb, given)
+    outcome = validate_graph(data, ontology, shapes=shapes)
+    locate(outcome.violations, data, kb.origins)
+    qc_rows = run_qc(qc_store(kb.asserted))
+    return outcome, qc_rows
+
+
+def knowledge_graphs(kb: KnowledgeBase) -> tuple[rdflib.Graph, rdflib.Graph]:
+    """(data, ontology) rdflib graphs of a loaded knowledge base, as validation takes them."""
+    from serkg.terms import triples_to_rdflib_graph
+
+    with _quiet_rdflib():
+        return triples_to_rdflib_graph(kb.data), triples_to_rdflib_graph(kb.ontology)
+
+
+def _add_context_types(data: rdflib.Graph, kb: KnowledgeBase, given: Sequence[Path]) -> None:
+    """Types of entities the given files refer to but do not describe, from the packaged data."""
+    from serkg.loading import parse_file
+    from serkg.terms import ox_to_rdflib
+
+    described = {t.subject for t in kb.facts}
+    referenced = {t.object for t in kb.facts if isinstance(t.object, ox.NamedNode)} - described
+    if not referenced:
+        return
+    mine = {p.resolve() for p in given}
+    for path in resources.data_files():
+        if path.resolve() in mine:
+            continue
+        for quad in parse_file(path):
+            if quad.subject in referenced and quad.predicate.value == RDF_TYPE:
+                data.add(
+                    (
+                        ox_to_rdflib(quad.subject),
+                        ox_to_rdflib(quad.predicate),
+                        ox_to_rdflib(quad.object),
+                    )
+                )
+
+
+# --- helpers
+
+
+def _local(iri: str) -> str:
+    return re.split(r"[/#]", iri)[-1]
+
+
+def _short(text: str) -> str:
+    return compress(text) if text.startswith(("http://", "https://")) else text
+
+
+def _node_id(node: Any) -> str:
+    from rdflib import BNode
+
+    if node is None:
+        return ""
+    return "_:" + str(node) if isinstance(node, BNode) else str(node)
+
+
+def _parse_node(text: str) -> Any:
+    from rdflib import BNode, URIRef
+
+    return BNode(text[2:]) if text.startswith("_:") else URIRef(text)
+
+
+def _display(node: Any) -> str:
+    """A term as a curator reads it: CURIE for IRIs, Turtle-like for literals."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(node, URIRef):
+        return compress(str(node))
+    if isinstance(node, BNode):
+        return "_:" + str(node)
+    if isinstance(node, Literal):
+        text = json.dumps(str(node), ensure_ascii=False)
+        if node.language:
+            return f"{text}@{node.language}"
+        if (
+            node.datatype is not None
+            and str(node.datatype) != "http://www.w3.org/2001/XMLSchema#string"
+        ):
+            return f"{text}^^{compress(str(node.datatype))}"
+        return text
+    return str(node)

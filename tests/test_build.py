@@ -1,0 +1,129 @@
+"""`serkg build` end to end: every artefact written, parseable by two parsers, consistent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from serkg import export
+from serkg.build import ARTEFACTS, build
+from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
+from tests import jena
+
+RDF_ARTEFACTS = {
+    "serkg.ttl": "turtle",
+    "serkg-inferred.ttl": "turtle",
+    "serkg.nt": "nt",
+    "serkg.jsonld": "json-ld",
+    "serkg.trig": "trig",
+    "validation-report.ttl": "turtle",
+    "void.ttl": "turtle",
+}
+
+
+def _parse(path: Path, fmt: str) -> rdflib.Graph | rdflib.Dataset:
+    if fmt == "trig":
+        dataset = rdflib.Dataset()
+        dataset.parse(path, format="trig")
+        return dataset
+    return rdflib.Graph().parse(path, format=fmt)
+
+
+def test_every_artefact_is_written(built_dist: Path) -> None:
+    for name in ARTEFACTS:
+        assert (built_dist / name).stat().st_size > 0, name
+    assert (built_dist / "store").is_symlink()
+    assert (built_dist / "store" / "CURRENT").exists()
+    leftovers = [p.name for p in built_dist.iterdir() if p.name.startswith(".") and p.name != ".stores"]
+    assert leftovers == []
+
+
+@pytest.mark.parametrize(("name", "fmt"), sorted(RDF_ARTEFACTS.items()))
+def test_artefact_parses_in_rdflib(built_dist: Path, name: str, fmt: str) -> None:
+    assert len(_parse(built_dist / name, fmt)) > 0
+
+
+@pytest.mark.java
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(RDF_ARTEFACTS))
+def test_artefact_parses_in_jena_riot(built_dist: Path, name: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    args = ["--validate", str(built_dist / name)]
+    if name.endswith(".jsonld"):
+        args = ["--syntax=jsonld10", *args]  # Jena 4.5's JSON-LD 1.1 reader does not work
+    result = jena.run("riotcmd.riot", *args, work_dir=tmp_path_factory.getbasetemp() / "jena")
+    errors = [line for line in result.stderr.splitlines() if "ERROR" in line or "WARN" in line]
+    assert result.returncode == 0 and errors == [], result.stderr[-2000:]
+
+
+def test_trig_graphs_equal_the_turtle_files(built_dist: Path) -> None:
+    dataset = rdflib.Dataset()
+    dataset.parse(built_dist / "serkg.trig", format="trig")
+    asserted = dataset.graph(rdflib.URIRef(ASSERTED_GRAPH))
+    inferred = dataset.graph(rdflib.URIRef(INFERRED_GRAPH))
+    assert isomorphic(asserted, rdflib.Graph().parse(built_dist / "serkg.ttl"))
+    assert isomorphic(inferred, rdflib.Graph().parse(built_dist / "serkg-inferred.ttl"))
+    assert len(inferred) > 0
+
+
+def test_ntriples_and_jsonld_hold_the_asserted_graph(built_dist: Path) -> None:
+    turtle = rdflib.Graph().parse(built_dist / "serkg.ttl")
+    assert isomorphic(turtle, rdflib.Graph().parse(built_dist / "serkg.nt", format="nt"))
+    assert isomorphic(turtle, rdflib.Graph().parse(built_dist / "serkg.jsonld", format="json-ld"))
+
+
+def test_jsonld_is_compact_with_the_curated_context(built_dist: Path) -> None:
+    document = json.loads((built_dist / "serkg.jsonld").read_text(encoding="utf-8"))
+    assert document["@context"] == export.jsonld_context()
+    assert "@graph" in document
+    text = (built_dist / "serkg.jsonld").read_text(encoding="utf-8")
+    assert '"kg:l-serine"' in text  # IRIs compacted with the context's prefixes
+
+
+def test_void_counts_match_the_files(built_dist: Path) -> None:
+    void = rdflib.Graph().parse(built_dist / "void.ttl")
+    dataset = rdflib.URIRef("https://w3id.org/serkg/dataset")
+    vo = rdflib.Namespace("http://rdfs.org/ns/void#")
+    asserted = len(rdflib.Graph().parse(built_dist / "serkg.ttl"))
+    inferred = len(rdflib.Graph().parse(built_dist / "serkg-inferred.ttl"))
+    assert int(void.value(dataset, vo.triples)) == asserted + inferred
+    subsets = {str(void.value(s, rdflib.RDFS.label)): int(void.value(s, vo.triples)) for s in void.objects(dataset, vo.subset)}
+    assert subsets == {"asserted triples": asserted, "inferred triples": inferred}
+    assert void.value(dataset, rdflib.DCTERMS.license) == rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
+    description = str(void.value(dataset, rdflib.DCTERMS.description))
+    assert "not medical advice" in description
+
+
+def test_store_holds_both_graphs(built_dist: Path) -> None:
+    store = ox.Store.read_only(str(built_dist / "store"))
+    turtle = rdflib.Graph().parse(built_dist / "serkg.ttl")
+    assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(ASSERTED_GRAPH)))) == len(turtle)
+
+
+@pytest.mark.slow
+def test_interrupted_export_leaves_previous_artefacts_intact(tmp_path: Path, built_dist: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "dist"
+    build(out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    store_target = (out / "store").resolve()
+
+    calls = {"n": 0}
+    real_write = export.write_triples
+
+    def interrupted(path: Path, triples: object, fmt: str) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:  # after the first file of the export stage was written
+            raise KeyboardInterrupt
+        real_write(path, triples, fmt)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export, "write_triples", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(out)
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before
+    assert (out / "store").resolve() == store_target
+    assert [p.name for p in out.iterdir() if p.name.startswith(".serkg-build-")] == []

@@ -1,0 +1,263 @@
+"""The production path: a build pushed to Virtuoso Open Source 7 answers every named query with
+the same rows as the embedded store.
+
+A session fixture starts Virtuoso on loopback with a fresh database in a temporary folder.
+Without ``virtuoso-t`` these tests skip, except in CI (``SERKG_REQUIRE_SERVICES=1``), where
+they fail.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from conftest import require_tool
+from virtuoso_fixture import PASSWORD, USER, Virtuoso, free_port, start_virtuoso
+
+from serkg import remote
+from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
+from serkg.store import EndpointStore
+from serkg.terms import python_value
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    require_tool("virtuoso-t", "the production triple store tests")
+    require_tool("isql-vt", "stopping Virtuoso cleanly")
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def loaded(virtuoso: Virtuoso, built_dist: Path) -> Virtuoso:
+    """Virtuoso holding the packaged build in the two standard named graphs."""
+    remote.load_to_endpoint(
+        virtuoso.base_url,
+        built_dist / "serkg.nt",
+        built_dist / "serkg-inferred.ttl",
+        graph_base=None,
+        user=USER,
+        password=PASSWORD,
+        timeout=120,
+    )
+    return virtuoso
+
+
+def comparable(term: Any) -> Any:
+    """A value both stores agree on: Virtuoso writes booleans as 1/0 and may drop xsd:string."""
+    value = python_value(term)
+    if isinstance(value, Decimal):
+        return value.normalize()
+    return value
+
+
+def row_bag(answer: Any) -> Counter[tuple[Any, ...]]:
+    if answer.kind == "ask":
+        return Counter([(answer.boolean,)])
+    if answer.kind == "graph":
+        return Counter(
+            (comparable(t.subject), comparable(t.predicate), comparable(t.object))
+            for t in answer.triples
+        )
+    return Counter(tuple(comparable(v) for v in row) for row in answer.rows)
+
+
+def graph_size(server: Virtuoso, graph: str) -> int:
+    answer = EndpointStore(server.sparql_url, default_graphs=[graph], timeout=30).query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    )
+    return int(answer.rows[0][0].value)  # type: ignore[union-attr]
+
+
+def nt_lines(path: Path) -> int:
+    return sum(1 for _ in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES))
+
+
+@pytest.mark.virtuoso
+@pytest.mark.slow
+def test_load_fills_both_named_graphs(loaded: Virtuoso, built_dist: Path) -> None:
+    inferred = sum(
+        1 for _ in ox.parse(path=str(built_dist / "serkg-inferred.ttl"), format=ox.RdfFormat.TURTLE)
+    )
+    assert graph_size(loaded, ASSERTED_GRAPH) == nt_lines(built_dist / "serkg.nt")
+    assert graph_size(loaded, INFERRED_GRAPH) == inferred
+
+
+@pytest.mark.virtuoso
+@pytest.mark.slow
+def test_every_named_query_returns_the_same_rows_as_the_embedded_store(
+    loaded: Virtuoso, built_dist: Path
+) -> None:
+    from serkg import querylib
+
+    queries = querylib.list_queries()
+    assert queries, "no named queries to compare"
+    differences = []
+    for query in queries:
+        name, params = query.name, dict(query.example)  # the documented example: real answers
+        embedded = querylib.run_named_query(name, params, store_path=built_dist / "store")
+        endpoint = querylib.run_named_query(name, params, endpoint=loaded.sparql_url)
+        if row_bag(embedded) != row_bag(endpoint):
+            only_here = row_bag(embedded) - row_bag(endpoint)
+            only_there = row_bag(endpoint) - row_bag(embedded)
+            differences.append(
+                f"{name}: embedded-only {list(only_here)[:3]}, virtuoso-only {list(only_there)[:3]}"
+            )
+    assert not differences, "\n".join(differences)
+
+
+@pytest.mark.virtuoso
+@pytest.mark.slow
+def test_reloading_replaces_instead_of_duplicating(
+    virtuoso: Virtuoso, built_dist: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(remote, "CHUNK_TRIPLES", 500)  # many requests: first PUT, then POSTs
+    base = "https://example.org/reload-test/"
+    for _ in range(2):
+        summary = remote.load_to_endpoint(
+            virtuoso.base_url,
+            built_dist / "serkg.nt",
+            built_dist / "serkg-inferred.ttl",
+            graph_base=base,
+            user=USER,
+            password=PASSWORD,
+            timeout=60,
+        )
+    expected = nt_lines(built_dist / "serkg.nt")
+    assert summary.graphs[0].requests == -(-expected // 500)
+    assert summary.graphs[0].triples == expected
+    assert graph_size(virtuoso, base + "asserted") == expected
+
+
+@pytest.mark.virtuoso
+@pytest.mark.slow
+def test_cli_load_then_query_on_the_endpoint(virtuoso: Virtuoso, built_dist: Path) -> None:
+    from serkg import querylib
+
+    load = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "serkg",
+            "load",
+            "--endpoint",
+            virtuoso.base_url,
+            "--user",
+            USER,
+            "--password",
+            PASSWORD,
+            "--dist",
+            str(built_dist),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+        check=False,
+    )
+    assert load.returncode == 0, load.stderr
+    assert f"<{ASSERTED_GRAPH}>" in load.stdout
+    query = next(q for q in querylib.list_queries() if q.name == "compound-profile")
+    common = [sys.executable, "-m", "serkg", "query", query.name, "--format", "csv"]
+    common += [arg for k, v in query.example.items() for arg in ("--param", f"{k}={v}")]
+    on_endpoint = subprocess.run(
+        [*common, "--endpoint", virtuoso.sparql_url],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+    embedded = subprocess.run(
+        [*common, "--store", str(built_dist / "store")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+    assert on_endpoint.returncode == 0, on_endpoint.stderr
+    assert embedded.returncode == 0, embedded.stderr
+    header_here, *rows_here = embedded.stdout.splitlines()
+    header_there, *rows_there = on_endpoint.stdout.splitlines()
+    assert header_there == header_here
+    assert rows_here, "the example should have answers"
+    assert sorted(rows_there) == sorted(rows_here)
+
+
+@pytest.mark.virtuoso
+@pytest.mark.slow
+def test_wrong_password_is_a_clear_error(virtuoso: Virtuoso, built_dist: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "serkg",
+            "load",
+            "--endpoint",
+            virtuoso.base_url,
+            "--user",
+            USER,
+            "--password",
+            "not-the-password",
+            "--dist",
+            str(built_dist),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "HTTP 401" in result.stderr and "--password" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_endpoint_is_a_clear_error(tmp_path: Path) -> None:
+    nt = tmp_path / "serkg.nt"
+    nt.write_text(
+        '<https://w3id.org/serkg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n'
+    )
+    url = f"http://127.0.0.1:{free_port()}"
+    with pytest.raises(
+        remote.RemoteStoreError,
+        match=r"cannot reach http://127\.0\.0\.1:\d+/sparql-graph-crud-auth",
+    ):
+        remote.load_to_endpoint(url, nt, nt, graph_base=None, user="u", password="p", timeout=5)
+
+
+def test_graph_names_and_store_url() -> None:
+    assert remote.graph_names(None) == (ASSERTED_GRAPH, INFERRED_GRAPH)
+    assert remote.graph_names("http://example.org/g") == (
+        "http://example.org/g/asserted",
+        "http://example.org/g/inferred",
+    )
+    assert (
+        remote.graph_store_url("http://127.0.0.1:8890/sparql", authenticated=True)
+        == "http://127.0.0.1:8890/sparql-graph-crud-auth"
+    )
+    assert (
+        remote.graph_store_url("http://127.0.0.1:8890", authenticated=False)
+        == "http://127.0.0.1:8890/sparql-graph-crud"
+    )
+    assert (
+        remote.graph_store_url("http://fuseki:3030/ds/data", authenticated=True)
+        == "http://fuseki:3030/ds/data"
+    )
+    with pytest.raises(remote.LoadOptionError, match="--graph"):
+        remote.graph_names("not an iri")
+    with pytest.raises(remote.LoadOptionError, match="--endpoint"):
+        remote.graph_store_url("ftp://x", authenticated=False)
