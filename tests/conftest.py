@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+
+from serkg.results import QueryAnswer
+from serkg.store import EmbeddedStore, inject_values
+from serkg.terms import OxTerm
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -35,3 +41,30 @@ def built_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     build(out)
     return out
+
+
+@pytest.fixture(scope="session")
+def built_store(built_dist: Path) -> EmbeddedStore:
+    """The built store of :func:`built_dist`, opened read-only."""
+    return EmbeddedStore.open(built_dist / "store")
+
+
+class ValuesStore:
+    """The embedded store asked the way a remote endpoint is: parameters arrive as a ``VALUES``
+    block in the query text (exactly what EndpointStore sends), not as substitutions."""
+
+    def __init__(self, inner: EmbeddedStore) -> None:
+        self.inner = inner
+
+    def describe(self) -> str:
+        return self.inner.describe()
+
+    def query(self, sparql: str, bindings: Mapping[str, OxTerm] | None = None) -> QueryAnswer:
+        return self.inner.query(inject_values(sparql, bindings) if bindings else sparql)
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -37,7 +37,9 @@ def classpath(work_dir: Path) -> str:
     return ":".join([*jars, str(extra)])
 
 
-def run(main_class: str, *args: str, work_dir: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run(
+    main_class: str, *args: str, work_dir: Path, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run a Jena command class (``riotcmd.riot``, ``arq.rsparql``, ``shacl.shacl`` ...)."""
     return subprocess.run(
         ["java", "-cp", classpath(work_dir), main_class, *args],

@@ -39,7 +39,9 @@ def test_every_artefact_is_written(built_dist: Path) -> None:
         assert (built_dist / name).stat().st_size > 0, name
     assert (built_dist / "store").is_symlink()
     assert (built_dist / "store" / "CURRENT").exists()
-    leftovers = [p.name for p in built_dist.iterdir() if p.name.startswith(".") and p.name != ".stores"]
+    leftovers = [
+        p.name for p in built_dist.iterdir() if p.name.startswith(".") and p.name != ".stores"
+    ]
     assert leftovers == []
 
 
@@ -51,7 +53,9 @@ def test_artefact_parses_in_rdflib(built_dist: Path, name: str, fmt: str) -> Non
 @pytest.mark.java
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(RDF_ARTEFACTS))
-def test_artefact_parses_in_jena_riot(built_dist: Path, name: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_artefact_parses_in_jena_riot(
+    built_dist: Path, name: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     args = ["--validate", str(built_dist / name)]
     if name.endswith(".jsonld"):
         args = ["--syntax=jsonld10", *args]  # Jena 4.5's JSON-LD 1.1 reader does not work
@@ -91,9 +95,14 @@ def test_void_counts_match_the_files(built_dist: Path) -> None:
     asserted = len(rdflib.Graph().parse(built_dist / "serkg.ttl"))
     inferred = len(rdflib.Graph().parse(built_dist / "serkg-inferred.ttl"))
     assert int(void.value(dataset, vo.triples)) == asserted + inferred
-    subsets = {str(void.value(s, rdflib.RDFS.label)): int(void.value(s, vo.triples)) for s in void.objects(dataset, vo.subset)}
+    subsets = {
+        str(void.value(s, rdflib.RDFS.label)): int(void.value(s, vo.triples))
+        for s in void.objects(dataset, vo.subset)
+    }
     assert subsets == {"asserted triples": asserted, "inferred triples": inferred}
-    assert void.value(dataset, rdflib.DCTERMS.license) == rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert void.value(dataset, rdflib.DCTERMS.license) == rdflib.URIRef(
+        "https://creativecommons.org/licenses/by/4.0/"
+    )
     description = str(void.value(dataset, rdflib.DCTERMS.description))
     assert "not medical advice" in description
 
@@ -101,11 +110,15 @@ def test_void_counts_match_the_files(built_dist: Path) -> None:
 def test_store_holds_both_graphs(built_dist: Path) -> None:
     store = ox.Store.read_only(str(built_dist / "store"))
     turtle = rdflib.Graph().parse(built_dist / "serkg.ttl")
-    assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(ASSERTED_GRAPH)))) == len(turtle)
+    assert len(
+        list(store.quads_for_pattern(None, None, None, ox.NamedNode(ASSERTED_GRAPH)))
+    ) == len(turtle)
 
 
 @pytest.mark.slow
-def test_interrupted_export_leaves_previous_artefacts_intact(tmp_path: Path, built_dist: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_export_leaves_previous_artefacts_intact(
+    tmp_path: Path, built_dist: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "dist"
     build(out)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}

@@ -5,74 +5,24 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import warnings
-from collections.abc import Mapping
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from serkg import resources
 from serkg.card import AmbiguousCompoundError, UnknownCompoundError, render_card, resolve_compound
 from serkg.querylib import load_query_file
-from serkg.results import QueryAnswer
-from serkg.store import EmbeddedStore, inject_values
-from serkg.terms import OxTerm
+from serkg.store import EmbeddedStore
+from tests.conftest import ValuesStore
 
 L_SERINE = "https://w3id.org/serkg/id/l-serine"
 VIEWS = resources.queries_dir() / "views"
 
 
-class ValuesStore:
-    """The embedded store answering the way a remote endpoint is asked: parameters arrive as a
-    ``VALUES`` block in the text (exactly what EndpointStore sends), not as substitutions."""
-
-    def __init__(self, inner: EmbeddedStore) -> None:
-        self.inner = inner
-
-    def describe(self) -> str:
-        return self.inner.describe()
-
-    def query(self, sparql: str, bindings: Mapping[str, OxTerm] | None = None) -> QueryAnswer:
-        return self.inner.query(inject_values(sparql, bindings) if bindings else sparql)
-
-
-def _asserted_store(folder: Path) -> Path:
-    """A store of the asserted graph only (ontology + data + claims), as the loader makes it."""
-    from serkg.loading import load_knowledge
-    from serkg.prefixes import ASSERTED_GRAPH
-
-    kb = load_knowledge([resources.ontology_file()], resources.data_files())
-    oxstore = ox.Store(str(folder))
-    graph = ox.NamedNode(ASSERTED_GRAPH)
-    oxstore.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in kb.asserted)
-    oxstore.flush()
-    del oxstore
-    return folder
-
-
 @pytest.fixture(scope="module")
-def store_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built store; while the data does not build yet (BuildFailed), the asserted graph.
-
-    TEMPORARY fallback (the views need no inference, see their headers): remove it once
-    `serkg build` passes on the packaged data, so that a failing build fails these tests too.
-    """
-    from serkg.build import BuildFailed
-
-    try:
-        return request.getfixturevalue("built_dist") / "store"
-    except BuildFailed:
-        warnings.warn(
-            "serkg build fails on the packaged data: testing on the asserted graph", stacklevel=1
-        )
-        return _asserted_store(tmp_path_factory.mktemp("asserted") / "store")
-
-
-@pytest.fixture(scope="module")
-def store(store_dir: Path) -> EmbeddedStore:
-    return EmbeddedStore.open(store_dir)
+def store(built_store: EmbeddedStore) -> EmbeddedStore:
+    return built_store
 
 
 @pytest.fixture(scope="module")

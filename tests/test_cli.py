@@ -15,7 +15,9 @@ COMMANDS = sorted(app.commands)
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "serkg", *args], capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "serkg", *args], capture_output=True, text=True, timeout=600
+    )
 
 
 def test_console_script_entry_point_imports() -> None:
@@ -41,21 +43,38 @@ def test_unknown_option_is_a_usage_error() -> None:
 
 
 def test_query_without_a_store_says_how_to_build_one(tmp_path: Path) -> None:
-    result = run("query", "compound-profile", "-p", "compound=kg:l-serine", "--store", str(tmp_path / "missing"))
+    result = run(
+        "query",
+        "compound-profile",
+        "-p",
+        "compound=kg:l-serine",
+        "--store",
+        str(tmp_path / "missing"),
+    )
     assert result.returncode == 2
     assert "serkg build" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_malformed_param_is_a_usage_error(built_dist: Path) -> None:
-    result = run("query", "compound-profile", "--param", "no-equals-sign", "--store", str(built_dist / "store"))
+    result = run(
+        "query",
+        "compound-profile",
+        "--param",
+        "no-equals-sign",
+        "--store",
+        str(built_dist / "store"),
+    )
     assert result.returncode == 2
     assert "KEY=VALUE" in result.stderr
 
 
 def test_validate_names_file_and_line_of_a_syntax_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
-    bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "ok" .\nex:c ex:d "unterminated .\n', encoding="utf-8")
+    bad.write_text(
+        '@prefix ex: <http://example.org/> .\nex:a ex:b "ok" .\nex:c ex:d "unterminated .\n',
+        encoding="utf-8",
+    )
     result = run("validate", str(bad))
     assert result.returncode == 2
     assert f"{bad}:3" in result.stderr

@@ -15,7 +15,7 @@ from serkg.prefixes import KG, SK
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks import generator
+from benchmarks import generator  # noqa: E402  (benchmarks/ is not an installed package)
 
 
 def ontology_size() -> int:

@@ -15,8 +15,24 @@ def store() -> EmbeddedStore:
     raw = ox.Store()
     graph = ox.NamedNode("https://w3id.org/serkg/graph/asserted")
     for name, n in (("a", 1), ("b", 5), ("c", 9)):
-        raw.add(ox.Quad(ox.NamedNode(EX + name), ox.NamedNode(EX + "n"), ox.Literal(str(n), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), graph))
-        raw.add(ox.Quad(ox.NamedNode(EX + name), ox.NamedNode(EX + "label"), ox.Literal(f"thing {name}"), graph))
+        raw.add(
+            ox.Quad(
+                ox.NamedNode(EX + name),
+                ox.NamedNode(EX + "n"),
+                ox.Literal(
+                    str(n), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+                ),
+                graph,
+            )
+        )
+        raw.add(
+            ox.Quad(
+                ox.NamedNode(EX + name),
+                ox.NamedNode(EX + "label"),
+                ox.Literal(f"thing {name}"),
+                graph,
+            )
+        )
     return EmbeddedStore(raw)
 
 
@@ -53,7 +69,9 @@ def test_select_must_project_parameters(store: EmbeddedStore) -> None:
 
 
 def test_construct_template_is_skipped() -> None:
-    text = inject_values(f"CONSTRUCT {{ ?s <{EX}p> \"}}\" }} WHERE {{ ?s ?p ?o }}", {"s": ox.NamedNode(EX + "a")})
+    text = inject_values(
+        f'CONSTRUCT {{ ?s <{EX}p> "}}" }} WHERE {{ ?s ?p ?o }}', {"s": ox.NamedNode(EX + "a")}
+    )
     assert text.index("VALUES") > text.index("WHERE")
 
 

@@ -12,7 +12,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["__version__", "run_query", "run_query_df"]
 
 
-def run_query(name: str, *, store: str | None = None, endpoint: str | None = None, **params: Any) -> list[dict[str, Any]]:
+def run_query(
+    name: str, *, store: str | None = None, endpoint: str | None = None, **params: Any
+) -> list[dict[str, Any]]:
     """Run the named query NAME with keyword parameters; rows as dicts of Python values.
 
     Imported lazily so that ``import serkg`` stays cheap.
@@ -22,7 +24,9 @@ def run_query(name: str, *, store: str | None = None, endpoint: str | None = Non
     return run_named_query(name, params, store_path=store, endpoint=endpoint).python_rows()
 
 
-def run_query_df(name: str, *, store: str | None = None, endpoint: str | None = None, **params: Any) -> pandas.DataFrame:
+def run_query_df(
+    name: str, *, store: str | None = None, endpoint: str | None = None, **params: Any
+) -> pandas.DataFrame:
     """Like :func:`run_query` but as a pandas DataFrame (needs the ``pandas`` extra)."""
     try:
         import pandas as pd
@@ -31,4 +35,6 @@ def run_query_df(name: str, *, store: str | None = None, endpoint: str | None = 
     from serkg.querylib import run_named_query
 
     answer = run_named_query(name, params, store_path=store, endpoint=endpoint)
-    return pd.DataFrame(answer.python_rows(), columns=answer.variables if answer.kind == "select" else None)
+    return pd.DataFrame(
+        answer.python_rows(), columns=answer.variables if answer.kind == "select" else None
+    )

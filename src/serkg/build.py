@@ -126,7 +126,10 @@ def build(
         _write_validation_reports(staging, outcome, kb)
         if not outcome.conforms:
             _publish(staging, out_dir, ["validation-report.ttl", "validation-report.txt"])
-            raise BuildFailed(f"SHACL validation found {summary.violations} violation(s); see {out_dir / 'validation-report.txt'}", summary)
+            raise BuildFailed(
+                f"SHACL validation found {summary.violations} violation(s); see {out_dir / 'validation-report.txt'}",
+                summary,
+            )
 
         with _stage(summary, "reason", report):
             try:
@@ -151,7 +154,10 @@ def build(
         if qc_rows:
             _write_qc_report(staging, qc_rows)
             _publish(staging, out_dir, ["validation-report.txt"])
-            raise BuildFailed(f"{len(qc_rows)} QC check row(s) must be empty; see {out_dir / 'validation-report.txt'}", summary)
+            raise BuildFailed(
+                f"{len(qc_rows)} QC check row(s) must be empty; see {out_dir / 'validation-report.txt'}",
+                summary,
+            )
 
         with _stage(summary, "export", report):
             _write_exports(staging, asserted, inference.triples, metadata)
@@ -192,13 +198,19 @@ def _write_qc_report(staging: Path, rows: Sequence[QcViolation]) -> None:
     safe_write.write_text(staging / "validation-report.txt", "\n".join(lines) + "\n")
 
 
-def _load_store(folder: Path, asserted: Sequence[ox.Triple], inferred: Sequence[ox.Triple]) -> list[ox.Triple]:
+def _load_store(
+    folder: Path, asserted: Sequence[ox.Triple], inferred: Sequence[ox.Triple]
+) -> list[ox.Triple]:
     """Persist asserted, inferred and dataset-metadata graphs; returns the metadata triples."""
     from serkg.void import describe_dataset
 
     metadata = describe_dataset(asserted, inferred)
     store = ox.Store(str(folder))
-    for graph, triples in ((ASSERTED_GRAPH, asserted), (INFERRED_GRAPH, inferred), (METADATA_GRAPH, metadata)):
+    for graph, triples in (
+        (ASSERTED_GRAPH, asserted),
+        (INFERRED_GRAPH, inferred),
+        (METADATA_GRAPH, metadata),
+    ):
         name = ox.NamedNode(graph)
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
     store.flush()
@@ -207,12 +219,19 @@ def _load_store(folder: Path, asserted: Sequence[ox.Triple], inferred: Sequence[
     return metadata
 
 
-def _write_exports(staging: Path, asserted: Sequence[ox.Triple], inferred: Sequence[ox.Triple], metadata: Sequence[ox.Triple]) -> None:
+def _write_exports(
+    staging: Path,
+    asserted: Sequence[ox.Triple],
+    inferred: Sequence[ox.Triple],
+    metadata: Sequence[ox.Triple],
+) -> None:
     export.write_triples(staging / "serkg.ttl", asserted, "ttl")
     export.write_triples(staging / "serkg-inferred.ttl", inferred, "ttl")
     export.write_triples(staging / "serkg.nt", asserted, "nt")
     export.write_triples(staging / "serkg.jsonld", asserted, "jsonld")
-    safe_write.write_bytes(staging / "serkg.trig", export.serialize_dataset(asserted, inferred, "trig"))
+    safe_write.write_bytes(
+        staging / "serkg.trig", export.serialize_dataset(asserted, inferred, "trig")
+    )
     export.write_triples(staging / "void.ttl", metadata, "ttl")
 
 

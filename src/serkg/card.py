@@ -92,11 +92,8 @@ class AmbiguousCompoundError(UnknownCompoundError):
 # ------------------------------------------------------------------------------- queries
 @cache
 def view_query(name: str) -> str:
-    """The text of ``queries/views/NAME.rq`` (read once per process)."""
-    path = resources.queries_dir() / "views" / f"{name}.rq"
-    if not path.exists():
-        raise FileNotFoundError(f"view query {path} is missing; reinstall serkg")
-    return path.read_text(encoding="utf-8")
+    """The text of ``queries/views/NAME.rq``."""
+    return resources.view_query(name)
 
 
 Row = dict[str, OxTerm | None]

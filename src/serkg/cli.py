@@ -47,7 +47,10 @@ class SerkgGroup(click.Group):
             _fail("interrupted; artefacts from the previous build are untouched", 130)
 
 
-@click.group(cls=SerkgGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=SerkgGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(package_name="serkg", prog_name="serkg")
 def app() -> None:
     """serkg: a knowledge graph of compound facts.
@@ -62,8 +65,20 @@ def app() -> None:
 
 # --------------------------------------------------------------------------------------- build
 @app.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True, help="Folder for the artefacts and the query store.")
-@click.option("--reasoner", type=click.Choice(["owlrl", "reasonable"]), default=None, help="OWL 2 RL engine (default: see docs/reasoning.md).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder for the artefacts and the query store.",
+)
+@click.option(
+    "--reasoner",
+    type=click.Choice(["owlrl", "reasonable"]),
+    default=None,
+    help="OWL 2 RL engine (default: see docs/reasoning.md).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the one-line result.")
 def build(out_dir: Path, reasoner: str | None, quiet: bool) -> None:
     """Load, validate (SHACL + QC), reason (OWL 2 RL) and export the graph.
@@ -104,7 +119,9 @@ def _print_build_summary(summary: Any, quiet: bool) -> None:
 
     console = Console()
     if quiet:
-        console.print(f"built {summary.out_dir}: {summary.asserted_count} asserted, {summary.inferred_count} inferred triples")
+        console.print(
+            f"built {summary.out_dir}: {summary.asserted_count} asserted, {summary.inferred_count} inferred triples"
+        )
         return
     table = Table(title=f"serkg build → {summary.out_dir}", show_header=False)
     table.add_row("triples asserted", str(summary.asserted_count))
@@ -123,8 +140,16 @@ def _print_build_summary(summary: Any, quiet: bool) -> None:
 # ------------------------------------------------------------------------------------ validate
 @app.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "ttl", "json"]), default="text", show_default=True)
-@click.option("--shapes", type=click.Choice(["core", "sparql", "all"]), default="all", show_default=True, help="Which shapes file(s) to run.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "ttl", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--shapes",
+    type=click.Choice(["core", "sparql", "all"]),
+    default="all",
+    show_default=True,
+    help="Which shapes file(s) to run.",
+)
 def validate(files: tuple[Path, ...], fmt: str, shapes: str) -> None:
     """Check data files against the SHACL shapes and the QC queries.
 
@@ -156,7 +181,9 @@ def _accepts_qc(outcome: Any) -> bool:
 
 # ------------------------------------------------------------------------------------- queries
 @app.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 def queries(fmt: str) -> None:
     """List the named queries with their parameters, types, defaults and an example.
 
@@ -175,11 +202,36 @@ def queries(fmt: str) -> None:
 
 @app.command()
 @click.argument("name")
-@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter; repeat for several.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "jsonld", "nt"]), default="table", show_default=True)
-@click.option("--endpoint", metavar="URL", default=None, help="Run on a SPARQL 1.1 endpoint instead of the embedded store.")
-@click.option("--store", type=click.Path(path_type=Path), default=None, help="The built store folder [default: dist/store].")
-def query(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, store: Path | None) -> None:
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A query parameter; repeat for several.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "jsonld", "nt"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    default=None,
+    help="Run on a SPARQL 1.1 endpoint instead of the embedded store.",
+)
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The built store folder [default: dist/store].",
+)
+def query(
+    name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, store: Path | None
+) -> None:
     """Run the named query NAME and print its answer.
 
     \b
@@ -193,7 +245,9 @@ def query(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, st
         if not sep or not key:
             _fail(f"--param expects KEY=VALUE, got {item!r}")
         raw[key.strip()] = value
-    answer = querylib.run_named_query(name, raw, store_path=None if endpoint else _store_path(store), endpoint=endpoint)
+    answer = querylib.run_named_query(
+        name, raw, store_path=None if endpoint else _store_path(store), endpoint=endpoint
+    )
     if fmt == "table":
         if answer.kind == "graph":
             click.echo(answer.serialize("ttl"), nl=False)
@@ -202,17 +256,39 @@ def query(name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, st
         else:
             from rich.console import Console
 
-            Console().print(querylib.render_table(answer))
+            params_shown = [p.name for p in querylib.load_query(name).params]
+            # on a terminal rich fits the table to it; in a pipe or a log, 80 columns is too narrow
+            console = Console() if sys.stdout.isatty() else Console(width=160)
+            console.print(querylib.render_table(answer, hide=params_shown))
     else:
         click.echo(answer.serialize(fmt), nl=False)
 
 
 # -------------------------------------------------------------------------------------- export
 @app.command(name="export")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "jsonld", "nt", "trig", "nq"]), default="ttl", show_default=True)
-@click.option("--graph", type=click.Choice(["asserted", "inferred", "all"]), default="all", show_default=True)
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write [default: standard output].")
-@click.option("--store", type=click.Path(path_type=Path), default=None, help="The built store folder [default: dist/store].")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ttl", "jsonld", "nt", "trig", "nq"]),
+    default="ttl",
+    show_default=True,
+)
+@click.option(
+    "--graph", type=click.Choice(["asserted", "inferred", "all"]), default="all", show_default=True
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write [default: standard output].",
+)
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The built store folder [default: dist/store].",
+)
 def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) -> None:
     """Export the built graph (asserted, inferred or both) in one RDF format.
 
@@ -233,8 +309,15 @@ def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) 
 
 # --------------------------------------------------------------------------------------- stats
 @app.command()
-@click.option("--store", type=click.Path(path_type=Path), default=None, help="The built store folder [default: dist/store].")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The built store folder [default: dist/store].",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 def stats(store: Path | None, fmt: str) -> None:
     """Count triples per graph and entities per class in the built store.
 
@@ -268,7 +351,12 @@ def stats(store: Path | None, fmt: str) -> None:
 @click.argument("subject")
 @click.argument("predicate")
 @click.argument("obj", metavar="OBJECT")
-@click.option("--store", type=click.Path(path_type=Path), default=None, help="The built store folder [default: dist/store].")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The built store folder [default: dist/store].",
+)
 def explain(subject: str, predicate: str, obj: str, store: Path | None) -> None:
     """Explain why a triple holds: its asserted premises and the OWL axiom used.
 
@@ -279,21 +367,54 @@ def explain(subject: str, predicate: str, obj: str, store: Path | None) -> None:
     from serkg.reasoning import explain_from_store
     from serkg.store import EmbeddedStore
 
-    explanation = explain_from_store(EmbeddedStore.open(_store_path(store)).oxigraph, subject, predicate, obj)
+    explanation = explain_from_store(
+        EmbeddedStore.open(_store_path(store)).oxigraph, subject, predicate, obj
+    )
     click.echo(explanation.to_text())
     sys.exit(EXIT_OK if explanation.status != "not entailed" else EXIT_NO)
 
 
 # --------------------------------------------------------------------------------------- serve
 @app.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback unless told otherwise).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on (loopback unless told otherwise).",
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--store", type=click.Path(path_type=Path), default=None, help="The built store folder [default: dist/store].")
-@click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=click.FloatRange(0.1, None), help="Per-query time limit in seconds.")
-@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(1, None), help="Result row cap.")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The built store folder [default: dist/store].",
+)
+@click.option(
+    "--timeout",
+    "timeout_s",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(0.1, None),
+    help="Per-query time limit in seconds.",
+)
+@click.option(
+    "--max-rows",
+    default=100_000,
+    show_default=True,
+    type=click.IntRange(1, None),
+    help="Result row cap.",
+)
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (refused by default).")
 @click.option("--allow-service", is_flag=True, help="Accept SERVICE clauses (refused by default).")
-def serve(host: str, port: int, store: Path | None, timeout_s: float, max_rows: int, allow_update: bool, allow_service: bool) -> None:
+def serve(
+    host: str,
+    port: int,
+    store: Path | None,
+    timeout_s: float,
+    max_rows: int,
+    allow_update: bool,
+    allow_service: bool,
+) -> None:
     """Serve the SPARQL 1.1 endpoint, the named-query API, the UI and linked data.
 
     \b
@@ -309,13 +430,38 @@ def serve(host: str, port: int, store: Path | None, timeout_s: float, max_rows: 
 
 # ---------------------------------------------------------------------------------------- load
 @app.command()
-@click.option("--endpoint", required=True, metavar="URL", help="The triple store's base URL (e.g. http://127.0.0.1:8890).")
-@click.option("--graph", "graph_base", default=None, metavar="IRI", help="Base IRI for the two named graphs [default: https://w3id.org/serkg/graph/].")
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="The triple store's base URL (e.g. http://127.0.0.1:8890).",
+)
+@click.option(
+    "--graph",
+    "graph_base",
+    default=None,
+    metavar="IRI",
+    help="Base IRI for the two named graphs [default: https://w3id.org/serkg/graph/].",
+)
 @click.option("--user", default=None)
 @click.option("--password", default=None)
-@click.option("--dist", "dist_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True, help="Folder of a finished build.")
+@click.option(
+    "--dist",
+    "dist_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder of a finished build.",
+)
 @click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(1, None))
-def load(endpoint: str, graph_base: str | None, user: str | None, password: str | None, dist_dir: Path, timeout: float) -> None:
+def load(
+    endpoint: str,
+    graph_base: str | None,
+    user: str | None,
+    password: str | None,
+    dist_dir: Path,
+    timeout: float,
+) -> None:
     """Push the asserted and inferred graphs to a triple store (SPARQL Graph Store Protocol).
 
     \b
@@ -327,7 +473,15 @@ def load(endpoint: str, graph_base: str | None, user: str | None, password: str 
     for path in (asserted, inferred):
         if not path.exists():
             _fail(f"{path} not found: run `serkg build --out {dist_dir}` first")
-    summary = load_to_endpoint(endpoint, asserted, inferred, graph_base=graph_base, user=user, password=password, timeout=timeout)
+    summary = load_to_endpoint(
+        endpoint,
+        asserted,
+        inferred,
+        graph_base=graph_base,
+        user=user,
+        password=password,
+        timeout=timeout,
+    )
     click.echo(str(summary))
 
 
@@ -352,11 +506,28 @@ def _write_or_print(data: bytes, out_file: Path | None, binary: bool) -> None:
 
 @app.command()
 @click.argument("compound", metavar="NAME_OR_CURIE")
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True)
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write [default: standard output].")
-@click.option("--store", type=click.Path(path_type=Path), default=None, help="The built store folder [default: dist/store].")
-@click.option("--endpoint", metavar="URL", default=None, help="Read the graph from a SPARQL endpoint instead.")
-def card(compound: str, fmt: str, out_file: Path | None, store: Path | None, endpoint: str | None) -> None:
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write [default: standard output].",
+)
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The built store folder [default: dist/store].",
+)
+@click.option(
+    "--endpoint", metavar="URL", default=None, help="Read the graph from a SPARQL endpoint instead."
+)
+def card(
+    compound: str, fmt: str, out_file: Path | None, store: Path | None, endpoint: str | None
+) -> None:
     """Render a compound card (identity, status, mechanisms, trials, doses, safety, sources).
 
     \b
@@ -371,11 +542,28 @@ def card(compound: str, fmt: str, out_file: Path | None, store: Path | None, end
 
 @app.command()
 @click.argument("compound", metavar="NAME_OR_CURIE")
-@click.option("--format", "fmt", type=click.Choice(["svg", "png"]), default="svg", show_default=True)
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write [default: standard output].")
-@click.option("--store", type=click.Path(path_type=Path), default=None, help="The built store folder [default: dist/store].")
-@click.option("--endpoint", metavar="URL", default=None, help="Read the graph from a SPARQL endpoint instead.")
-def diagram(compound: str, fmt: str, out_file: Path | None, store: Path | None, endpoint: str | None) -> None:
+@click.option(
+    "--format", "fmt", type=click.Choice(["svg", "png"]), default="svg", show_default=True
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write [default: standard output].",
+)
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The built store folder [default: dist/store].",
+)
+@click.option(
+    "--endpoint", metavar="URL", default=None, help="Read the graph from a SPARQL endpoint instead."
+)
+def diagram(
+    compound: str, fmt: str, out_file: Path | None, store: Path | None, endpoint: str | None
+) -> None:
     """Draw a compound's neighbourhood: mechanisms, targets, processes, diseases, trials.
 
     \b
@@ -390,7 +578,13 @@ def diagram(compound: str, fmt: str, out_file: Path | None, store: Path | None, 
 
 
 @app.command()
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT / "docs", show_default=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT / "docs",
+    show_default=True,
+)
 def docs(out_dir: Path) -> None:
     """Generate the ontology documentation (pyLODE) and the query documentation.
 

@@ -44,7 +44,9 @@ def serialize_triples(triples: Iterable[ox.Triple], fmt: str) -> bytes:
         return serialize_jsonld(triples)
     if fmt not in {"ttl", "nt"}:
         raise ValueError(f"triples are written as ttl, nt or jsonld, not {fmt!r}")
-    data = ox.serialize(list(triples), format=_OX_FORMATS[fmt], prefixes=_prefixes() if fmt == "ttl" else None)
+    data = ox.serialize(
+        list(triples), format=_OX_FORMATS[fmt], prefixes=_prefixes() if fmt == "ttl" else None
+    )
     return data or b""
 
 
@@ -57,11 +59,19 @@ def serialize_jsonld(triples: Iterable[ox.Triple]) -> bytes:
     return text.encode("utf-8")
 
 
-def serialize_dataset(asserted: Sequence[ox.Triple], inferred: Sequence[ox.Triple], fmt: str = "trig") -> bytes:
+def serialize_dataset(
+    asserted: Sequence[ox.Triple], inferred: Sequence[ox.Triple], fmt: str = "trig"
+) -> bytes:
     """Asserted and inferred triples in their two named graphs (TriG or N-Quads)."""
-    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ASSERTED_GRAPH)) for t in asserted]
-    quads += [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(INFERRED_GRAPH)) for t in inferred]
-    data = ox.serialize(quads, format=_OX_FORMATS[fmt], prefixes=_prefixes() if fmt == "trig" else None)
+    quads = [
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ASSERTED_GRAPH)) for t in asserted
+    ]
+    quads += [
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(INFERRED_GRAPH)) for t in inferred
+    ]
+    data = ox.serialize(
+        quads, format=_OX_FORMATS[fmt], prefixes=_prefixes() if fmt == "trig" else None
+    )
     return data or b""
 
 
@@ -77,7 +87,9 @@ def graph_triples(store: ox.Store, graph: str) -> list[ox.Triple]:
 def export_from_store(store: ox.Store, fmt: str, graph: str = "all") -> bytes:
     """What ``serkg export`` writes: one graph or both, in FMT, read from the built store."""
     if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+        raise ValueError(
+            f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
+        )
     if graph not in GRAPH_CHOICES:
         raise ValueError(f"unknown graph {graph!r}; choose one of {', '.join(GRAPH_CHOICES)}")
     asserted = graph_triples(store, ASSERTED_GRAPH) if graph in {"asserted", "all"} else []

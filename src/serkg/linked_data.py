@@ -18,6 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from serkg import resources
 from serkg.prefixes import KG, KGSRC, ONTOLOGY_IRI, SK, compress
 from serkg.results import QueryAnswer, serialize_triples
 from serkg.server import GRAPH_NEGOTIATION, QueryJob, content_type, media_type_for, negotiate
@@ -40,45 +41,10 @@ HTML_OFFER = ("html", ["text/html", "application/xhtml+xml"])
 #: Turtle first: a client that accepts anything gets data; browsers ask for text/html by name
 LINKED_DATA_OFFERS = [GRAPH_NEGOTIATION[0], HTML_OFFER, *GRAPH_NEGOTIATION[1:]]
 
-DESCRIBE_QUERY = """\
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX sk: <https://w3id.org/serkg/vocab/>
-CONSTRUCT {
-  ?entity ?p ?o . ?o rdfs:label ?oLabel . ?p rdfs:label ?pLabel .
-  ?s ?q ?entity . ?s rdfs:label ?sLabel . ?q rdfs:label ?qLabel .
-}
-WHERE {
-  { ?entity ?p ?o .
-    OPTIONAL { ?o rdfs:label ?oLabel }
-    OPTIONAL { ?p rdfs:label ?pLabel } }
-  UNION
-  { ?s ?q ?entity .
-    FILTER NOT EXISTS { ?s a sk:Claim }
-    OPTIONAL { ?s rdfs:label ?sLabel }
-    OPTIONAL { ?q rdfs:label ?qLabel } }
-}
-"""
-
-SOURCES_QUERY = """\
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX sk: <https://w3id.org/serkg/vocab/>
-SELECT ?entity ?source (SAMPLE(?title) AS ?sourceLabel)
-       (GROUP_CONCAT(DISTINCT ?section; separator="; ") AS ?sections)
-WHERE {
-  ?claim sk:claimSubject ?entity ; prov:wasDerivedFrom ?source .
-  OPTIONAL { ?claim sk:sourceSection ?section }
-  OPTIONAL { ?source rdfs:label|dcterms:title ?title }
-}
-GROUP BY ?entity ?source
-ORDER BY ?source
-"""
-
 
 def describe_query() -> str:
     """The CONSTRUCT that describes ``?entity`` (bound by substitution, never pasted)."""
-    return DESCRIBE_QUERY
+    return resources.view_query("entity-description")
 
 
 def local_path(iri: str) -> str | None:
@@ -149,7 +115,7 @@ async def respond(
         return Response(
             f"not an IRI: {iri!r}\n", status_code=400, media_type="text/plain; charset=utf-8"
         )
-    triples = await _answer(run, DESCRIBE_QUERY, subject)
+    triples = await _answer(run, resources.view_query("entity-description"), subject)
     if not triples.triples:
         return Response(
             f"nothing is known about <{iri}> in this graph\n",
@@ -160,7 +126,7 @@ async def respond(
     if fmt != "html":
         body = serialize_triples(_sorted(triples.triples), fmt)
         return Response(body, media_type=content_type(media_type_for(fmt)), headers=headers)
-    sources = await _answer(run, SOURCES_QUERY, subject)
+    sources = await _answer(run, resources.view_query("entity-sources"), subject)
     page = build_page(iri, triples.triples, sources, str(request.url.path))
     return HTMLResponse(_template().render(page=page), headers=headers)
 

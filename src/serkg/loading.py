@@ -122,7 +122,10 @@ def add_data_file(kb: KnowledgeBase, path: Path, quads: Iterable[ox.Quad]) -> No
     """Add one parsed data file: bundles flattened with claims, default graph kept as it is."""
     quads = list(quads)
     bundles = {q.graph_name for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}
-    bundle_meta: dict[ox.NamedNode | ox.BlankNode, list[tuple[ox.NamedNode, ox.Term]]] = defaultdict(list)
+    bundle_meta: dict[
+        ox.NamedNode | ox.BlankNode,
+        list[tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]],
+    ] = defaultdict(list)
     claim_subjects = {q.subject for q in quads if q.predicate == RDF_TYPE and q.object == SK_CLAIM}
     seen_facts = set(kb.origins)
     for quad in quads:
@@ -152,4 +155,4 @@ def add_data_file(kb: KnowledgeBase, path: Path, quads: Iterable[ox.Quad]) -> No
         kb.claims.append(ox.Triple(claim, SK_CLAIM_PREDICATE, triple.predicate))
         kb.claims.append(ox.Triple(claim, SK_CLAIM_OBJECT, triple.object))
         for predicate, value in bundle_meta.get(bundle, []):
-            kb.claims.append(ox.Triple(claim, predicate, value))  # type: ignore[arg-type]
+            kb.claims.append(ox.Triple(claim, predicate, value))

@@ -76,8 +76,20 @@ PREFIX_MAP: dict[str, str] = {
 
 #: prefixes serialisers bind (kept short: the vocabularies our files actually use)
 SERIALISATION_PREFIXES = [
-    "sk", "kg", "kgsrc", "rdf", "rdfs", "owl", "xsd", "skos", "prov", "dcterms", "void",
-    "schema", "unit", "obo",
+    "sk",
+    "kg",
+    "kgsrc",
+    "rdf",
+    "rdfs",
+    "owl",
+    "xsd",
+    "skos",
+    "prov",
+    "dcterms",
+    "void",
+    "schema",
+    "unit",
+    "obo",
 ]
 
 

@@ -640,8 +640,11 @@ def display_term(term: OxTerm | None) -> str:
     return term.value
 
 
-def render_table(answer: QueryAnswer) -> Table:
-    """A rich table of a SELECT answer (ASK: one ``answer`` cell; graphs: s/p/o rows)."""
+def render_table(answer: QueryAnswer, hide: Sequence[str] = ()) -> Table:
+    """A rich table of a SELECT answer (ASK: one ``answer`` cell; graphs: s/p/o rows).
+
+    HIDE names columns to leave out, e.g. the parameter columns a query echoes back.
+    """
     from rich.table import Table
 
     table = Table(show_lines=False, header_style="bold")
@@ -657,10 +660,13 @@ def render_table(answer: QueryAnswer) -> Table:
             table.add_row(*(display_term(t) for t in terms))
         table.caption = f"{len(answer.triples)} triple(s)"
         return table
-    for variable in answer.variables:
-        table.add_column(variable, overflow="fold")
+    shown = [i for i, v in enumerate(answer.variables) if v not in hide] or list(
+        range(len(answer.variables))
+    )
+    for i in shown:
+        table.add_column(answer.variables[i], overflow="fold")
     for row in answer.rows:
-        table.add_row(*(display_term(t) for t in row))
+        table.add_row(*(display_term(row[i]) for i in shown))
     table.caption = f"{len(answer.rows)} row(s)"
     return table
 

@@ -68,3 +68,12 @@ def jsonld_context_file() -> Path:
 def dataset_metadata_file() -> Path:
     """Hand-written dataset metadata (title, description, license, source) for ``void.ttl``."""
     return asset_root() / "data" / "dataset.ttl"
+
+
+def view_query(name: str) -> str:
+    """The text of ``queries/views/NAME.rq``: SPARQL the card, diagram, stats and linked-data
+    pages run (documented like named queries, but not offered by ``serkg queries``)."""
+    path = queries_dir() / "views" / f"{name}.rq"
+    if not path.exists():
+        raise FileNotFoundError(f"view query {path} is missing; reinstall serkg")
+    return path.read_text(encoding="utf-8")

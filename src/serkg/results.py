@@ -71,17 +71,25 @@ class QueryAnswer:
             return [{"answer": self.boolean}]
         if self.kind == "graph":
             return [
-                {"subject": python_value(t.subject), "predicate": python_value(t.predicate), "object": python_value(t.object)}  # type: ignore[arg-type]
+                {
+                    "subject": python_value(t.subject),  # type: ignore[arg-type]
+                    "predicate": python_value(t.predicate),
+                    "object": python_value(t.object),  # type: ignore[arg-type]
+                }
                 for t in self.triples
             ]
-        return [{v: python_value(row[i]) for i, v in enumerate(self.variables)} for row in self.rows]
+        return [
+            {v: python_value(row[i]) for i, v in enumerate(self.variables)} for row in self.rows
+        ]
 
     # ---- serialisation -------------------------------------------------------------------------
     def serialize(self, fmt: str) -> str:
         """Serialise to FMT: json|csv|tsv|xml (SELECT/ASK) or ttl|jsonld|nt|rdfxml (graphs)."""
         if self.kind == "graph":
             if fmt not in GRAPH_FORMATS:
-                raise ValueError(f"a CONSTRUCT/DESCRIBE answer is written as one of {', '.join(GRAPH_FORMATS)}, not {fmt!r}")
+                raise ValueError(
+                    f"a CONSTRUCT/DESCRIBE answer is written as one of {', '.join(GRAPH_FORMATS)}, not {fmt!r}"
+                )
             return serialize_triples(self.triples, fmt)
         if fmt == "json":
             return self._json()
@@ -89,9 +97,15 @@ class QueryAnswer:
             return self._xml()
         if fmt in {"csv", "tsv"}:
             if self.kind == "ask":
-                return f"{'true' if self.boolean else 'false'}\n" if fmt == "csv" else f"?answer\n{'true' if self.boolean else 'false'}\n"
+                return (
+                    f"{'true' if self.boolean else 'false'}\n"
+                    if fmt == "csv"
+                    else f"?answer\n{'true' if self.boolean else 'false'}\n"
+                )
             return self._csv() if fmt == "csv" else self._tsv()
-        raise ValueError(f"a SELECT/ASK answer is written as one of json, csv, tsv, xml, table; not {fmt!r}")
+        raise ValueError(
+            f"a SELECT/ASK answer is written as one of json, csv, tsv, xml, table; not {fmt!r}"
+        )
 
     def _json(self) -> str:
         if self.kind == "ask":
@@ -111,7 +125,14 @@ class QueryAnswer:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(self.variables)
         for row in self.rows:
-            writer.writerow(["" if t is None else (t.value if not isinstance(t, ox.BlankNode) else "_:" + t.value) for t in row])
+            writer.writerow(
+                [
+                    ""
+                    if t is None
+                    else (t.value if not isinstance(t, ox.BlankNode) else "_:" + t.value)
+                    for t in row
+                ]
+            )
         return out.getvalue()
 
     def _tsv(self) -> str:
@@ -123,9 +144,17 @@ class QueryAnswer:
     def _xml(self) -> str:
         from xml.sax.saxutils import quoteattr
 
-        parts = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "  <head>"]
+        parts = [
+            '<?xml version="1.0"?>',
+            '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+            "  <head>",
+        ]
         if self.kind == "ask":
-            parts += ["  </head>", f"  <boolean>{'true' if self.boolean else 'false'}</boolean>", "</sparql>"]
+            parts += [
+                "  </head>",
+                f"  <boolean>{'true' if self.boolean else 'false'}</boolean>",
+                "</sparql>",
+            ]
             return "\n".join(parts) + "\n"
         parts += [f"    <variable name={quoteattr(v)}/>" for v in self.variables]
         parts += ["  </head>", "  <results>"]
@@ -133,7 +162,9 @@ class QueryAnswer:
             parts.append("    <result>")
             for var, term in zip(self.variables, row, strict=True):
                 if term is not None:
-                    parts.append(f"      <binding name={quoteattr(var)}>{_xml_term(term)}</binding>")
+                    parts.append(
+                        f"      <binding name={quoteattr(var)}>{_xml_term(term)}</binding>"
+                    )
             parts.append("    </result>")
         parts += ["  </results>", "</sparql>"]
         return "\n".join(parts) + "\n"
@@ -143,7 +174,9 @@ class RowLimitExceeded(RuntimeError):
     """A query produced more rows than the configured cap."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(f"the query returned more than {limit} rows (the row cap); add a LIMIT or narrow it")
+        super().__init__(
+            f"the query returned more than {limit} rows (the row cap); add a LIMIT or narrow it"
+        )
         self.limit = limit
 
 
@@ -184,8 +217,17 @@ def serialize_triples(triples: list[ox.Triple], fmt: str) -> str:
     """Serialise triples with the project's prefixes (Turtle, JSON-LD) or as N-Triples / RDF/XML."""
     from serkg.prefixes import PREFIX_MAP, SERIALISATION_PREFIXES
 
-    formats = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
-    prefixes = {p: PREFIX_MAP[p] for p in SERIALISATION_PREFIXES} if fmt in {"ttl", "rdfxml", "jsonld"} else None
+    formats = {
+        "ttl": ox.RdfFormat.TURTLE,
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "jsonld": ox.RdfFormat.JSON_LD,
+        "rdfxml": ox.RdfFormat.RDF_XML,
+    }
+    prefixes = (
+        {p: PREFIX_MAP[p] for p in SERIALISATION_PREFIXES}
+        if fmt in {"ttl", "rdfxml", "jsonld"}
+        else None
+    )
     data = ox.serialize(triples, format=formats[fmt], prefixes=prefixes)
     assert data is not None
     return data.decode("utf-8")

@@ -58,7 +58,9 @@ def publish_store(out_dir: Path, folder: Path, link_name: str = "store") -> Path
     """Point ``out_dir/store`` at FOLDER atomically, then delete stores no longer linked."""
     link = out_dir / link_name
     if link.exists() and not link.is_symlink():
-        raise FileExistsError(f"{link} exists and is not a serkg store link; move it away and rebuild")
+        raise FileExistsError(
+            f"{link} exists and is not a serkg store link; move it away and rebuild"
+        )
     tmp_link = out_dir / f".{link_name}.{os.getpid()}.link"
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()

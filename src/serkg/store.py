@@ -66,16 +66,27 @@ class EmbeddedStore:
     def describe(self) -> str:
         return f"embedded store {self.location}"
 
-    def query(self, sparql: str, bindings: Mapping[str, OxTerm] | None = None, row_limit: int | None = None) -> QueryAnswer:
-        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, OxTerm] | None = None,
+        row_limit: int | None = None,
+    ) -> QueryAnswer:
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): v for k, v in (bindings or {}).items()
+        }
         try:
-            result = self._store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None)
+            result = self._store.query(
+                sparql, use_default_graph_as_union=True, substitutions=substitutions or None
+            )
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
         except RuntimeError as exc:
             if "projection" in str(exc):
                 # SEP-0007 substitution keeps bound variables in the results: a SELECT must project them
-                raise QuerySyntaxError(f"{exc}: a SELECT query must project every parameter variable") from exc
+                raise QuerySyntaxError(
+                    f"{exc}: a SELECT query must project every parameter variable"
+                ) from exc
             raise StoreError(str(exc)) from exc
         return QueryAnswer.from_oxigraph(result, row_limit=row_limit)
 
@@ -92,7 +103,9 @@ class EndpointStore:
         auth: tuple[str, str] | None = None,
     ) -> None:
         self.url = url
-        self.default_graphs = [ASSERTED_GRAPH, INFERRED_GRAPH] if default_graphs is None else default_graphs
+        self.default_graphs = (
+            [ASSERTED_GRAPH, INFERRED_GRAPH] if default_graphs is None else default_graphs
+        )
         self.timeout = timeout
         self.auth = auth
 
@@ -105,7 +118,7 @@ class EndpointStore:
         text = inject_values(sparql, bindings) if bindings else sparql
         kind = query_form(sparql)
         accept = "application/n-triples" if kind == "graph" else "application/sparql-results+json"
-        params: list[tuple[str, str]] = [("query", text)]
+        params: list[tuple[str, str | int | float | bool | None]] = [("query", text)]
         params += [("default-graph-uri", g) for g in self.default_graphs]
         try:
             with httpx.Client(timeout=self.timeout) as client:
@@ -115,14 +128,21 @@ class EndpointStore:
                     response = client.post(
                         self.url,
                         content=str(httpx.QueryParams(params)).encode(),
-                        headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+                        headers={
+                            "Accept": accept,
+                            "Content-Type": "application/x-www-form-urlencoded",
+                        },
                     )
         except httpx.HTTPError as exc:
             raise StoreError(f"the endpoint {self.url} did not answer: {exc}") from exc
         if response.status_code == 400:
-            raise QuerySyntaxError(f"the endpoint rejected the query: {response.text.strip()[:500]}")
+            raise QuerySyntaxError(
+                f"the endpoint rejected the query: {response.text.strip()[:500]}"
+            )
         if response.status_code >= 300:
-            raise StoreError(f"the endpoint {self.url} answered HTTP {response.status_code}: {response.text.strip()[:500]}")
+            raise StoreError(
+                f"the endpoint {self.url} answered HTTP {response.status_code}: {response.text.strip()[:500]}"
+            )
         if kind == "graph":
             triples = [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
             return QueryAnswer("graph", triples=triples)
@@ -214,9 +234,8 @@ def _where_open_brace(sparql: str) -> int:
         if not in_code:
             continue
         if ch == "{":
-            if depth == 0:
-                if skipped_template:
-                    return index
+            if depth == 0 and skipped_template:
+                return index
             depth += 1
         elif ch == "}":
             depth -= 1

@@ -81,7 +81,13 @@ def python_value(term: OxTerm | None) -> Any:
     datatype = term.datatype.value
     text = term.value
     try:
-        if datatype in {XSD + "integer", XSD + "nonNegativeInteger", XSD + "positiveInteger", XSD + "int", XSD + "long"}:
+        if datatype in {
+            XSD + "integer",
+            XSD + "nonNegativeInteger",
+            XSD + "positiveInteger",
+            XSD + "int",
+            XSD + "long",
+        }:
             return int(text)
         if datatype == XSD + "decimal":
             return Decimal(text)

@@ -37,32 +37,53 @@ def _integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
 
 
-def describe_dataset(asserted: Sequence[ox.Triple], inferred: Sequence[ox.Triple]) -> list[ox.Triple]:
+def describe_dataset(
+    asserted: Sequence[ox.Triple], inferred: Sequence[ox.Triple]
+) -> list[ox.Triple]:
     """VoID/DCAT triples: metadata from ``data/dataset.ttl`` plus counts of this build."""
     triples = [q.triple for q in parse_file(resources.dataset_metadata_file())]
 
-    def add(subject: ox.NamedNode | ox.BlankNode, predicate: str, obj: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
+    def add(
+        subject: ox.NamedNode | ox.BlankNode,
+        predicate: str,
+        obj: ox.NamedNode | ox.BlankNode | ox.Literal,
+    ) -> None:
         triples.append(ox.Triple(subject, ox.NamedNode(predicate), obj))
 
     add(DATASET, DCTERMS + "hasVersion", ox.Literal(__version__))
     add(DATASET, "http://www.w3.org/2002/07/owl#versionInfo", ox.Literal(__version__))
     everything = [*asserted, *inferred]
     add(DATASET, VOID + "triples", _integer(len(everything)))
-    entities = {t.subject for t in asserted if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(KG)}
+    entities = {
+        t.subject
+        for t in asserted
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(KG)
+    }
     add(DATASET, VOID + "entities", _integer(len(entities)))
     add(DATASET, VOID + "distinctSubjects", _integer(len({t.subject for t in everything})))
     add(DATASET, VOID + "properties", _integer(len({t.predicate for t in everything})))
     add(DATASET, VOID + "distinctObjects", _integer(len({t.object for t in everything})))
 
-    for name, graph, part in (("asserted", ASSERTED_GRAPH, asserted), ("inferred", INFERRED_GRAPH, inferred)):
+    for name, graph, part in (
+        ("asserted", ASSERTED_GRAPH, asserted),
+        ("inferred", INFERRED_GRAPH, inferred),
+    ):
         subset = ox.NamedNode(f"https://w3id.org/serkg/dataset/{name}")
         add(DATASET, VOID + "subset", subset)
         add(subset, str(RDF_TYPE.value), ox.NamedNode(VOID + "Dataset"))
-        add(subset, "http://www.w3.org/2000/01/rdf-schema#label", ox.Literal(f"{name} triples", language="en"))
+        add(
+            subset,
+            "http://www.w3.org/2000/01/rdf-schema#label",
+            ox.Literal(f"{name} triples", language="en"),
+        )
         add(subset, "http://www.w3.org/ns/sparql-service-description#name", ox.NamedNode(graph))
         add(subset, VOID + "triples", _integer(len(part)))
 
-    class_counts = Counter(t.object for t in everything if t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode))
+    class_counts = Counter(
+        t.object
+        for t in everything
+        if t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode)
+    )
     for cls, count in sorted(class_counts.items(), key=lambda item: item[0].value):
         partition = ox.BlankNode()
         add(DATASET, VOID + "classPartition", partition)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.conftest import free_port
 
 L_SERINE = "https://w3id.org/serkg/id/l-serine"
 SK = "https://w3id.org/serkg/vocab/"
@@ -42,39 +42,10 @@ def server_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     existing = os.environ.get("SERKG_TEST_STORE")
     if existing:
         return Path(existing).resolve()
-    from serkg.build import BuildFailed
-
-    try:
-        built: Path = request.getfixturevalue("built_dist")
-    except BuildFailed as exc:  # the build's own tests report that; serve the asserted graph
-        warnings.warn(f"serving the asserted graph only: {exc}", stacklevel=1)
-        return asserted_store(tmp_path_factory.mktemp("asserted") / "store")
+    built: Path = request.getfixturevalue("built_dist")
     store = built / "store"
     assert (store / "CURRENT").exists(), f"serkg.build.build did not write {store}"
     return store
-
-
-def asserted_store(folder: Path) -> Path:
-    """A store of the packaged ontology and data (claim bundles flattened), without inference."""
-    import pyoxigraph as ox
-
-    from serkg import resources
-    from serkg.loading import load_knowledge
-    from serkg.prefixes import ASSERTED_GRAPH
-
-    kb = load_knowledge([resources.ontology_file()], resources.data_files())
-    store = ox.Store(str(folder))
-    graph = ox.NamedNode(ASSERTED_GRAPH)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in kb.asserted)
-    store.flush()
-    del store
-    return folder
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_server(store: Path, log_dir: Path, *options: str) -> RunningServer:
