@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from benchmarks import generator
 from serkg import resources
 from serkg.loading import load_knowledge
 from serkg.prefixes import KG, SK
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from benchmarks import generator  # noqa: E402  (benchmarks/ is not an installed package)
 
 
 def ontology_size() -> int:

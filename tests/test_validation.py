@@ -313,7 +313,6 @@ def test_mutations_cover_required_facts_and_identifiers() -> None:
 
 
 def _jena_conforms(shapes: Path, data: Path, work: Path) -> bool:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `tests` from any directory
     from tests import jena
 
     result = jena.run(

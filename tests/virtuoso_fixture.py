@@ -7,13 +7,14 @@ at start, so several runs (and a system Virtuoso on 1111/8890) never collide.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from tests.conftest import free_port
 
 USER = "dba"
 PASSWORD = "dba"  # the fresh database's default; the server only listens on 127.0.0.1
@@ -66,12 +67,6 @@ class Virtuoso:
                 except subprocess.TimeoutExpired:
                     self.process.kill()
                     self.process.wait(timeout=10)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def write_ini(folder: Path, sql_port: int, http_port: int) -> Path:
