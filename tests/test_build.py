@@ -140,3 +140,41 @@ def test_interrupted_export_leaves_previous_artefacts_intact(
     assert after == before
     assert (out / "store").resolve() == store_target
     assert [p.name for p in out.iterdir() if p.name.startswith(".serkg-build-")] == []
+
+
+@pytest.mark.slow
+def test_sigint_during_export_leaves_previous_artefacts_intact(tmp_path: Path) -> None:
+    """A real Ctrl-C to a real `serkg build` process once its export stage has begun."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "dist"
+    build(out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    store_target = (out / "store").resolve()
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "serkg", "build", "--out", str(out), "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        # the export stage writes serkg.ttl first into the staging folder
+        if any(out.glob(".serkg-build-*/serkg.ttl")):
+            process.send_signal(signal.SIGINT)
+            break
+        time.sleep(0.005)
+    else:
+        pytest.fail("the build ended before its export stage could be interrupted")
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode != 0
+    assert "Traceback" not in stderr
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == before
+    assert (out / "store").resolve() == store_target
+    assert list(out.glob(".serkg-build-*")) == []
+    assert [p for p in (out / ".stores").iterdir() if p.resolve() != store_target] == []

@@ -316,7 +316,11 @@ def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) 
     help="The built store folder [default: dist/store].",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
 )
 def stats(store: Path | None, fmt: str) -> None:
     """Count triples per graph and entities per class in the built store.
@@ -326,12 +330,15 @@ def stats(store: Path | None, fmt: str) -> None:
     """
     import json
 
-    from serkg.stats import store_statistics
+    from serkg.stats import markdown_summary, store_statistics
     from serkg.store import EmbeddedStore
 
     numbers = store_statistics(EmbeddedStore.open(_store_path(store)).oxigraph)
     if fmt == "json":
         click.echo(json.dumps(numbers, indent=2))
+        return
+    if fmt == "markdown":
+        click.echo(markdown_summary(numbers), nl=False)
         return
     from rich.console import Console
     from rich.table import Table
