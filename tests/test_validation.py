@@ -8,6 +8,7 @@ import subprocess
 import sys
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -295,6 +296,7 @@ def test_mutation_of_the_real_data_is_caught(mutation: tuple[str, str, str, str]
         # the corrupted IRI must be a focus node for its scheme check to run
         focus = [subject] + [str(o) for _, _, o in added if isinstance(o, URIRef)]
         outcome = validate_graph(graph, None, focus_nodes=focus)
+        reference = validate_graph(graph, None, focus_nodes=focus, engine="pyshacl")
     finally:
         for t in added:
             graph.remove(t)
@@ -302,6 +304,8 @@ def test_mutation_of_the_real_data_is_caught(mutation: tuple[str, str, str, str]
             graph.add(t)
     named = [v for v in outcome.violations if v.focus == subject and v.path == prop]
     assert named, f"{mutation} was not caught:\n{outcome.to_text()}"
+    assert [v.to_dict() for v in outcome.violations] == [v.to_dict() for v in reference.violations]
+    assert _result_keys(outcome.report_graph) == _result_keys(reference.report_graph)
 
 
 def test_mutations_cover_required_facts_and_identifiers() -> None:
@@ -377,3 +381,163 @@ def test_oxigraph_terms_round_trip_into_validation() -> None:
 
     graph = triples_to_rdflib_graph(q.triple for q in quads)
     assert next(iter(graph.objects())).datatype is None
+
+
+# --- the fast engine gives pySHACL's results
+
+
+def _result_keys(report: rdflib.Graph) -> list[tuple[object, ...]]:
+    """Every sh:result of a report with all it says (constraints compared by their query)."""
+
+    def one(result: Any, name: str) -> Any:
+        return report.value(result, URIRef(SH + name))
+
+    keys = []
+    for result in report.objects(None, URIRef(SH + "result")):
+        constraint = one(result, "sourceConstraint")
+        keys.append(
+            (
+                one(result, "focusNode"),
+                one(result, "resultPath"),
+                one(result, "value"),
+                one(result, "sourceConstraintComponent"),
+                one(result, "sourceShape"),
+                None if constraint is None else str(one(constraint, "select")),
+                one(result, "resultSeverity"),
+                tuple(sorted(str(m) for m in report.objects(result, URIRef(SH + "resultMessage")))),
+            )
+        )
+    return sorted(keys, key=str)
+
+
+def assert_same_as_pyshacl(
+    data: rdflib.Graph, onto: rdflib.Graph | None, **options: object
+) -> list[str]:
+    """Validate with both engines, assert identical outcomes, return the violated components."""
+    reference = validate_graph(data, onto, engine="pyshacl", **options)  # type: ignore[arg-type]
+    fast = validate_graph(data, onto, **options)  # type: ignore[arg-type]
+    assert fast.conforms is reference.conforms
+    assert _result_keys(fast.report_graph) == _result_keys(reference.report_graph)
+    assert [v.to_dict() for v in fast.violations] == [v.to_dict() for v in reference.violations]
+    return sorted(v.component for v in fast.violations)
+
+
+@pytest.mark.parametrize("kind", ["valid", "invalid"])
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_fast_engine_matches_pyshacl_on_every_example(kind: str, name: str) -> None:
+    data = rdflib.Graph().parse(EXAMPLES / kind / f"{name}.ttl", format="turtle")
+    components = assert_same_as_pyshacl(data, ontology())
+    assert (components == []) is (kind == "valid")
+
+
+def test_fast_engine_matches_pyshacl_for_each_choice_of_shapes() -> None:
+    data = rdflib.Graph()
+    for name in ("CASCheckDigitShape", "ClaimShape", "TrialStatusHistoryShape"):
+        data.parse(EXAMPLES / "invalid" / f"{name}.ttl", format="turtle")
+    assert (
+        assert_same_as_pyshacl(data, ontology(), shapes="sparql")
+        == ["SPARQLConstraintComponent"] * 3
+    )
+    core = assert_same_as_pyshacl(data, ontology(), shapes="core")
+    assert core and "SPARQLConstraintComponent" not in core
+    assert assert_same_as_pyshacl(data, ontology(), shapes="all") == sorted(
+        core + ["SPARQLConstraintComponent"] * 3
+    )
+
+
+def test_every_sparql_constraint_runs_once_for_all_focus_nodes() -> None:
+    from serkg.validation import sparql_constraints
+
+    constraints = sparql_constraints(shapes_graph("sparql"))
+    assert sorted(str(c.shape)[len(SHP) :] for c in constraints) == [
+        "CASCheckDigitShape",
+        "ClinicalEvidenceLevelShape",
+        "TrialIdentifierAgreementShape",
+        "TrialStatusHistoryShape",
+    ]
+    assert all(c.joinable for c in constraints)
+    assert all("PREFIX sk: <https://w3id.org/serkg/vocab/>" in c.query for c in constraints)
+
+
+def test_a_constraint_run_per_focus_node_gives_the_same_results() -> None:
+    from serkg.validation import oxigraph_store, run_sparql_constraints, sparql_constraints
+
+    shapes = shapes_graph("sparql")
+    select = URIRef(SH + "select")
+    for constraint, text in list(shapes.subject_objects(select)):  # ORDER BY: not joinable
+        shapes.set((constraint, select, rdflib.Literal(str(text) + " ORDER BY ?value")))
+    assert not any(c.joinable for c in sparql_constraints(shapes))
+    data = rdflib.Graph().parse(EXAMPLES / "invalid" / "CASCheckDigitShape.ttl", format="turtle")
+    per_focus = run_sparql_constraints(oxigraph_store(data, ontology()), shapes)
+    joined = run_sparql_constraints(oxigraph_store(data, ontology()), shapes_graph("sparql"))
+
+    def plain(results: list[tuple[object, list[tuple[object, object]]]]) -> list[object]:
+        return sorted((sorted(map(str, t)) for _, t in results), key=str)
+
+    assert plain(per_focus) == plain(joined)
+    assert len(joined) == 2
+
+
+@cache
+def real_parts() -> tuple[rdflib.Graph, rdflib.Graph]:
+    kb = load_knowledge([resources.ontology_file()], resources.data_files())
+    return knowledge_graphs(kb)
+
+
+def _bundle_claims(data: rdflib.Graph) -> list[URIRef]:
+    """The generated claims of the largest bundle that has an evidence level."""
+    from collections import defaultdict
+
+    by_source: dict[object, list[URIRef]] = defaultdict(list)
+    for claim in data.subjects(URIRef(SK + "evidenceLevel"), None, unique=True):
+        if (None, None, claim) not in data and isinstance(claim, URIRef):
+            key = frozenset(
+                (p, o)
+                for p, o in data.predicate_objects(claim)
+                if not str(p).startswith(SK + "claim")
+            )
+            by_source[key].append(claim)
+    biggest = max(len(members) for members in by_source.values())
+    return sorted(next(m for m in by_source.values() if len(m) == biggest))
+
+
+def test_fast_engine_matches_pyshacl_on_the_real_data_with_broken_claims() -> None:
+    data, onto = real_parts()
+    graph = rdflib.Graph()
+    for triple in data:
+        graph.add(triple)
+    claims = _bundle_claims(graph)
+    assert len(claims) > 2
+    evidence, derived = (
+        URIRef(SK + "evidenceLevel"),
+        URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"),
+    )
+    for claim in claims:  # a whole bundle with a wrong evidence level
+        graph.set((claim, evidence, URIRef(SK + "NoSuchEvidence")))
+    other = next(
+        c
+        for c in sorted(graph.subjects(RDF.type, URIRef(SK + "Claim")), key=str)
+        if c not in claims and (None, None, c) not in graph and (c, derived, None) in graph
+    )
+    graph.remove((other, derived, None))  # one claim without its source
+    cas = next(iter(sorted(graph.subject_objects(URIRef(SK + "casNumber")))))
+    graph.set((cas[0], URIRef(SK + "casNumber"), rdflib.Literal("56-45-2")))
+    components = assert_same_as_pyshacl(graph, onto)
+    assert components.count("ClassConstraintComponent") == len(claims)
+    assert components.count("MinCountConstraintComponent") == 1
+    assert "SPARQLConstraintComponent" in components
+
+
+def test_claims_are_grouped_only_when_the_shapes_allow_it() -> None:
+    from serkg.validation import claims_by_bundle
+
+    data, _onto = real_parts()
+    core = shapes_graph("core")
+    groups = claims_by_bundle(data, core)
+    assert groups is not None
+    generated = {c for members in groups for c in members}
+    assert generated and all((None, None, c) not in data for c in generated)
+    assert len(groups) < len(generated) / 5
+    part = next(iter(core.subjects(URIRef(SH + "path"), URIRef(SK + "claimObject"))))
+    core.add((part, URIRef(SH + "datatype"), rdflib.XSD.string))  # now values matter
+    assert claims_by_bundle(data, core) is None
