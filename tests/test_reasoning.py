@@ -119,6 +119,99 @@ def test_plain_and_xsd_string_literals_are_one_value() -> None:
         assert reasoning.infer([plain], engine=engine).triples == []
 
 
+def _literal_copy_graph() -> list[ox.Triple]:
+    """A sub-property that copies awkward literals: escapes, non-canonical forms, tags, blanks."""
+    rdfs = "http://www.w3.org/2000/01/rdf-schema#"
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    p, q = _sk("note"), _sk("remark")
+    x, blank = _kg("x"), ox.BlankNode("b1")
+    values = [
+        ox.Literal('say "hi"\\n\tthere\n'),
+        ox.Literal("\u00e9t\u00e9 \U0001f600"),
+        ox.Literal("été", language="fr"),
+        ox.Literal("01", datatype=ox.NamedNode(xsd + "integer")),
+        ox.Literal("1.0E1", datatype=ox.NamedNode(xsd + "double")),
+        ox.Literal("105.090", datatype=ox.NamedNode(xsd + "decimal")),
+    ]
+    return [
+        ox.Triple(p, ox.NamedNode(rdfs + "subPropertyOf"), q),
+        *(ox.Triple(x, p, value) for value in values),
+        ox.Triple(x, p, blank),
+        ox.Triple(blank, p, ox.Literal("inside")),
+    ]
+
+
+LITERAL_COPIES = {
+    ("kg:x", "sk:remark", '"say \\"hi\\"\\\\n\\tthere\\n"'),
+    ("kg:x", "sk:remark", '"\u00e9t\u00e9 \U0001f600"'),
+    ("kg:x", "sk:remark", '"été"@fr'),
+    # rdflib writes canonical integers and doubles; the reasonable boundary does the same
+    ("kg:x", "sk:remark", '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+    ("kg:x", "sk:remark", '"10.0"^^<http://www.w3.org/2001/XMLSchema#double>'),
+    ("kg:x", "sk:remark", '"105.090"^^<http://www.w3.org/2001/XMLSchema#decimal>'),
+    # blank nodes the data uses are kept, with their labels
+    ("kg:x", "sk:remark", "_:b1"),
+    ("_:b1", "sk:remark", '"inside"'),
+}
+
+
+@pytest.mark.parametrize("engine", reasoning.ENGINES)
+def test_awkward_literals_are_copied_exactly(engine: str) -> None:
+    result = reasoning.infer(_literal_copy_graph(), engine=engine)
+    assert curies(result.triples) == LITERAL_COPIES
+    assert result.counts_by_kind["other"] == len(LITERAL_COPIES)
+
+
+def test_ntriples_boundary_equals_the_rdflib_boundary(tmp_path: Path) -> None:
+    """The fast path (N-Triples in, plain strings out) keeps exactly what the rdflib path keeps."""
+    import reasonable
+
+    asserted = _literal_copy_graph() + synthetic_facts(30)
+    schema = load_knowledge([resources.ontology_file()], []).ontology
+    asserted += schema
+    slow = reasoning._Boundary(asserted)
+    slow_reasoner = reasonable.PyReasoner()
+    slow_reasoner.from_graph(slow.input)
+    slow_output = slow_reasoner.reason()
+    fast = reasoning._NTriplesBoundary(asserted)
+    fast_reasoner = reasonable.PyReasoner()
+    (tmp_path / "asserted.ttl").write_bytes(fast.ntriples)
+    fast_reasoner.load_file(str(tmp_path / "asserted.ttl"))
+    with reasoning._plain_terms():
+        fast_output = fast_reasoner.reason()
+    assert {type(term) for triple in fast_output for term in triple} <= {
+        reasoning._Iri,
+        reasoning._Blank,
+        reasoning._Lit,
+    }
+    # the rdflib boundary leaves top-class typing and x sameAs x to the later filters
+    top = {reasoning.OWL_THING, reasoning.RDFS_RESOURCE}
+    everything = slow.new_triples(slow_output)
+    typing = [t for t in everything if t.predicate == reasoning.RDF_TYPE and t.object in top]
+    same = [t for t in everything if t.predicate == reasoning.OWL_SAME_AS and t.subject == t.object]
+    expected = sorted(str(t) for t in everything if t not in {*typing, *same})
+    assert len(expected) > 100 and len(typing) > 100
+    assert sorted(map(str, fast.new_triples(fast_output))) == expected
+    assert fast.dropped == {
+        "literal_subject": slow.dropped["literal_subject"],
+        "same_as_self": len(same),
+        "top_class_typing": len(typing),
+    }
+    # rdflib terms through the fast boundary: the same again
+    again = reasoning._NTriplesBoundary(asserted)
+    assert sorted(map(str, again.new_triples(slow_output))) == expected
+
+
+def test_plain_terms_are_undone_after_an_error() -> None:
+    import rdflib
+
+    before = (rdflib.URIRef, rdflib.BNode, rdflib.Literal)
+    with pytest.raises(RuntimeError), reasoning._plain_terms():
+        assert rdflib.URIRef is reasoning._Iri
+        raise RuntimeError("reasoner failed")
+    assert (rdflib.URIRef, rdflib.BNode, rdflib.Literal) == before
+
+
 # ---------------------------------------------------------------------------- no trivia
 def assert_no_trivia(triples: list[ox.Triple], ontology_triples: list[ox.Triple]) -> None:
     ontology = reasoning.Ontology.from_triples(ontology_triples)

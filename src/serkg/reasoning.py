@@ -10,12 +10,15 @@ triple for triple (tests/test_reasoning.py does). See docs/reasoning.md.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -412,6 +415,28 @@ def infer(asserted: list[ox.Triple], *, engine: str = DEFAULT_ENGINE) -> Inferen
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown reasoner {engine!r}; choose one of: {', '.join(ENGINES)}")
+    with _cyclic_gc_paused():
+        return _infer(asserted, engine)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector (restored afterwards, also on errors).
+
+    Reasoning allocates millions of small acyclic objects (tuples, strings, pyoxigraph terms);
+    each allocation burst triggers a collection that walks the whole heap, which in a build
+    still holds the validation graph: at 100k triples that was 3 s of a 5 s reasoning run.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _infer(asserted: list[ox.Triple], engine: str) -> Inference:
     started = time.perf_counter()
     ontology = Ontology.from_triples(asserted)
     asserted_set = set(asserted)
@@ -572,21 +597,166 @@ def _run_owlrl(
     return boundary.new_triples(graph), boundary.dropped, errors
 
 
+class _Iri(str):
+    """An IRI as ``reasonable`` hands it over while :func:`_plain_terms` is active."""
+
+    __slots__ = ()
+
+
+class _Blank(str):
+    """A blank node label, likewise."""
+
+    __slots__ = ()
+
+
+class _Lit(tuple[str, Any, Any]):
+    """A literal as (lexical form, datatype IRI or None, language or None), likewise."""
+
+    __slots__ = ()
+
+
+def _plain_literal(value: Any, lang: Any = None, datatype: Any = None) -> _Lit:
+    return _Lit((str(value), None if datatype is None else str(datatype), lang or None))
+
+
+@contextmanager
+def _plain_terms() -> Iterator[None]:
+    """Let ``reasonable`` build plain strings instead of rdflib terms for its output.
+
+    ``reasonable`` 0.4 looks ``URIRef``, ``BNode`` and ``Literal`` up on the ``rdflib`` module
+    for every term it returns; rdflib's constructors validate each IRI and made up two thirds
+    of a ``reason()`` call at 100k triples. They are swapped for string types only for the
+    duration of the call (reasoning runs in the build's one thread) and always put back.
+    """
+    import rdflib
+
+    saved = (rdflib.URIRef, rdflib.BNode, rdflib.Literal)
+    rdflib.URIRef, rdflib.BNode, rdflib.Literal = _Iri, _Blank, _plain_literal  # type: ignore[assignment,misc]
+    try:
+        yield
+    finally:
+        rdflib.URIRef, rdflib.BNode, rdflib.Literal = saved  # type: ignore[misc]
+
+
+class _NTriplesBoundary:
+    """Asserted triples -> ``reasonable`` as an N-Triples file; its output -> new pyoxigraph triples.
+
+    Converting 100k triples to rdflib terms and back term by term cost seconds; here every triple
+    is keyed by its N-Triples line (pyoxigraph writes the input file, and the same line is built
+    from each output triple), so the set difference and the trivia drops run on plain strings
+    and only the few new lines are parsed back by pyoxigraph. rdflib rewrites some typed lexical
+    forms when it creates a literal ("01" -> "1" for xsd:integer), and the rdflib-based boundary
+    (:class:`_Boundary`) saw every literal in that form: the same rewriting is applied to output
+    literals and to the keys of asserted ones, so the result is the same, line for line.
+    """
+
+    def __init__(self, asserted: Sequence[ox.Triple]) -> None:
+        from rdflib import BNode, Literal, URIRef
+
+        self.rdflib_types = (URIRef, BNode, Literal)
+        data = ox.serialize(list(asserted), format=ox.RdfFormat.N_TRIPLES) or b""
+        self.ntriples = data
+        lines = data.decode("utf-8").splitlines()
+        self.seen: set[str] = {line[:-2] for line in lines}
+        typed = "".join(line + "\n" for line in lines if '"^^<' in line)  # xsd:string has no ^^
+        for quad in ox.parse(typed, format=ox.RdfFormat.N_TRIPLES):
+            o = quad.object
+            if isinstance(o, ox.Literal):
+                lexical = self._rdflib_lexical(o.value, o.datatype.value)
+                if lexical != o.value:
+                    rewritten = ox.Literal(lexical, datatype=o.datatype)
+                    self.seen.add(str(ox.Triple(quad.subject, quad.predicate, rewritten)))
+        self.literals: dict[tuple[str, Any, Any], str] = {}
+        self.dropped = {"literal_subject": 0, "same_as_self": 0, "top_class_typing": 0}
+        self.type_key = f"<{RDF}type>"
+        self.same_as_key = f"<{OWL}sameAs>"
+        self.top_keys = frozenset(f"<{iri}>" for iri in _TOP_CLASSES)
+
+    def _rdflib_lexical(self, lexical: str, datatype: str) -> str:
+        """LEXICAL as an rdflib literal of DATATYPE spells it."""
+        uri_type, _bnode, literal_type = self.rdflib_types
+        return str(literal_type(lexical, datatype=uri_type(datatype)))
+
+    def _key(self, term: Any) -> str:
+        """TERM (plain or rdflib) in N-Triples, as pyoxigraph writes it."""
+        kind = type(term)
+        uri_type, bnode_type, _literal_type = self.rdflib_types
+        if kind is _Iri or kind is uri_type:
+            return f"<{term}>"
+        if kind is _Blank or kind is bnode_type:
+            return f"_:{term}"
+        if kind is _Lit:
+            lexical, datatype, language = term
+            cache = term
+        else:
+            lexical, language = str(term), term.language
+            datatype = None if term.datatype is None else str(term.datatype)
+            cache = (lexical, datatype, language)
+        key = self.literals.get(cache)
+        if key is None:
+            if language:
+                literal = ox.Literal(lexical, language=language)
+            elif datatype is None or datatype == XSD + "string":
+                literal = ox.Literal(lexical)
+            else:
+                if kind is _Lit:
+                    lexical = self._rdflib_lexical(lexical, datatype)
+                literal = ox.Literal(lexical, datatype=ox.NamedNode(datatype))
+            key = self.literals[cache] = str(literal)
+        return key
+
+    def new_triples(self, output: Iterable[tuple[Any, Any, Any]]) -> list[ox.Triple]:
+        """Triples of OUTPUT not seen before, converted; trivia counted in :attr:`dropped`."""
+        seen, dropped, key = self.seen, self.dropped, self._key
+        type_key, same_as_key, top_keys = self.type_key, self.same_as_key, self.top_keys
+        lines: list[str] = []
+        for s, p, o in output:
+            sk, pk, ok = key(s), key(p), key(o)
+            line = f"{sk} {pk} {ok}"
+            if line in seen:
+                continue
+            seen.add(line)
+            if sk[0] == '"':
+                dropped["literal_subject"] += 1
+            elif pk == same_as_key and sk == ok:
+                dropped["same_as_self"] += 1
+            elif pk == type_key and ok in top_keys:
+                dropped["top_class_typing"] += 1
+            else:
+                lines.append(line)
+        if not lines:
+            return []
+        text = " .\n".join(lines) + " .\n"
+        return [q.triple for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)]
+
+
 def _run_reasonable(
     asserted: Sequence[ox.Triple], ontology: Ontology
 ) -> tuple[list[ox.Triple], dict[str, int], list[str]]:
-    """reasonable's OWL 2 RL, plus prp-spo2 and prp-key, repeated until nothing new appears."""
+    """reasonable's OWL 2 RL, plus prp-spo2 and prp-key, repeated until nothing new appears.
+
+    The asserted triples reach ``reasonable`` through its own Turtle parser (an N-Triples file
+    written by pyoxigraph) and its output comes back as plain strings (:func:`_plain_terms`):
+    both much faster than rdflib terms.
+    """
+    import tempfile
+
     import reasonable
 
     from serkg.terms import ox_to_rdflib
 
-    boundary = _Boundary(asserted)
+    boundary = _NTriplesBoundary(asserted)
     reasoner = reasonable.PyReasoner()
-    reasoner.from_graph(boundary.input)
+    with tempfile.TemporaryDirectory(prefix="serkg-reason-") as folder:
+        path = Path(folder) / "asserted.ttl"
+        path.write_bytes(boundary.ntriples)
+        reasoner.load_file(str(path))
     closure = TripleIndex(asserted)
     derived: list[ox.Triple] = []
     while True:
-        fresh = boundary.new_triples(reasoner.reason())
+        with _plain_terms():
+            output = reasoner.reason()
+        fresh = boundary.new_triples(output)
         derived.extend(fresh)
         closure.add_all(fresh)
         extra = [t for t in set(supplementary_rules(closure, ontology)) if t not in closure]
