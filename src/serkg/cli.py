@@ -511,27 +511,40 @@ def _write_or_print(data: bytes, out_file: Path | None, binary: bool) -> None:
         sys.stdout.buffer.write(data)
 
 
+def _rendering_options(command: Any) -> Any:
+    """--out, --store and --endpoint, shared by the commands that render from the graph."""
+    options = [
+        click.option(
+            "--out",
+            "out_file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="File to write [default: standard output].",
+        ),
+        click.option(
+            "--store",
+            type=click.Path(path_type=Path),
+            default=None,
+            help="The built store folder [default: dist/store].",
+        ),
+        click.option(
+            "--endpoint",
+            metavar="URL",
+            default=None,
+            help="Read the graph from a SPARQL endpoint instead.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @app.command()
 @click.argument("compound", metavar="NAME_OR_CURIE")
 @click.option(
     "--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True
 )
-@click.option(
-    "--out",
-    "out_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="File to write [default: standard output].",
-)
-@click.option(
-    "--store",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="The built store folder [default: dist/store].",
-)
-@click.option(
-    "--endpoint", metavar="URL", default=None, help="Read the graph from a SPARQL endpoint instead."
-)
+@_rendering_options
 def card(
     compound: str, fmt: str, out_file: Path | None, store: Path | None, endpoint: str | None
 ) -> None:
@@ -552,22 +565,7 @@ def card(
 @click.option(
     "--format", "fmt", type=click.Choice(["svg", "png"]), default="svg", show_default=True
 )
-@click.option(
-    "--out",
-    "out_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="File to write [default: standard output].",
-)
-@click.option(
-    "--store",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="The built store folder [default: dist/store].",
-)
-@click.option(
-    "--endpoint", metavar="URL", default=None, help="Read the graph from a SPARQL endpoint instead."
-)
+@_rendering_options
 def diagram(
     compound: str, fmt: str, out_file: Path | None, store: Path | None, endpoint: str | None
 ) -> None:

@@ -4,9 +4,7 @@ SPARQL 1.1, not Oxigraph's dialect."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,18 +19,10 @@ NAMES = [q.name for q in querylib.list_queries()]
 
 @pytest.fixture(scope="session")
 def jena_classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Jena 4.5 as Debian ships it, plus the Xerces message bundles it misses at start-up."""
-    core = JAVA_DIR / "jena-core.jar"
-    if shutil.which("java") is None or not core.exists():
-        pytest.fail("Java and Debian's libapache-jena-java are needed: run `make system-deps`")
-    extra = tmp_path_factory.mktemp("jena") / "jena-xerces-messages.jar"
-    prefix = "org/apache/jena/ext/xerces/"
-    with zipfile.ZipFile(core) as source, zipfile.ZipFile(extra, "w") as target:
-        for name in source.namelist():
-            if name.startswith(prefix) and name.endswith(".properties"):
-                target.writestr("xerces/" + name[len(prefix) :], source.read(name))
-    jars = sorted(str(p) for p in JAVA_DIR.glob("*.jar") if not p.stem[-1].isdigit())
-    return ":".join([*jars, str(extra)])
+    """Jena 4.5 as Debian ships it, with the start-up workaround of tests/jena.py."""
+    from tests import jena
+
+    return jena.classpath(tmp_path_factory.getbasetemp() / "jena")
 
 
 @pytest.fixture(scope="session")
