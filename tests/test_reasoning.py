@@ -475,3 +475,46 @@ def test_disjoint_clash_with_the_real_ontology_is_rejected(real: KnowledgeBase) 
         "kg:l-serine is an instance of the disjoint classes sk:ChemicalCompound and sk:Disease"
         in str(caught.value)
     )
+
+
+# ------------------------------------------------------------------ generated claims, reasoned once
+
+
+def test_generated_claims_are_reasoned_once_with_the_same_result(
+    real: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asserted = real.asserted
+    groups = reasoning.claims_reasoned_once(asserted, reasoning.Ontology.from_triples(asserted))
+    members = sum(len(g) for g in groups)
+    assert groups and members > 5 * len(groups)  # most claims are not reasoned over one by one
+    once = reasoning.infer(asserted)
+    monkeypatch.setattr(reasoning, "claims_reasoned_once", lambda *_: [])
+    every = reasoning.infer(asserted)
+    assert once.triples == every.triples
+    assert once.counts_by_kind == every.counts_by_kind
+    assert once.dropped_by_filter == every.dropped_by_filter
+    replicated = {t.subject for t in once.triples} & {m for g in groups for m in g[1:]}
+    assert replicated  # the copies are really there (each claim is a prov:Entity)
+
+
+@pytest.mark.parametrize(
+    "axiom",
+    [
+        ("sk:claimSubject", "rdfs:domain", "sk:Claim"),
+        ("sk:about", "owl:inverseOf", "sk:claimObject"),
+        ("sk:claimPredicate", "rdf:type", "owl:FunctionalProperty"),
+    ],
+)
+def test_claims_are_reasoned_one_by_one_when_their_parts_have_semantics(
+    real: KnowledgeBase, axiom: tuple[str, str, str]
+) -> None:
+    asserted = [*real.asserted, triple(*axiom)]
+    assert reasoning.claims_reasoned_once(asserted, reasoning.Ontology.from_triples(asserted)) == []
+
+
+def test_claims_are_reasoned_one_by_one_when_the_data_says_two_terms_are_the_same(
+    real: KnowledgeBase,
+) -> None:
+    same = triple("kg:l-serine", "owl:sameAs", "kg:serine-somewhere-else")
+    asserted = [*real.asserted, same]
+    assert reasoning.claims_reasoned_once(asserted, reasoning.Ontology.from_triples(asserted)) == []

@@ -179,12 +179,9 @@ def _ensure(folder: Path) -> Path:
 
 
 def _validate(kb: KnowledgeBase) -> ValidationOutcome:
-    from serkg.terms import triples_to_rdflib_graph
-    from serkg.validation import validate_graph
+    from serkg.validation import validate_triples
 
-    data_graph = triples_to_rdflib_graph(kb.data)
-    ontology_graph = triples_to_rdflib_graph(kb.ontology)
-    return validate_graph(data_graph, ontology_graph)
+    return validate_triples(kb.data, kb.ontology)
 
 
 def _write_validation_reports(staging: Path, outcome: ValidationOutcome, kb: KnowledgeBase) -> None:

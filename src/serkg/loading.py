@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -82,6 +83,8 @@ class KnowledgeBase:
     #: where each fact was stated: triple -> [(file, bundle IRI)]
     origins: dict[ox.Triple, list[tuple[Path, str | None]]] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    #: the facts as a set, for membership tests while loading
+    fact_set: set[ox.Triple] = field(default_factory=set, repr=False)
 
     @property
     def asserted(self) -> list[ox.Triple]:
@@ -127,7 +130,7 @@ def add_data_file(kb: KnowledgeBase, path: Path, quads: Iterable[ox.Quad]) -> No
         list[tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]],
     ] = defaultdict(list)
     claim_subjects = {q.subject for q in quads if q.predicate == RDF_TYPE and q.object == SK_CLAIM}
-    seen_facts = set(kb.origins)
+    seen_facts = kb.fact_set
     for quad in quads:
         if isinstance(quad.graph_name, ox.DefaultGraph):
             if quad.subject in bundles:
@@ -156,3 +159,36 @@ def add_data_file(kb: KnowledgeBase, path: Path, quads: Iterable[ox.Quad]) -> No
         kb.claims.append(ox.Triple(claim, SK_CLAIM_OBJECT, triple.object))
         for predicate, value in bundle_meta.get(bundle, []):
             kb.claims.append(ox.Triple(claim, predicate, value))
+
+
+def interchangeable_claims(
+    triples: Sequence[ox.Triple], exclude: Iterable[object] = ()
+) -> list[list[Any]]:
+    """Groups of claims that differ only in what they are about, each sorted, representative first.
+
+    A claim that nothing points to (every generated claim) is described by its
+    sk:claimSubject/Predicate/Object and its bundle's metadata. Claims with the same metadata and
+    the same number and kinds of parts form a group: a check that looks at the parts only through
+    their number and kind (SHACL, see :mod:`serkg.validation`), or not at all (OWL 2 RL under
+    :mod:`serkg.reasoning`'s conditions), says of every member what it says of the first.
+    Claims in EXCLUDE are left out.
+    """
+    claims = {t.subject for t in triples if t.predicate == RDF_TYPE and t.object == SK_CLAIM}
+    claims.difference_update(exclude)
+    claims.difference_update([t.object for t in triples if t.object in claims])
+    parts = {SK_CLAIM_SUBJECT, SK_CLAIM_PREDICATE, SK_CLAIM_OBJECT}
+    metadata: dict[Any, list[tuple[ox.NamedNode, object]]] = defaultdict(list)
+    kinds: dict[Any, list[tuple[str, str]]] = defaultdict(list)
+    for t in triples:
+        if t.subject not in claims:
+            continue
+        if t.predicate in parts:
+            kinds[t.subject].append((t.predicate.value, type(t.object).__name__))
+        else:
+            metadata[t.subject].append((t.predicate, t.object))
+    groups: dict[object, list[Any]] = defaultdict(list)
+    for claim in claims:
+        groups[(frozenset(metadata[claim]), tuple(sorted(kinds[claim])))].append(claim)
+    return sorted(
+        (sorted(members, key=str) for members in groups.values()), key=lambda m: str(m[0])
+    )

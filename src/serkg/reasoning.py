@@ -15,7 +15,7 @@ import itertools
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -436,12 +436,24 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _infer(asserted: list[ox.Triple], engine: str) -> Inference:
+def _infer(asserted: list[ox.Triple], engine: str, *, claims_once: bool = True) -> Inference:
     started = time.perf_counter()
     ontology = Ontology.from_triples(asserted)
     asserted_set = set(asserted)
-    run = _run_owlrl if engine == "owlrl" else _run_reasonable
-    derived, dropped_at_boundary, engine_errors = run(asserted, ontology)
+    groups: list[list[Any]] = []
+    equalities = 0
+    if engine == "owlrl":  # the reference reasons over everything
+        derived, dropped_at_boundary, engine_errors = _run_owlrl(asserted, ontology)
+    else:
+        if claims_once:
+            groups = claims_reasoned_once(asserted, ontology)
+        spare = {claim for members in groups for claim in members[1:]}
+        reasoned = [t for t in asserted if t.subject not in spare] if spare else asserted
+        weights = {str(members[0]): len(members) for members in groups}
+        derived, dropped_at_boundary, engine_errors, equalities = _run_reasonable(
+            reasoned, ontology, weights
+        )
+        derived = _replicate(derived, groups)
 
     closure = TripleIndex(asserted)
     closure.add_all(derived)
@@ -472,6 +484,9 @@ def _infer(asserted: list[ox.Triple], engine: str) -> Inference:
             kept.append(t)
         else:
             dropped[reason] += 1
+    if groups and (equalities or dropped["literal_value_copy"]):
+        # two terms (or two spellings of one value) are the same: a claim's parts then matter
+        return _infer(asserted, engine, claims_once=False)
     kept.sort(key=str)
     known = closure if len(kept) == len(derived) else TripleIndex([*asserted, *kept])
     counts = dict.fromkeys(KINDS, 0)
@@ -484,6 +499,77 @@ def _infer(asserted: list[ox.Triple], engine: str) -> Inference:
         engine=engine,
         seconds=time.perf_counter() - started,
     )
+
+
+#: Predicates that may describe sk:claimSubject/Predicate/Object without giving them semantics.
+_DESCRIPTIVE = frozenset(
+    ox.NamedNode(iri)
+    for iri in (
+        RDFS + "label",
+        RDFS + "comment",
+        RDFS + "isDefinedBy",
+        RDFS + "seeAlso",
+        "http://www.w3.org/2004/02/skos/core#definition",
+        "http://www.w3.org/2004/02/skos/core#example",
+        "http://www.w3.org/2004/02/skos/core#scopeNote",
+    )
+)
+_PROPERTY_KINDS = frozenset(
+    ox.NamedNode(OWL + k) for k in ("AnnotationProperty", "ObjectProperty", "DatatypeProperty")
+)
+
+
+def claims_reasoned_once(asserted: Sequence[ox.Triple], ontology: Ontology) -> list[list[Any]]:
+    """Groups of generated claims whose inferences differ only by the claim itself.
+
+    Most of a large graph is generated claims (:func:`serkg.loading.interchangeable_claims`). When
+    the ontology gives the claim-part properties no semantics (only labels and definitions) and
+    has no owl:hasKey, and no two terms are the same (no owl:sameAs asserted; none derived and
+    no value written two ways: the caller checks and then reasons over every claim), OWL 2 RL has
+    no rule that reads a part's value, so each member entails what the first entails with the
+    first renamed. The first is
+    reasoned over and its inferences are copied (:func:`_replicate`). Returns [] when not exact.
+    """
+    from serkg.loading import (
+        SK_CLAIM_OBJECT,
+        SK_CLAIM_PREDICATE,
+        SK_CLAIM_SUBJECT,
+        interchangeable_claims,
+    )
+
+    parts = {SK_CLAIM_SUBJECT, SK_CLAIM_PREDICATE, SK_CLAIM_OBJECT}
+    if ontology.keys:
+        return []
+    for t in asserted:
+        if t.object in parts or (t.predicate == OWL_SAME_AS and t.subject != t.object):
+            return []
+        if t.subject in parts and not (
+            t.predicate in _DESCRIPTIVE or (t.predicate == RDF_TYPE and t.object in _PROPERTY_KINDS)
+        ):
+            return []
+    return [members for members in interchangeable_claims(asserted) if len(members) > 1]
+
+
+def _replicate(derived: list[ox.Triple], groups: Sequence[Sequence[Any]]) -> list[ox.Triple]:
+    """DERIVED plus, for every triple that mentions a group's first claim, the same triple about
+    each other member."""
+    if not groups:
+        return derived
+    others = {members[0]: members[1:] for members in groups}
+    out = list(derived)
+    for t in derived:
+        first = t.subject if t.subject in others else t.object if t.object in others else None
+        if first is None:
+            continue
+        for member in others[first]:
+            out.append(
+                ox.Triple(
+                    member if t.subject == first else t.subject,
+                    t.predicate,
+                    member if t.object == first else t.object,
+                )
+            )
+    return out
 
 
 def _is_schema_triple(t: ox.Triple, ontology: Ontology) -> bool:
@@ -650,7 +736,11 @@ class _NTriplesBoundary:
     literals and to the keys of asserted ones, so the result is the same, line for line.
     """
 
-    def __init__(self, asserted: Sequence[ox.Triple]) -> None:
+    def __init__(
+        self, asserted: Sequence[ox.Triple], weights: Mapping[str, int] | None = None
+    ) -> None:
+        """WEIGHTS: how many claims each reasoned-once claim stands for, by its N-Triples form
+        (a dropped triple about it counts that many times)."""
         from rdflib import BNode, Literal, URIRef
 
         self.rdflib_types = (URIRef, BNode, Literal)
@@ -666,6 +756,9 @@ class _NTriplesBoundary:
                 if lexical != o.value:
                     rewritten = ox.Literal(lexical, datatype=o.datatype)
                     self.seen.add(str(ox.Triple(quad.subject, quad.predicate, rewritten)))
+        self.weights = dict(weights or {})
+        #: owl:sameAs lines between different terms seen in the output (kept or dropped)
+        self.equalities = 0
         self.literals: dict[tuple[str, Any, Any], str] = {}
         self.dropped = {"literal_subject": 0, "same_as_self": 0, "top_class_typing": 0}
         self.type_key = f"<{RDF}type>"
@@ -716,12 +809,14 @@ class _NTriplesBoundary:
             if line in seen:
                 continue
             seen.add(line)
+            if pk == same_as_key and sk != ok:
+                self.equalities += 1
             if sk[0] == '"':
                 dropped["literal_subject"] += 1
             elif pk == same_as_key and sk == ok:
-                dropped["same_as_self"] += 1
+                dropped["same_as_self"] += self.weights.get(sk, 1)
             elif pk == type_key and ok in top_keys:
-                dropped["top_class_typing"] += 1
+                dropped["top_class_typing"] += self.weights.get(sk, 1)
             else:
                 lines.append(line)
         if not lines:
@@ -731,9 +826,11 @@ class _NTriplesBoundary:
 
 
 def _run_reasonable(
-    asserted: Sequence[ox.Triple], ontology: Ontology
-) -> tuple[list[ox.Triple], dict[str, int], list[str]]:
+    asserted: Sequence[ox.Triple], ontology: Ontology, weights: Mapping[str, int] | None = None
+) -> tuple[list[ox.Triple], dict[str, int], list[str], int]:
     """reasonable's OWL 2 RL, plus prp-spo2 and prp-key, repeated until nothing new appears.
+
+    Returns (new triples, trivia dropped, errors, owl:sameAs derived between different terms).
 
     The asserted triples reach ``reasonable`` through its own Turtle parser (an N-Triples file
     written by pyoxigraph) and its output comes back as plain strings (:func:`_plain_terms`):
@@ -745,11 +842,12 @@ def _run_reasonable(
 
     from serkg.terms import ox_to_rdflib
 
-    boundary = _NTriplesBoundary(asserted)
+    boundary = _NTriplesBoundary(asserted, weights)
     reasoner = reasonable.PyReasoner()
     with tempfile.TemporaryDirectory(prefix="serkg-reason-") as folder:
         path = Path(folder) / "asserted.ttl"
         path.write_bytes(boundary.ntriples)
+        boundary.ntriples = b""  # memory: the reasoner has its own copy now
         reasoner.load_file(str(path))
     closure = TripleIndex(asserted)
     derived: list[ox.Triple] = []
@@ -771,7 +869,10 @@ def _run_reasonable(
                 for t in extra
             ]
         )
-    return derived, boundary.dropped, []
+    equalities = boundary.equalities + sum(
+        1 for t in derived if t.predicate == OWL_SAME_AS and t.subject != t.object
+    )
+    return derived, boundary.dropped, [], equalities
 
 
 def _feeds_other_rules(predicates: set[Any], ontology: Ontology) -> bool:

@@ -62,8 +62,16 @@ def triples_to_rdflib_graph(triples: Iterable[ox.Triple | ox.Quad], graph: Any =
 
     target = Graph() if graph is None else graph
     add = target.add
+    converted: dict[Any, Any] = {}  # terms repeat (classes, predicates, sources): convert once
+
+    def term(t: Any) -> Any:
+        found = converted.get(t)
+        if found is None:
+            found = converted[t] = ox_to_rdflib(t)
+        return found
+
     for t in triples:
-        add((ox_to_rdflib(t.subject), ox_to_rdflib(t.predicate), ox_to_rdflib(t.object)))
+        add((term(t.subject), term(t.predicate), term(t.object)))
     return target
 
 

@@ -18,7 +18,7 @@ import logging
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -46,6 +46,8 @@ SHP = "https://w3id.org/serkg/shapes/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SK = "https://w3id.org/serkg/vocab/"
+_OX_LABEL = ox.NamedNode(RDFS_LABEL)
+_OX_TYPE = ox.NamedNode(RDF_TYPE)
 
 #: The active QC checks, in the order they run. A ``queries/qc`` file not listed here is inactive.
 QC_CHECKS: tuple[str, ...] = (
@@ -295,24 +297,89 @@ def validate_graph(
 
     if engine not in ("fast", "pyshacl"):
         raise ValueError(f"engine must be fast or pyshacl, not {engine!r}")
+    if engine == "fast" and not focus_nodes:
+        from serkg.terms import rdflib_graph_to_triples
+
+        outcome = validate_triples(
+            list(rdflib_graph_to_triples(data)),
+            [] if ontology is None else list(rdflib_graph_to_triples(ontology)),
+            shapes=shapes,
+        )
+        outcome.data_graph = data
+        return outcome
     shapes_g = shapes_graph(shapes)
     started = time.perf_counter()
-    outcome: tuple[bool, rdflib.Graph] | None = None
+    found: tuple[bool, rdflib.Graph] | None = None
     if engine == "fast":
-        outcome = _validate_fast(data, ontology, shapes, shapes_g, focus_nodes)
-    if outcome is None:
-        outcome = _run_pyshacl(data, ontology, shapes_g, focus_nodes)
-    conforms, report = outcome
+        found = _validate_fast_focused(data, ontology, shapes, shapes_g, focus_nodes or ())
+    if found is None:
+        found = _run_pyshacl(data, ontology, shapes_g, focus_nodes)
+    conforms, report = found
     seconds = time.perf_counter() - started
-    labels = _labels(data, ontology)
-    violations = _violations(report, shapes_g, labels)
+    from rdflib import URIRef
+
+    labels = _labels(
+        pair
+        for graph in (data, ontology)
+        if graph is not None
+        for pair in graph.subject_objects(URIRef(RDFS_LABEL))
+    )
     return ValidationOutcome(
         conforms=bool(conforms),
-        violations=violations,
+        violations=_violations(report, shapes_g, labels),
         report_graph=report,
         shapes_count=count_shapes(shapes_g),
         seconds=seconds,
         data_graph=data,
+    )
+
+
+def validate_triples(
+    data: Sequence[ox.Triple],
+    ontology: Sequence[ox.Triple] = (),
+    *,
+    shapes: str = "all",
+    workers: int | None = None,
+) -> ValidationOutcome:
+    """The fast engine on pyoxigraph triples, as the build holds them (no full rdflib copy).
+
+    Core shapes run in pySHACL on the facts plus one generated claim per bundle, split over
+    ``workers`` processes (default: the usable cores, at most 4); SHACL-SPARQL constraints run
+    once each on an Oxigraph store. Same results as ``validate_graph(engine="pyshacl")``.
+    ``data_graph`` of the outcome holds only the triples about the reported nodes (enough to
+    locate them in the files).
+    """
+    from serkg.terms import ox_to_rdflib, triples_to_rdflib_graph
+
+    shapes_g = shapes_graph(shapes)
+    started = time.perf_counter()
+    core_g, sparql_g = _split_shapes(shapes_g)
+    ontology_g = triples_to_rdflib_graph(ontology) if ontology else None
+    try:
+        constraints = sparql_constraints(sparql_g)
+    except ValueError:  # a shape this engine does not implement: pySHACL runs everything
+        conforms, report = _run_pyshacl(
+            triples_to_rdflib_graph(data), ontology_g, shapes_g, None, inplace=True
+        )
+    else:
+        conforms, report = _fast_report(
+            data, ontology, ontology_g, shapes, core_g, sparql_g, constraints, workers
+        )
+    seconds = time.perf_counter() - started
+    reported = _reported_nodes(report)
+    labels = _labels(
+        (ox_to_rdflib(t.subject), ox_to_rdflib(t.object))
+        for triples in (data, ontology)
+        for t in triples
+        if t.predicate == _OX_LABEL and t.subject in reported
+    )
+    return ValidationOutcome(
+        conforms=bool(conforms),
+        violations=_violations(report, shapes_g, labels),
+        report_graph=report,
+        shapes_count=count_shapes(shapes_g),
+        seconds=seconds,
+        data_graph=triples_to_rdflib_graph(t for t in data if t.subject in reported),
     )
 
 
@@ -321,13 +388,18 @@ def _run_pyshacl(
     ontology: rdflib.Graph | None,
     shapes_g: rdflib.Graph,
     focus_nodes: Sequence[str] | None,
+    *,
+    inplace: bool = False,
 ) -> tuple[bool, rdflib.Graph]:
+    """pySHACL without inference; INPLACE lets it add the ontology to DATA instead of a copy."""
     import pyshacl
     import rdflib
 
     options: dict[str, Any] = {}
     if focus_nodes:
         options["focus_nodes"] = list(focus_nodes)
+    if inplace:
+        options["inplace"] = True
     with _quiet_rdflib():
         conforms, report, _text = pyshacl.validate(
             data,
@@ -346,16 +418,15 @@ def _run_pyshacl(
     return bool(conforms), report
 
 
-def _validate_fast(
+def _validate_fast_focused(
     data: rdflib.Graph,
     ontology: rdflib.Graph | None,
     shapes: str,
     shapes_g: rdflib.Graph,
-    focus_nodes: Sequence[str] | None,
+    focus_nodes: Sequence[str],
 ) -> tuple[bool, rdflib.Graph] | None:
-    """Core in pySHACL (fewer claims), SHACL-SPARQL on Oxigraph; None if that is not exact."""
-    import rdflib
-    from rdflib import RDF, URIRef
+    """Core in pySHACL for FOCUS_NODES, SHACL-SPARQL on Oxigraph; None if that is not exact."""
+    from serkg.terms import rdflib_graph_to_triples
 
     core_g, sparql_g = _split_shapes(shapes_g)
     try:
@@ -363,28 +434,92 @@ def _validate_fast(
     except ValueError:
         return None
     if shapes == "sparql" or not _has_any_target(core_g):
-        report = rdflib.Graph()
-        report.add((rdflib.BNode(), RDF.type, URIRef(SH + "ValidationReport")))
-        conforms = True
-    elif focus_nodes:
-        conforms, report = _run_pyshacl(data, ontology, core_g, focus_nodes)
+        conforms, report = True, _empty_report()
     else:
-        conforms, report = _core_report(data, ontology, core_g)
+        conforms, report = _run_pyshacl(data, ontology, core_g, focus_nodes)
     if constraints:
         with _quiet_rdflib():
-            store = oxigraph_store(data, ontology)
+            store = oxigraph_store(
+                rdflib_graph_to_triples(data),
+                rdflib_graph_to_triples(ontology) if ontology is not None else (),
+            )
         results = run_sparql_constraints(store, sparql_g, focus_nodes=focus_nodes)
-        head = _report_node(report)
-        for node, triples in results:
-            report.add((head, URIRef(SH + "result"), node))
-            for p, o in triples:
-                report.add((node, p, o))
-            _copy_description(sparql_g, report, dict(triples)[URIRef(SH + "sourceConstraint")])
-            if dict(triples)[URIRef(SH + "resultSeverity")] == URIRef(SH + "Violation"):
-                conforms = False
+        conforms = _add_sparql_results(report, sparql_g, results) and conforms
+    return _set_conforms(report, conforms)
+
+
+def _fast_report(
+    data: Sequence[ox.Triple],
+    ontology: Sequence[ox.Triple],
+    ontology_g: rdflib.Graph | None,
+    shapes: str,
+    core_g: rdflib.Graph,
+    sparql_g: rdflib.Graph,
+    constraints: Sequence[SparqlConstraint],
+    workers: int | None,
+) -> tuple[bool, rdflib.Graph]:
+    if shapes == "sparql" or not _has_any_target(core_g):
+        conforms, report = True, _empty_report()
+    else:
+        conforms, report = _core_report(data, ontology_g, core_g, workers)
+    if constraints:
+        store = oxigraph_store(data, ontology)
+        results = run_sparql_constraints(store, sparql_g)
+        del store
+        conforms = _add_sparql_results(report, sparql_g, results) and conforms
+    return _set_conforms(report, conforms)
+
+
+def _empty_report() -> rdflib.Graph:
+    import rdflib
+    from rdflib import RDF, URIRef
+
+    report = rdflib.Graph()
+    report.add((rdflib.BNode(), RDF.type, URIRef(SH + "ValidationReport")))
+    return report
+
+
+def _add_sparql_results(
+    report: rdflib.Graph,
+    sparql_g: rdflib.Graph,
+    results: Sequence[tuple[Any, list[tuple[Any, Any]]]],
+) -> bool:
+    """Add SHACL-SPARQL results to REPORT; False when one of them is a violation."""
+    from rdflib import URIRef
+
+    conforms = True
+    head = _report_node(report)
+    for node, triples in results:
+        report.add((head, URIRef(SH + "result"), node))
+        for p, o in triples:
+            report.add((node, p, o))
+        _copy_description(sparql_g, report, dict(triples)[URIRef(SH + "sourceConstraint")])
+        if dict(triples)[URIRef(SH + "resultSeverity")] == URIRef(SH + "Violation"):
+            conforms = False
+    return conforms
+
+
+def _set_conforms(report: rdflib.Graph, conforms: bool) -> tuple[bool, rdflib.Graph]:
+    import rdflib
+    from rdflib import URIRef
+
     report.remove((None, URIRef(SH + "conforms"), None))
     report.add((_report_node(report), URIRef(SH + "conforms"), rdflib.Literal(conforms)))
     return conforms, report
+
+
+def _reported_nodes(report: rdflib.Graph) -> set[Any]:
+    """The focus nodes and node values of REPORT's results, as pyoxigraph terms."""
+    from rdflib import Literal, URIRef
+
+    from serkg.terms import rdflib_to_ox
+
+    nodes = set()
+    for p in ("focusNode", "value"):
+        for node in report.objects(None, URIRef(SH + p)):
+            if not isinstance(node, Literal):
+                nodes.add(rdflib_to_ox(node))
+    return nodes
 
 
 def _report_node(report: rdflib.Graph) -> Any:
@@ -439,19 +574,19 @@ def _copy_description(source: rdflib.Graph, target: rdflib.Graph, node: Any) -> 
             _copy_description(source, target, o)
 
 
-def _labels(*graphs: rdflib.Graph | None) -> dict[Any, str]:
-    """English (or untagged) labels of every node, for naming focus nodes in reports."""
-    from rdflib import RDFS
+def _labels(pairs: Iterable[tuple[Any, Any]]) -> dict[Any, str]:
+    """English (or else untagged) labels from (node, label) pairs, for naming nodes in reports.
 
-    labels: dict[Any, str] = {}
-    for graph in graphs:
-        if graph is None:
-            continue
-        for s, o in graph.subject_objects(RDFS.label):
-            lang = getattr(o, "language", None)
-            if lang in (None, "en") and (s not in labels or lang == "en"):
-                labels[s] = str(o)
-    return labels
+    Of several, the first in alphabetical order: the same whatever order the pairs come in.
+    """
+    best: dict[Any, tuple[bool, str]] = {}
+    for s, o in pairs:
+        lang = getattr(o, "language", None)
+        if lang in (None, "en"):
+            rank = (lang != "en", str(o))
+            if s not in best or rank < best[s]:
+                best[s] = rank
+    return {s: text for s, (_untagged, text) in best.items()}
 
 
 def _violations(
@@ -681,22 +816,11 @@ def _target_nodes(store: ox.Store, shapes_g: rdflib.Graph, shape: Any) -> set[An
     return nodes
 
 
-def oxigraph_store(*graphs: rdflib.Graph | None) -> ox.Store:
+def oxigraph_store(*graphs: Iterable[ox.Triple]) -> ox.Store:
     """An in-memory Oxigraph store of the union of GRAPHS (the graph pySHACL would query)."""
-    from serkg.terms import rdflib_to_ox
-
     store = ox.Store()
-    cache: dict[Any, Any] = {}
-
-    def term(t: Any) -> Any:
-        found = cache.get(t)
-        if found is None:
-            found = cache[t] = rdflib_to_ox(t)
-        return found
-
-    for graph in graphs:
-        if graph is not None:
-            store.bulk_extend(ox.Quad(term(s), term(p), term(o)) for s, p, o in graph)
+    for triples in graphs:
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     return store
 
 
@@ -796,7 +920,7 @@ def _sparql_result(
     return node, triples
 
 
-def claims_by_bundle(data: rdflib.Graph, shapes_g: rdflib.Graph) -> list[list[Any]] | None:
+def claims_by_bundle(data: Sequence[ox.Triple], shapes_g: rdflib.Graph) -> list[list[Any]] | None:
     """Groups of claims that the Core shapes cannot tell apart, or None when the shapes can.
 
     A claim that nothing in the data points to (every generated claim) differs from the other
@@ -804,7 +928,9 @@ def claims_by_bundle(data: rdflib.Graph, shapes_g: rdflib.Graph) -> list[list[An
     at those only through counts and node kinds, the claims with the same bundle metadata and the
     same counts and kinds of parts get the same results, so one of them stands for all.
     """
-    from rdflib import RDF, BNode, URIRef
+    from rdflib import URIRef
+
+    from serkg.terms import rdflib_to_ox
 
     parts = {URIRef(p) for p in SK_CLAIM_PARTS}
     for subject, predicate, obj in shapes_g:
@@ -817,51 +943,161 @@ def claims_by_bundle(data: rdflib.Graph, shapes_g: rdflib.Graph) -> list[list[An
                 URIRef(p) for p in _PART_PARAMETERS
             }:
                 return None
-    named = set(shapes_g.objects(None, URIRef(SH + "targetNode")))
-    groups: dict[Any, list[Any]] = defaultdict(list)
-    for claim in data.subjects(RDF.type, URIRef(SK + "Claim"), unique=True):
-        if claim in named or next(data.subjects(None, claim), None) is not None:
-            continue
-        metadata = []
-        kinds = []
-        for p, o in data.predicate_objects(claim):
-            if p in parts:
-                kind = (
-                    "iri" if isinstance(o, URIRef) else "bnode" if isinstance(o, BNode) else "lit"
-                )
-                kinds.append((str(p), kind))
-            else:
-                metadata.append((p, o))
-        groups[(frozenset(metadata), tuple(sorted(kinds)))].append(claim)
-    return [sorted(members, key=str) for members in groups.values()]
+    from serkg.loading import interchangeable_claims
+
+    named = [rdflib_to_ox(n) for n in shapes_g.objects(None, URIRef(SH + "targetNode"))]
+    return interchangeable_claims(data, exclude=[n for n in named if not isinstance(n, ox.Literal)])
 
 
 def _core_report(
-    data: rdflib.Graph, ontology: rdflib.Graph | None, shapes_g: rdflib.Graph
+    data: Sequence[ox.Triple],
+    ontology: rdflib.Graph | None,
+    shapes_g: rdflib.Graph,
+    workers: int | None,
 ) -> tuple[bool, rdflib.Graph]:
     """pySHACL Core on the data with one claim per group (all claims of a group that fails)."""
-    import rdflib
+    from serkg.terms import rdflib_to_ox, triples_to_rdflib_graph
 
-    groups = claims_by_bundle(data, shapes_g)
-    if groups is None:
-        return _run_pyshacl(data, ontology, shapes_g, None)
+    groups = claims_by_bundle(data, shapes_g) or []
     spare = {claim for members in groups for claim in members[1:]}
-    reduced = rdflib.Graph()
-    for triple in data:
-        if triple[0] not in spare:
-            reduced.add(triple)
-    conforms, report = _run_pyshacl(reduced, ontology, shapes_g, None)
+    with _quiet_rdflib():
+        reduced = triples_to_rdflib_graph(t for t in data if t.subject not in spare)
+    conforms, report = _run_core_shapes(reduced, ontology, shapes_g, workers)
     if conforms:
         return conforms, report
-    focus = {o for o in report.objects(None, rdflib.URIRef(SH + "focusNode"))}
-    failing = [members for members in groups if members[0] in focus and len(members) > 1]
+    focus = {rdflib_to_ox(o) for o in report.objects(None, _sh("focusNode"))}
+    failing = {c for members in groups if members[0] in focus for c in members[1:]}
     if not failing:
         return conforms, report
-    for members in failing:
-        for claim in members[1:]:
-            for p, o in data.predicate_objects(claim):
-                reduced.add((claim, p, o))
-    return _run_pyshacl(reduced, ontology, shapes_g, None)
+    with _quiet_rdflib():
+        triples_to_rdflib_graph((t for t in data if t.subject in failing), reduced)
+    return _run_core_shapes(reduced, ontology, shapes_g, workers)
+
+
+def _sh(name: str) -> Any:
+    from rdflib import URIRef
+
+    return URIRef(SH + name)
+
+
+#: Below this many data triples, Core validation runs in one process (forking costs more).
+PARALLEL_MIN_TRIPLES = 20_000
+_TARGETS = ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")
+
+
+def default_workers() -> int:
+    """Processes for Core validation: the usable cores, at most 4 (each holds a graph copy)."""
+    import os
+
+    return max(1, min(4, len(os.sched_getaffinity(0))))
+
+
+def _run_core_shapes(
+    data: rdflib.Graph, ontology: rdflib.Graph | None, shapes_g: rdflib.Graph, workers: int | None
+) -> tuple[bool, rdflib.Graph]:
+    """pySHACL on DATA (changed in place), the focus nodes split over forked worker processes.
+
+    Every process validates every shape, each on its share of the shape's focus nodes, given as
+    sh:targetNode: a focus node's results do not depend on the other focus nodes, so the merged
+    report is the one a single run gives (a test compares them).
+    """
+    import multiprocessing
+
+    from rdflib import RDF, RDFS
+
+    wanted = default_workers() if workers is None else workers
+    if wanted < 2 or len(data) < PARALLEL_MIN_TRIPLES or (None, RDF.type, RDFS.Class) in shapes_g:
+        return _run_pyshacl(data, ontology, shapes_g, None, inplace=True)
+    if ontology is not None:  # what pySHACL does with ont_graph, done once before forking
+        from pyshacl.rdfutil.inoculate import inoculate
+
+        inoculate(data, ontology)  # type: ignore[arg-type]
+    parts = _shapes_by_focus_share(shapes_g, data, wanted)
+    context = multiprocessing.get_context("fork")
+    children = []
+    try:
+        for part in parts[1:]:
+            reader, writer = context.Pipe(duplex=False)
+            child = context.Process(target=_core_child, args=(data, part, writer), daemon=True)
+            child.start()
+            writer.close()
+            children.append((child, reader))
+        conforms, report = _run_pyshacl(data, None, parts[0], None, inplace=True)
+        for child, reader in children:
+            try:
+                outcome = reader.recv()
+            except EOFError:
+                outcome = ("error", f"a validation worker died (exit code {child.exitcode})")
+            if outcome[0] == "error":
+                raise RuntimeError(f"the SHACL shapes could not be run: {outcome[1]}")
+            _, child_conforms, triples = outcome
+            conforms = conforms and child_conforms
+            _merge_report(report, triples)
+        return conforms, report
+    finally:
+        for child, reader in children:
+            reader.close()
+            child.join(timeout=5)
+            if child.is_alive():
+                child.kill()
+                child.join()
+
+
+def _core_child(data: Any, shapes_g: Any, writer: Any) -> None:
+    """Worker process: validate one share, send back ("ok", conforms, report triples)."""
+    try:
+        conforms, report = _run_pyshacl(data, None, shapes_g, None, inplace=True)
+        writer.send(("ok", conforms, list(report)))  # pickled terms keep their blank node ids
+    except BaseException as exc:  # reported by the parent, which decides what to do
+        writer.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        writer.close()
+
+
+def _merge_report(report: rdflib.Graph, triples: Sequence[tuple[Any, Any, Any]]) -> None:
+    """Add the results of a worker's report under REPORT's head node."""
+    from rdflib import RDF
+
+    head = _report_node(report)
+    heads = {s for s, p, o in triples if p == RDF.type and o == _sh("ValidationReport")}
+    for s, p, o in triples:
+        if s not in heads:
+            report.add((s, p, o))
+        elif p == _sh("result"):
+            report.add((head, p, o))
+
+
+def _shapes_by_focus_share(
+    shapes_g: rdflib.Graph, data: rdflib.Graph, parts: int
+) -> list[rdflib.Graph]:
+    """PARTS copies of SHAPES_G; in copy k each node shape targets every PARTS-th focus node."""
+    shapes = sorted({s for t in _TARGETS for s in shapes_g.subjects(_sh(t), None)}, key=str)
+    copies = [rdflib_copy(shapes_g) for _ in range(parts)]
+    for shape in shapes:
+        focus = sorted(
+            _focus_nodes(data, shapes_g, shape), key=lambda n: (type(n).__name__, str(n))
+        )
+        for copy in copies:
+            for t in _TARGETS:
+                copy.remove((shape, _sh(t), None))
+        for i, node in enumerate(focus):
+            copies[i % parts].add((shape, _sh("targetNode"), node))
+    return copies
+
+
+def _focus_nodes(data: rdflib.Graph, shapes_g: rdflib.Graph, shape: Any) -> set[Any]:
+    """SHAPE's focus nodes in DATA by its target declarations (SHACL 2.1.3)."""
+    from rdflib import RDF, RDFS
+
+    nodes = set(shapes_g.objects(shape, _sh("targetNode")))
+    for cls in shapes_g.objects(shape, _sh("targetClass")):
+        for sub in data.transitive_subjects(RDFS.subClassOf, cls):
+            nodes.update(data.subjects(RDF.type, sub))
+    for p in shapes_g.objects(shape, _sh("targetSubjectsOf")):
+        nodes.update(s for s, _ in data.subject_objects(p))
+    for p in shapes_g.objects(shape, _sh("targetObjectsOf")):
+        nodes.update(o for _, o in data.subject_objects(p))
+    return nodes
 
 
 # --- locations
@@ -1006,26 +1242,38 @@ def qc_query(check: str) -> str:
 
 
 def run_qc(store: QueryStore | ox.Store) -> list[QcViolation]:
-    """Run every active QC check; each returned row is a violation (none means clean)."""
-    rows: list[QcViolation] = []
-    for check in QC_CHECKS:
-        text = qc_query(check)
-        if isinstance(store, ox.Store):
-            result = store.query(text, use_default_graph_as_union=True)
-            variables = [v.value for v in result.variables]  # type: ignore[union-attr]
-            solutions = [tuple(solution[i] for i in range(len(variables))) for solution in result]  # type: ignore[union-attr]
-        else:
-            answer = store.query(text)
-            variables, solutions = answer.variables, answer.rows
-        index = {name: i for i, name in enumerate(variables)}
-        for solution in solutions:
-            entity, prop, value = (
-                solution[index[n]] if n in index else None for n in ("entity", "property", "value")
-            )
-            rows.append(QcViolation(check, _term_text(entity), _term_text(prop), _term_text(value)))
-    return sorted(
-        set(rows), key=lambda r: (QC_CHECKS.index(r.check), r.entity, r.property, r.value)
-    )
+    """Run every active QC check; each returned row is a violation (none means clean).
+
+    On an Oxigraph store the checks run in threads (Oxigraph releases the GIL while it works).
+    """
+    if isinstance(store, ox.Store):
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=default_workers()) as pool:
+            found = list(pool.map(lambda check: _qc_rows(store, check), QC_CHECKS))
+    else:
+        found = [_qc_rows(store, check) for check in QC_CHECKS]
+    rows = {row for rows in found for row in rows}
+    return sorted(rows, key=lambda r: (QC_CHECKS.index(r.check), r.entity, r.property, r.value))
+
+
+def _qc_rows(store: QueryStore | ox.Store, check: str) -> list[QcViolation]:
+    text = qc_query(check)
+    if isinstance(store, ox.Store):
+        result = store.query(text, use_default_graph_as_union=True)
+        variables = [v.value for v in result.variables]  # type: ignore[union-attr]
+        solutions = [tuple(solution[i] for i in range(len(variables))) for solution in result]  # type: ignore[union-attr]
+    else:
+        answer = store.query(text)
+        variables, solutions = answer.variables, answer.rows
+    index = {name: i for i, name in enumerate(variables)}
+    rows = []
+    for solution in solutions:
+        entity, prop, value = (
+            solution[index[n]] if n in index else None for n in ("entity", "property", "value")
+        )
+        rows.append(QcViolation(check, _term_text(entity), _term_text(prop), _term_text(value)))
+    return rows
 
 
 def qc_store(triples: Sequence[ox.Triple]) -> ox.Store:
@@ -1063,18 +1311,16 @@ def validate_files(
     Raises :class:`serkg.loading.InputError` for a missing, unreadable or unparsable file.
     """
     from serkg.loading import load_knowledge
-    from serkg.terms import triples_to_rdflib_graph
 
     shapes_paths(shapes)  # reject a bad choice before any work
     given = [Path(p) for p in paths] or resources.data_files()
     kb = load_knowledge([resources.ontology_file()], given)
-    with _quiet_rdflib():
-        data = triples_to_rdflib_graph(kb.data)
-        ontology = triples_to_rdflib_graph(kb.ontology)
-        if paths:
-            _add_context_types(data, kb, given)
-    outcome = validate_graph(data, ontology, shapes=shapes)
-    locate(outcome.violations, data, kb.origins)
+    data = kb.data
+    if paths:
+        data = data + _context_types(kb, given)
+    outcome = validate_triples(data, kb.ontology, shapes=shapes)
+    if outcome.data_graph is not None:
+        locate(outcome.violations, outcome.data_graph, kb.origins)
     qc_rows = run_qc(qc_store(kb.asserted))
     return outcome, qc_rows
 
@@ -1087,28 +1333,23 @@ def knowledge_graphs(kb: KnowledgeBase) -> tuple[rdflib.Graph, rdflib.Graph]:
         return triples_to_rdflib_graph(kb.data), triples_to_rdflib_graph(kb.ontology)
 
 
-def _add_context_types(data: rdflib.Graph, kb: KnowledgeBase, given: Sequence[Path]) -> None:
+def _context_types(kb: KnowledgeBase, given: Sequence[Path]) -> list[ox.Triple]:
     """Types of entities the given files refer to but do not describe, from the packaged data."""
     from serkg.loading import parse_file
-    from serkg.terms import ox_to_rdflib
 
     described = {t.subject for t in kb.facts}
     referenced = {t.object for t in kb.facts if isinstance(t.object, ox.NamedNode)} - described
     if not referenced:
-        return
+        return []
     mine = {p.resolve() for p in given}
+    found: dict[ox.Triple, None] = {}
     for path in resources.data_files():
         if path.resolve() in mine:
             continue
         for quad in parse_file(path):
-            if quad.subject in referenced and quad.predicate.value == RDF_TYPE:
-                data.add(
-                    (
-                        ox_to_rdflib(quad.subject),
-                        ox_to_rdflib(quad.predicate),
-                        ox_to_rdflib(quad.object),
-                    )
-                )
+            if quad.subject in referenced and quad.predicate == _OX_TYPE:
+                found.setdefault(quad.triple, None)
+    return list(found)
 
 
 # --- helpers
