@@ -212,7 +212,7 @@ def run_size(
     )
     say(f"[{label}] generated {len(files)} files in {time.perf_counter() - started:.1f} s")
 
-    repeat = args.repeat or (3 if triples <= 20_000 else 1)
+    repeat = args.repeat or (3 if triples <= 200_000 else 1)
     builds = []
     for attempt in range(repeat):
         out = folder / "dist"
@@ -490,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
-        "--repeat", type=int, default=0, help="serkg builds per size [3 up to 20k triples, else 1]"
+        "--repeat", type=int, default=0, help="serkg builds per size [3 up to 200k triples, else 1]"
     )
     parser.add_argument("--query-runs", type=int, default=20)
     parser.add_argument(
