@@ -171,14 +171,15 @@ def cold_start(work: Path, runs: int = 5) -> dict[str, Any]:
             "seconds": None,
             "note": f"real-data build failed: {child.stderr_tail[-300:] or build}",
         }
-    cases = load_cases()
-    name = next((c.name for c in cases if not c.unbound), cases[0].name)
+    name = "compound-profile"  # the profile of L-serine: one compound, several joins
     command = [
         sys.executable,
         "-m",
         "serkg",
         "query",
         name,
+        "--param",
+        "compound=kg:l-serine",
         "--store",
         str(out / "store"),
         "--format",

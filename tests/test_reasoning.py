@@ -518,3 +518,37 @@ def test_claims_are_reasoned_one_by_one_when_the_data_says_two_terms_are_the_sam
     same = triple("kg:l-serine", "owl:sameAs", "kg:serine-somewhere-else")
     asserted = [*real.asserted, same]
     assert reasoning.claims_reasoned_once(asserted, reasoning.Ontology.from_triples(asserted)) == []
+
+
+# ------------------------------------------------------------------ reasoning in another process
+
+
+def test_background_inference_gives_what_infer_gives(
+    real: KnowledgeBase, real_inferences: dict[str, reasoning.Inference]
+) -> None:
+    got = reasoning.BackgroundInference(real.asserted).result()
+    want = real_inferences["reasonable"]
+    assert got.triples == want.triples
+    assert (got.counts_by_kind, got.dropped_by_filter, got.engine) == (
+        want.counts_by_kind,
+        want.dropped_by_filter,
+        want.engine,
+    )
+
+
+def test_background_inference_raises_the_inconsistency_naming_the_entities() -> None:
+    fixture = "inconsistent-all-disjoint.trig"
+    kb = load_knowledge([MINI_ONTOLOGY], [FIXTURES / "mini-data.trig", FIXTURES / fixture])
+    background = reasoning.BackgroundInference(kb.asserted)
+    with pytest.raises(reasoning.InconsistencyError) as caught:
+        background.result()
+    assert caught.value.entities == INCONSISTENT[fixture]
+    assert str(caught.value) == f"1 clash(es): {MESSAGES[fixture]}"
+
+
+def test_background_inference_that_is_not_wanted_is_stopped(real: KnowledgeBase) -> None:
+    background = reasoning.BackgroundInference(real.asserted)
+    assert background.running
+    background.close()
+    assert not background.running
+    background.close()  # twice is harmless

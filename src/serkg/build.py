@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from serkg import export, resources, safe_write
+from serkg.forked import Forked
 from serkg.loading import KnowledgeBase, load_knowledge
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
 
@@ -64,7 +65,11 @@ class BuildSummary:
     qc_checks: int = 0
     violations: int = 0
     qc_violations: int = 0
+    #: wall seconds each stage held the build up ("reason": waiting, as it runs during "validate")
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    #: seconds of the work done in other processes: "reason" (alongside "validate") and "export"
+    #: (alongside "store" and "qc")
+    background_seconds: dict[str, float] = field(default_factory=dict)
     artefacts: list[Path] = field(default_factory=list)
     validation: ValidationOutcome | None = None
     qc: list[QcViolation] = field(default_factory=list)
@@ -101,6 +106,7 @@ def build(
     reports are still written then, the other artefacts are left as they were.
     """
     from serkg import reasoning, validation
+    from serkg.void import describe_dataset
 
     report = report or _quiet
     out_dir = Path(out_dir)
@@ -113,16 +119,20 @@ def build(
         asserted = kb.asserted
         summary.asserted_count = len(asserted)
 
-    with _stage(summary, "validate", report):
-        outcome = _validate(kb)
-        summary.validation = outcome
-        summary.shapes_count = outcome.shapes_count
-        summary.violations = len(outcome.violations)
-
-    staging = Path(tempfile.mkdtemp(prefix=".serkg-build-", dir=_ensure(out_dir)))
+    # reasoning does not depend on validation: it runs in another process meanwhile
+    background = reasoning.BackgroundInference(asserted, engine=engine)
+    exports: Forked[float] | None = None
+    staging: Path | None = None
     store_folder: Path | None = None
     published = False
     try:
+        with _stage(summary, "validate", report):
+            outcome = _validate(kb)
+            summary.validation = outcome
+            summary.shapes_count = outcome.shapes_count
+            summary.violations = len(outcome.violations)
+
+        staging = Path(tempfile.mkdtemp(prefix=".serkg-build-", dir=_ensure(out_dir)))
         _write_validation_reports(staging, outcome, kb)
         if not outcome.conforms:
             _publish(staging, out_dir, ["validation-report.ttl", "validation-report.txt"])
@@ -131,18 +141,22 @@ def build(
                 summary,
             )
 
-        with _stage(summary, "reason", report):
+        with _stage(summary, "reason", report):  # the time spent waiting for it
             try:
-                inference: Inference = reasoning.infer(asserted, engine=engine)
+                inference: Inference = background.result()
             except reasoning.InconsistencyError as exc:
                 raise BuildFailed(f"the graph is inconsistent: {exc}", summary) from exc
+            summary.background_seconds["reason"] = inference.seconds
             summary.inferred_count = len(inference.triples)
             summary.inferred_by_kind = dict(inference.counts_by_kind)
             summary.dropped_by_filter = dict(inference.dropped_by_filter)
 
+        # the exports need nothing from the store stages: written in another process meanwhile
+        metadata = describe_dataset(asserted, inference.triples)
+        exports = Forked(_write_exports, staging, asserted, inference.triples, metadata)
         with _stage(summary, "store", report):
             store_folder = safe_write.new_store_folder(out_dir)
-            metadata = _load_store(store_folder, asserted, inference.triples)
+            _load_store(store_folder, asserted, inference.triples, metadata)
 
         with _stage(summary, "qc", report):
             qc_store = ox.Store.read_only(str(store_folder))
@@ -159,15 +173,19 @@ def build(
                 summary,
             )
 
-        with _stage(summary, "export", report):
-            _write_exports(staging, asserted, inference.triples, metadata)
+        with _stage(summary, "export", report):  # the time spent waiting for it
+            summary.background_seconds["export"] = exports.result()
 
         _publish(staging, out_dir, list(ARTEFACTS))
         safe_write.publish_store(out_dir, store_folder)
         published = True
         summary.artefacts = [out_dir / name for name in ARTEFACTS] + [out_dir / "store"]
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        background.close()
+        if exports is not None:
+            exports.close()
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         if store_folder is not None and not published:
             shutil.rmtree(store_folder, ignore_errors=True)
     return summary
@@ -196,12 +214,12 @@ def _write_qc_report(staging: Path, rows: Sequence[QcViolation]) -> None:
 
 
 def _load_store(
-    folder: Path, asserted: Sequence[ox.Triple], inferred: Sequence[ox.Triple]
-) -> list[ox.Triple]:
-    """Persist asserted, inferred and dataset-metadata graphs; returns the metadata triples."""
-    from serkg.void import describe_dataset
-
-    metadata = describe_dataset(asserted, inferred)
+    folder: Path,
+    asserted: Sequence[ox.Triple],
+    inferred: Sequence[ox.Triple],
+    metadata: Sequence[ox.Triple],
+) -> None:
+    """Persist the asserted, inferred and dataset-metadata graphs."""
     store = ox.Store(str(folder))
     for graph, triples in (
         (ASSERTED_GRAPH, asserted),
@@ -213,7 +231,6 @@ def _load_store(
     store.flush()
     store.optimize()
     del store
-    return metadata
 
 
 def _write_exports(
@@ -221,7 +238,9 @@ def _write_exports(
     asserted: Sequence[ox.Triple],
     inferred: Sequence[ox.Triple],
     metadata: Sequence[ox.Triple],
-) -> None:
+) -> float:
+    """Write the export files into STAGING; returns the seconds it took."""
+    started = time.perf_counter()
     export.write_triples(staging / "serkg.ttl", asserted, "ttl")
     export.write_triples(staging / "serkg-inferred.ttl", inferred, "ttl")
     export.write_triples(staging / "serkg.nt", asserted, "nt")
@@ -230,6 +249,7 @@ def _write_exports(
         staging / "serkg.trig", export.serialize_dataset(asserted, inferred, "trig")
     )
     export.write_triples(staging / "void.ttl", metadata, "ttl")
+    return time.perf_counter() - started
 
 
 def _publish(staging: Path, out_dir: Path, names: Sequence[str]) -> None:

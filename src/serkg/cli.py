@@ -134,6 +134,8 @@ def _print_build_summary(summary: Any, quiet: bool) -> None:
     for stage, seconds in summary.stage_seconds.items():
         table.add_row(f"seconds: {stage}", f"{seconds:.2f}")
     table.add_row("seconds: total", f"{summary.total_seconds:.2f}")
+    for work, seconds in summary.background_seconds.items():
+        table.add_row(f"seconds: {work} (in parallel)", f"{seconds:.2f}")
     console.print(table)
 
 

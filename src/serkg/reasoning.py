@@ -419,6 +419,57 @@ def infer(asserted: list[ox.Triple], *, engine: str = DEFAULT_ENGINE) -> Inferen
         return _infer(asserted, engine)
 
 
+class BackgroundInference:
+    """:func:`infer` running in a forked process (:mod:`serkg.forked`), overlapping other work.
+
+    ``serkg build`` starts it right after loading and validates meanwhile: reasoning does not
+    depend on validation, and a 2-core machine then has both cores busy. :meth:`result` returns
+    the same :class:`Inference` (or raises the same errors) as :func:`infer`; :meth:`close`
+    stops the process if the result is not wanted.
+    """
+
+    def __init__(self, asserted: list[ox.Triple], *, engine: str = DEFAULT_ENGINE) -> None:
+        from serkg.forked import Forked
+
+        if engine not in ENGINES:
+            raise ValueError(f"unknown reasoner {engine!r}; choose one of: {', '.join(ENGINES)}")
+        self._work = Forked(_infer_as_message, asserted, engine)
+
+    def result(self) -> Inference:
+        """Wait for the inference (raises :class:`InconsistencyError` as :func:`infer` does)."""
+        outcome = self._work.result()
+        if outcome[0] == "inconsistent":
+            raise InconsistencyError(outcome[1], outcome[2])
+        _, ntriples, counts, dropped, engine, seconds = outcome
+        triples = [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+        return Inference(triples, counts, dropped, engine, seconds)
+
+    def close(self) -> None:
+        """Stop the process if it still runs."""
+        self._work.close()
+
+    @property
+    def running(self) -> bool:
+        return self._work.running
+
+
+def _infer_as_message(asserted: list[ox.Triple], engine: str) -> tuple[Any, ...]:
+    """:func:`infer` with a picklable result: triples as N-Triples, an inconsistency as data."""
+    try:
+        inference = infer(asserted, engine=engine)
+    except InconsistencyError as exc:
+        return ("inconsistent", str(exc), exc.entities)
+    ntriples = ox.serialize(inference.triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    return (
+        "ok",
+        ntriples,
+        inference.counts_by_kind,
+        inference.dropped_by_filter,
+        inference.engine,
+        inference.seconds,
+    )
+
+
 @contextmanager
 def _cyclic_gc_paused() -> Iterator[None]:
     """Pause Python's cycle collector (restored afterwards, also on errors).

@@ -1001,9 +1001,9 @@ def _run_core_shapes(
     sh:targetNode: a focus node's results do not depend on the other focus nodes, so the merged
     report is the one a single run gives (a test compares them).
     """
-    import multiprocessing
-
     from rdflib import RDF, RDFS
+
+    from serkg.forked import Forked
 
     wanted = default_workers() if workers is None else workers
     if wanted < 2 or len(data) < PARALLEL_MIN_TRIPLES or (None, RDF.type, RDFS.Class) in shapes_g:
@@ -1013,45 +1013,26 @@ def _run_core_shapes(
 
         inoculate(data, ontology)  # type: ignore[arg-type]
     parts = _shapes_by_focus_share(shapes_g, data, wanted)
-    context = multiprocessing.get_context("fork")
-    children = []
+    shares = [Forked(_core_share, data, part) for part in parts[1:]]
     try:
-        for part in parts[1:]:
-            reader, writer = context.Pipe(duplex=False)
-            child = context.Process(target=_core_child, args=(data, part, writer), daemon=True)
-            child.start()
-            writer.close()
-            children.append((child, reader))
         conforms, report = _run_pyshacl(data, None, parts[0], None, inplace=True)
-        for child, reader in children:
+        for share in shares:
             try:
-                outcome = reader.recv()
-            except EOFError:
-                outcome = ("error", f"a validation worker died (exit code {child.exitcode})")
-            if outcome[0] == "error":
-                raise RuntimeError(f"the SHACL shapes could not be run: {outcome[1]}")
-            _, child_conforms, triples = outcome
-            conforms = conforms and child_conforms
+                share_conforms, triples = share.result()
+            except Exception as exc:
+                raise RuntimeError(f"the SHACL shapes could not be run: {exc}") from exc
+            conforms = conforms and share_conforms
             _merge_report(report, triples)
         return conforms, report
     finally:
-        for child, reader in children:
-            reader.close()
-            child.join(timeout=5)
-            if child.is_alive():
-                child.kill()
-                child.join()
+        for share in shares:
+            share.close()
 
 
-def _core_child(data: Any, shapes_g: Any, writer: Any) -> None:
-    """Worker process: validate one share, send back ("ok", conforms, report triples)."""
-    try:
-        conforms, report = _run_pyshacl(data, None, shapes_g, None, inplace=True)
-        writer.send(("ok", conforms, list(report)))  # pickled terms keep their blank node ids
-    except BaseException as exc:  # reported by the parent, which decides what to do
-        writer.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        writer.close()
+def _core_share(data: rdflib.Graph, shapes_g: rdflib.Graph) -> tuple[bool, list[Any]]:
+    """A worker's share: (conforms, report triples); pickled terms keep their blank node ids."""
+    conforms, report = _run_pyshacl(data, None, shapes_g, None, inplace=True)
+    return conforms, list(report)
 
 
 def _merge_report(report: rdflib.Graph, triples: Sequence[tuple[Any, Any, Any]]) -> None:
