@@ -1,9 +1,12 @@
 """The build pipeline: load, validate (SHACL + QC), reason (OWL 2 RL), export, persist the store.
 
 Designed around what we measured (shared/MEASUREMENTS.md): each file is parsed once (pyoxigraph);
-SHACL runs on an rdflib memory graph (40x faster than over Oxigraph); queries and exports use the
-fast store. Artefacts are written to a staging folder and renamed into place only after every
-stage succeeded, so a failed or interrupted build leaves the previous artefacts intact.
+SHACL Core runs in pySHACL on rdflib graphs (40x faster than over Oxigraph), SHACL-SPARQL and QC
+on Oxigraph; queries and exports use the fast store. Work that does not depend on the stage
+before it runs in a forked process meanwhile (reasoning during validation, exports during store
+and QC), so both cores of a small machine are busy. Artefacts are written to a staging folder
+and renamed into place only after every stage succeeded, so a failed or interrupted build leaves
+the previous artefacts intact.
 """
 
 from __future__ import annotations
