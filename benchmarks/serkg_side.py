@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
                 "stage": "build",
                 "seconds": time.perf_counter() - started,
                 "stage_seconds": summary.stage_seconds,
+                "background_seconds": summary.background_seconds,
                 "asserted": summary.asserted_count,
                 "inferred": summary.inferred_count,
                 "violations": summary.violations,

@@ -458,6 +458,7 @@ def _fast_report(
     constraints: Sequence[SparqlConstraint],
     workers: int | None,
 ) -> tuple[bool, rdflib.Graph]:
+    """Core in pySHACL (one claim per group, split over WORKERS), SHACL-SPARQL on Oxigraph."""
     if shapes == "sparql" or not _has_any_target(core_g):
         conforms, report = True, _empty_report()
     else:
