@@ -110,8 +110,9 @@ def test_parameters_are_projected_and_used_at_top_level(name: str) -> None:
             assert re.search(rf"\?{param.name}\b", projection), (
                 f"{name}: ?{param.name} not projected"
             )
-    where = body[body.upper().rindex("WHERE") :]
-    top_level = _top_level_text(where[where.index("{") + 1 :])
+    main_where = re.search(r"\bWHERE\s*\{", body, re.IGNORECASE)  # the first; sub-queries follow
+    assert main_where, f"{name}: no WHERE clause"
+    top_level = _top_level_text(body[main_where.end() :])
     for param in query.params:
         assert re.search(rf"\?{param.name}\b", top_level), (
             f"{name}: ?{param.name} only in nested groups"
