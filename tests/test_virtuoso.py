@@ -20,8 +20,9 @@ import pyoxigraph as ox
 import pytest
 
 from serkg import remote
+from serkg.loading import InputError
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
-from serkg.store import EndpointStore
+from serkg.store import EmbeddedStore, EndpointStore
 from serkg.terms import python_value
 from tests.conftest import free_port, require_tool
 from tests.virtuoso_fixture import PASSWORD, USER, Virtuoso, start_virtuoso
@@ -85,6 +86,28 @@ def nt_lines(path: Path) -> int:
     return sum(1 for _ in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES))
 
 
+def blank_node_triples(path: Path) -> int:
+    return sum(
+        isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+        for q in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    )
+
+
+def oxigraph_store_of(path: Path) -> EmbeddedStore:
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    return EmbeddedStore(store)
+
+
+def list_links(store: EndpointStore | EmbeddedStore) -> int:
+    """How many RDF list cells lead to a next cell that has a first element."""
+    answer = store.query(
+        "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+        "SELECT (COUNT(*) AS ?n) WHERE { ?cell rdf:rest ?next . ?next rdf:first ?item }"
+    )
+    return int(answer.rows[0][0].value)  # type: ignore[union-attr]
+
+
 @pytest.mark.virtuoso
 @pytest.mark.slow
 def test_load_fills_both_named_graphs(loaded: Virtuoso, built_dist: Path) -> None:
@@ -136,12 +159,72 @@ def test_reloading_replaces_instead_of_duplicating(
             timeout=60,
         )
     expected = nt_lines(built_dist / "serkg.nt")
-    inferred = summary.graphs[1]
-    # the inferred graph has no blank nodes: chunked; the asserted one has (OWL lists): one piece
+    with_blank_nodes = blank_node_triples(built_dist / "serkg.nt")
+    asserted, inferred = summary.graphs
     assert inferred.requests == -(-inferred.triples // 500) > 1
-    assert summary.graphs[0].requests == 1
-    assert summary.graphs[0].triples == expected
+    # the asserted graph's triples with blank nodes (OWL lists) travel together, in one more request
+    assert 0 < with_blank_nodes < 500
+    assert asserted.requests == -(-(expected - with_blank_nodes) // 500) + 1
+    assert asserted.triples == expected
     assert graph_size(virtuoso, base + "asserted") == expected
+    # and the lists arrive whole: every list cell still reaches the next one's first element
+    assert list_links(EndpointStore(virtuoso.sparql_url, default_graphs=[base + "asserted"])) == (
+        list_links(oxigraph_store_of(built_dist / "serkg.nt"))
+    )
+
+
+@pytest.mark.virtuoso
+@pytest.mark.slow
+def test_a_broken_file_leaves_the_store_untouched(
+    virtuoso: Virtuoso, built_dist: Path, tmp_path: Path
+) -> None:
+    base = "https://example.org/broken-file-test/"
+    remote.load_to_endpoint(
+        virtuoso.base_url,
+        built_dist / "serkg.nt",
+        built_dist / "serkg-inferred.ttl",
+        graph_base=base,
+        user=USER,
+        password=PASSWORD,
+        timeout=60,
+    )
+    before = graph_size(virtuoso, base + "asserted"), graph_size(virtuoso, base + "inferred")
+    broken = tmp_path / "dist"
+    broken.mkdir()
+    lines = (built_dist / "serkg.nt").read_text(encoding="utf-8").splitlines(keepends=True)
+    (broken / "serkg.nt").write_text("".join(lines[:100]), encoding="utf-8")  # valid, but smaller
+    inferred_text = (built_dist / "serkg-inferred.ttl").read_text(encoding="utf-8")
+    (broken / "serkg-inferred.ttl").write_text(inferred_text + "\nkg:x kg:y\n", encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "serkg",
+            "load",
+            "--endpoint",
+            virtuoso.base_url,
+            "--graph",
+            base,
+            "--user",
+            USER,
+            "--password",
+            PASSWORD,
+            "--dist",
+            str(broken),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "serkg-inferred.ttl" in result.stderr and "syntax error" in result.stderr
+    assert "Traceback" not in result.stderr
+    # the valid asserted file was not sent either: nothing was replaced
+    assert (graph_size(virtuoso, base + "asserted"), graph_size(virtuoso, base + "inferred")) == (
+        before
+    )
 
 
 @pytest.mark.virtuoso
@@ -240,6 +323,47 @@ def test_unreachable_endpoint_is_a_clear_error(tmp_path: Path) -> None:
         match=r"cannot reach http://127\.0\.0\.1:\d+/sparql-graph-crud-auth",
     ):
         remote.load_to_endpoint(url, nt, nt, graph_base=None, user="u", password="p", timeout=5)
+
+
+def test_a_syntax_error_is_reported_before_anything_is_sent(tmp_path: Path) -> None:
+    good = tmp_path / "serkg.nt"
+    good.write_text(
+        '<https://w3id.org/serkg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n'
+    )
+    bad = tmp_path / "serkg-inferred.ttl"
+    bad.write_text("@prefix kg: <https://w3id.org/serkg/id/> .\nkg:x kg:y kg:z .\nkg:x kg:y\n")
+    url = (
+        f"http://127.0.0.1:{free_port()}"  # nothing listens: reaching it would be a different error
+    )
+    with pytest.raises(InputError) as caught:
+        remote.load_to_endpoint(url, good, bad, graph_base=None, user="u", password="p", timeout=5)
+    assert str(caught.value).startswith(f"{bad}:")
+    assert "syntax error" in str(caught.value)
+
+
+def test_chunks_keep_blank_node_triples_together(tmp_path: Path) -> None:
+    source = tmp_path / "g.ttl"
+    source.write_text(
+        "@prefix ex: <http://example.org/> .\n"
+        + "".join(f"ex:s{i} ex:p ex:o{i} .\n" for i in range(5))
+        + "ex:chain ex:list ( ex:a ex:b ex:c ) .\n"
+    )
+    chunks = [
+        list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)) for body in remote._chunks(source, 2)
+    ]
+    assert [len(chunk) for chunk in chunks] == [2, 2, 1, 7]  # 5 plain, then 1 + 3 x 2 list triples
+    *plain, last = chunks
+    assert not any(
+        isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+        for chunk in plain
+        for t in chunk
+    )
+    merged = ox.Store()  # one request's worth: the list is whole (cell -> cell -> third item)
+    merged.extend(ox.Quad(t.subject, t.predicate, t.object) for t in last)
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    assert bool(
+        merged.query(f"ASK {{ ?l <{rdf}rest>/<{rdf}rest>/<{rdf}first> <http://example.org/c> }}")
+    )
 
 
 def test_graph_names_and_store_url() -> None:
