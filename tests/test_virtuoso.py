@@ -332,9 +332,7 @@ def test_a_syntax_error_is_reported_before_anything_is_sent(tmp_path: Path) -> N
     )
     bad = tmp_path / "serkg-inferred.ttl"
     bad.write_text("@prefix kg: <https://w3id.org/serkg/id/> .\nkg:x kg:y kg:z .\nkg:x kg:y\n")
-    url = (
-        f"http://127.0.0.1:{free_port()}"  # nothing listens: reaching it would be a different error
-    )
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there: sending would fail otherwise
     with pytest.raises(InputError) as caught:
         remote.load_to_endpoint(url, good, bad, graph_base=None, user="u", password="p", timeout=5)
     assert str(caught.value).startswith(f"{bad}:")

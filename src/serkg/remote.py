@@ -4,8 +4,9 @@ The asserted and inferred graphs each go to their own named graph, so a store's 
 (Virtuoso's holds its system graphs) never mixes with ours. The first request for a graph is a
 PUT (replacing what an earlier load left there), the rest are POSTs of N-Triples chunks, so a
 large graph never has to fit in one request. A blank node label names the same node only within
-one request, so every triple with a blank node (the ontology's OWL lists) travels in one chunk. Virtuoso takes authenticated writes at
-``/sparql-graph-crud-auth`` with HTTP Digest auth; other stores take them at the URL given.
+one request, so every triple with a blank node (the ontology's OWL lists) travels in one chunk.
+Virtuoso takes authenticated writes at ``/sparql-graph-crud-auth`` with HTTP Digest auth; other
+stores take them at the URL given.
 """
 
 from __future__ import annotations
