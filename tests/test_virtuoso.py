@@ -86,6 +86,18 @@ def nt_lines(path: Path) -> int:
     return sum(1 for _ in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES))
 
 
+def run_serkg(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """The serkg CLI in a fresh interpreter, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "serkg", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=timeout,
+        check=False,
+    )
+
+
 def blank_node_triples(path: Path) -> int:
     return sum(
         isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
@@ -195,28 +207,18 @@ def test_a_broken_file_leaves_the_store_untouched(
     (broken / "serkg.nt").write_text("".join(lines[:100]), encoding="utf-8")  # valid, but smaller
     inferred_text = (built_dist / "serkg-inferred.ttl").read_text(encoding="utf-8")
     (broken / "serkg-inferred.ttl").write_text(inferred_text + "\nkg:x kg:y\n", encoding="utf-8")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "serkg",
-            "load",
-            "--endpoint",
-            virtuoso.base_url,
-            "--graph",
-            base,
-            "--user",
-            USER,
-            "--password",
-            PASSWORD,
-            "--dist",
-            str(broken),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=False,
+    result = run_serkg(
+        "load",
+        "--endpoint",
+        virtuoso.base_url,
+        "--graph",
+        base,
+        "--user",
+        USER,
+        "--password",
+        PASSWORD,
+        "--dist",
+        str(broken),
     )
     assert result.returncode == 2, result.stderr
     assert "serkg-inferred.ttl" in result.stderr and "syntax error" in result.stderr
@@ -232,48 +234,25 @@ def test_a_broken_file_leaves_the_store_untouched(
 def test_cli_load_then_query_on_the_endpoint(virtuoso: Virtuoso, built_dist: Path) -> None:
     from serkg import querylib
 
-    load = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "serkg",
-            "load",
-            "--endpoint",
-            virtuoso.base_url,
-            "--user",
-            USER,
-            "--password",
-            PASSWORD,
-            "--dist",
-            str(built_dist),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
+    load = run_serkg(
+        "load",
+        "--endpoint",
+        virtuoso.base_url,
+        "--user",
+        USER,
+        "--password",
+        PASSWORD,
+        "--dist",
+        str(built_dist),
         timeout=300,
-        check=False,
     )
     assert load.returncode == 0, load.stderr
     assert f"<{ASSERTED_GRAPH}>" in load.stdout
     query = next(q for q in querylib.list_queries() if q.name == "compound-profile")
-    common = [sys.executable, "-m", "serkg", "query", query.name, "--format", "csv"]
+    common = ["query", query.name, "--format", "csv"]
     common += [arg for k, v in query.example.items() for arg in ("--param", f"{k}={v}")]
-    on_endpoint = subprocess.run(
-        [*common, "--endpoint", virtuoso.sparql_url],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=False,
-    )
-    embedded = subprocess.run(
-        [*common, "--store", str(built_dist / "store")],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=False,
-    )
+    on_endpoint = run_serkg(*common, "--endpoint", virtuoso.sparql_url)
+    embedded = run_serkg(*common, "--store", str(built_dist / "store"))
     assert on_endpoint.returncode == 0, on_endpoint.stderr
     assert embedded.returncode == 0, embedded.stderr
     header_here, *rows_here = embedded.stdout.splitlines()
@@ -286,26 +265,16 @@ def test_cli_load_then_query_on_the_endpoint(virtuoso: Virtuoso, built_dist: Pat
 @pytest.mark.virtuoso
 @pytest.mark.slow
 def test_wrong_password_is_a_clear_error(virtuoso: Virtuoso, built_dist: Path) -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "serkg",
-            "load",
-            "--endpoint",
-            virtuoso.base_url,
-            "--user",
-            USER,
-            "--password",
-            "not-the-password",
-            "--dist",
-            str(built_dist),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=False,
+    result = run_serkg(
+        "load",
+        "--endpoint",
+        virtuoso.base_url,
+        "--user",
+        USER,
+        "--password",
+        "not-the-password",
+        "--dist",
+        str(built_dist),
     )
     assert result.returncode == 2
     assert "HTTP 401" in result.stderr and "--password" in result.stderr

@@ -12,6 +12,7 @@ stores take them at the URL given.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,8 +127,7 @@ def _triples(path: Path) -> Iterator[ox.Triple]:
 
 def _check_parses(path: Path) -> None:
     """Parse PATH through once before sending (Oxigraph: about 2 s per million triples)."""
-    for _ in _triples(path):
-        pass
+    deque(_triples(path), maxlen=0)  # consume, keeping nothing
 
 
 def _chunks(path: Path, size: int) -> Iterator[bytes]:
