@@ -41,18 +41,23 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
-def loaded(virtuoso: Virtuoso, built_dist: Path) -> Virtuoso:
-    """Virtuoso holding the packaged build in the two standard named graphs."""
-    remote.load_to_endpoint(
-        virtuoso.base_url,
-        built_dist / "serkg.nt",
-        built_dist / "serkg-inferred.ttl",
-        graph_base=None,
+def load_build(server: Virtuoso, dist: Path, graph_base: str | None) -> remote.LoadSummary:
+    """Push a build's asserted and inferred files to SERVER under GRAPH_BASE (None: standard)."""
+    return remote.load_to_endpoint(
+        server.base_url,
+        dist / "serkg.nt",
+        dist / "serkg-inferred.ttl",
+        graph_base=graph_base,
         user=USER,
         password=PASSWORD,
         timeout=120,
     )
+
+
+@pytest.fixture(scope="session")
+def loaded(virtuoso: Virtuoso, built_dist: Path) -> Virtuoso:
+    """Virtuoso holding the packaged build in the two standard named graphs."""
+    load_build(virtuoso, built_dist, graph_base=None)
     return virtuoso
 
 
@@ -161,15 +166,7 @@ def test_reloading_replaces_instead_of_duplicating(
     monkeypatch.setattr(remote, "CHUNK_TRIPLES", 500)  # many requests: first PUT, then POSTs
     base = "https://example.org/reload-test/"
     for _ in range(2):
-        summary = remote.load_to_endpoint(
-            virtuoso.base_url,
-            built_dist / "serkg.nt",
-            built_dist / "serkg-inferred.ttl",
-            graph_base=base,
-            user=USER,
-            password=PASSWORD,
-            timeout=60,
-        )
+        summary = load_build(virtuoso, built_dist, graph_base=base)
     expected = nt_lines(built_dist / "serkg.nt")
     with_blank_nodes = blank_node_triples(built_dist / "serkg.nt")
     asserted, inferred = summary.graphs
@@ -191,15 +188,7 @@ def test_a_broken_file_leaves_the_store_untouched(
     virtuoso: Virtuoso, built_dist: Path, tmp_path: Path
 ) -> None:
     base = "https://example.org/broken-file-test/"
-    remote.load_to_endpoint(
-        virtuoso.base_url,
-        built_dist / "serkg.nt",
-        built_dist / "serkg-inferred.ttl",
-        graph_base=base,
-        user=USER,
-        password=PASSWORD,
-        timeout=60,
-    )
+    load_build(virtuoso, built_dist, graph_base=base)
     before = graph_size(virtuoso, base + "asserted"), graph_size(virtuoso, base + "inferred")
     broken = tmp_path / "dist"
     broken.mkdir()
