@@ -48,7 +48,6 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SK = "https://w3id.org/serkg/vocab/"
 _OX_LABEL = ox.NamedNode(RDFS_LABEL)
-_OX_TYPE = ox.NamedNode(RDF_TYPE)
 
 #: The active QC checks, in the order they run. A ``queries/qc`` file not listed here is inactive.
 QC_CHECKS: tuple[str, ...] = (
@@ -145,6 +144,10 @@ class ValidationOutcome:
     shapes_count: int
     seconds: float
     data_graph: rdflib.Graph | None = field(default=None, repr=False, compare=False)
+    #: the packaged files the validated files were checked in the context of (validate_files)
+    context_files: list[Path] = field(default_factory=list)
+    #: results and QC rows of the context that are about nothing the validated files state
+    elsewhere: int = 0
 
     def to_text(self, origins: Origins | None = None) -> str:
         """A report for people: one numbered block per violation, saying where and what to do."""
@@ -1405,23 +1408,85 @@ def validate_files(
 ) -> tuple[ValidationOutcome, list[QcViolation]]:
     """Validate data files (TriG claim bundles or plain Turtle) with the project ontology.
 
-    With no PATHS: the packaged data. Entities the files only refer to (defined in other packaged
-    data files) get their ``rdf:type`` from the packaged data, so one file can be checked alone.
+    With no PATHS: the packaged data. With PATHS: the files in the context of the packaged data
+    (what the files refer to is described in other files). Each given file takes the place of
+    the packaged file it is, or has the name of (an edited copy); the others are the context
+    (``outcome.context_files``). The whole is validated; the SHACL results and QC rows shown are
+    those about a node the given files state something about (subject or object of one of their
+    triples, or a claim they generate); ``outcome.elsewhere`` counts the others.
     Raises :class:`serkg.loading.InputError` for a missing, unreadable or unparsable file.
     """
     from serkg.loading import load_knowledge
 
     shapes_paths(shapes)  # reject a bad choice before any work
-    given = [Path(p) for p in paths] or resources.data_files()
-    kb = load_knowledge([resources.ontology_file()], given)
-    data = kb.data
-    if paths:
-        data = data + _context_types(kb, given)
-    outcome = validate_triples(data, kb.ontology, shapes=shapes)
+    given = [Path(p) for p in paths]
+    if not given:
+        kb = load_knowledge([resources.ontology_file()], resources.data_files())
+        outcome = validate_triples(kb.data, kb.ontology, shapes=shapes)
+        if outcome.data_graph is not None:
+            locate(outcome.violations, outcome.data_graph, kb.origins)
+        return outcome, run_qc(qc_store(kb.asserted))
+    replaced = {p.resolve() for p in given if p.exists()} | {p.name for p in given}
+    context = [
+        f for f in resources.data_files() if f.resolve() not in replaced and f.name not in replaced
+    ]
+    kb = load_knowledge([resources.ontology_file()], [*context, *given])
+    outcome = validate_triples(kb.data, kb.ontology, shapes=shapes)
     if outcome.data_graph is not None:
         locate(outcome.violations, outcome.data_graph, kb.origins)
+    mentioned = _mentioned_nodes(kb, given)
+    shown = [v for v in outcome.violations if _is_about(v, mentioned)]
+    _keep_results(outcome.report_graph, mentioned)
     qc_rows = run_qc(qc_store(kb.asserted))
-    return outcome, qc_rows
+    qc_shown = [r for r in qc_rows if r.entity in mentioned or r.value in mentioned]
+    outcome.elsewhere = len(outcome.violations) - len(shown) + len(qc_rows) - len(qc_shown)
+    outcome.violations = shown
+    outcome.conforms = not shown
+    _set_conforms(outcome.report_graph, outcome.conforms)
+    outcome.context_files = context
+    return outcome, qc_shown
+
+
+def _mentioned_nodes(kb: KnowledgeBase, given: Sequence[Path]) -> set[str]:
+    """IRIs and blank node ids ("_:id") the GIVEN files state something about, and the claims
+    they generate."""
+    from serkg.loading import claim_iri
+
+    mine = {p.resolve() for p in given}
+    found: set[str] = set()
+    for triple, places in kb.origins.items():
+        for path, bundle in places:
+            if path.resolve() not in mine:
+                continue
+            for term in (triple.subject, triple.object):
+                if isinstance(term, ox.NamedNode):
+                    found.add(term.value)
+                elif isinstance(term, ox.BlankNode):
+                    found.add("_:" + term.value)
+            if bundle is not None:
+                found.add(bundle)
+                found.add(claim_iri(triple, bundle).value)
+    return found
+
+
+def _is_about(violation: Violation, mentioned: set[str]) -> bool:
+    value = violation.value
+    return violation.focus in mentioned or (
+        value is not None and not value.startswith('"') and expand_curie(value) in mentioned
+    )
+
+
+def _keep_results(report: rdflib.Graph, mentioned: set[str]) -> None:
+    """Drop from REPORT the results whose focus node and value are not in MENTIONED."""
+    from rdflib import Literal
+
+    head = _report_node(report)
+    for result in list(report.objects(head, _sh("result"))):
+        nodes = [report.value(result, _sh(p)) for p in ("focusNode", "value")]
+        if not any(
+            n is not None and not isinstance(n, Literal) and _node_id(n) in mentioned for n in nodes
+        ):
+            report.remove((head, _sh("result"), result))
 
 
 def knowledge_graphs(kb: KnowledgeBase) -> tuple[rdflib.Graph, rdflib.Graph]:
@@ -1430,25 +1495,6 @@ def knowledge_graphs(kb: KnowledgeBase) -> tuple[rdflib.Graph, rdflib.Graph]:
 
     with _quiet_rdflib():
         return triples_to_rdflib_graph(kb.data), triples_to_rdflib_graph(kb.ontology)
-
-
-def _context_types(kb: KnowledgeBase, given: Sequence[Path]) -> list[ox.Triple]:
-    """Types of entities the given files refer to but do not describe, from the packaged data."""
-    from serkg.loading import parse_file
-
-    described = {t.subject for t in kb.facts}
-    referenced = {t.object for t in kb.facts if isinstance(t.object, ox.NamedNode)} - described
-    if not referenced:
-        return []
-    mine = {p.resolve() for p in given}
-    found: dict[ox.Triple, None] = {}
-    for path in resources.data_files():
-        if path.resolve() in mine:
-            continue
-        for quad in parse_file(path):
-            if quad.subject in referenced and quad.predicate == _OX_TYPE:
-                found.setdefault(quad.triple, None)
-    return list(found)
 
 
 # --- helpers
