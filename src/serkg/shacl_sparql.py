@@ -14,6 +14,8 @@ query's algebra, and a query it cannot prove it for is left to pySHACL.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 #: Variables SHACL pre-binds in an sh:sparql SELECT constraint.
@@ -22,6 +24,28 @@ PREBOUND = frozenset({"this", "currentShape", "shapesGraph"})
 
 class ShapesError(RuntimeError):
     """The shapes graph breaks a rule of SHACL (the message names the shape): nothing was run."""
+
+
+@dataclass(frozen=True)
+class QueryFacts:
+    """What the fast engine needs to know of a constraint's query."""
+
+    uses_service: bool
+    uses_other_prebound: bool  # $currentShape, $shapesGraph or $PATH
+    joins_like_prebinding: bool
+
+
+@cache
+def analyse(query: str, shape: str) -> QueryFacts:
+    """Check QUERY against the SHACL restrictions (raising :class:`ShapesError` naming SHAPE) and
+    say what it uses; parsed once per process (rdflib's parser takes about 0.1 s a query)."""
+    tree = parse(query, shape)
+    check_restrictions(tree, shape)
+    return QueryFacts(
+        uses_service=uses_service(tree),
+        uses_other_prebound=mentions(tree, {"currentShape", "shapesGraph", "PATH"}),
+        joins_like_prebinding=joins_like_prebinding(tree),
+    )
 
 
 def parse(query: str, shape: str) -> Any:

@@ -780,19 +780,18 @@ def sparql_constraints(shapes_g: rdflib.Graph) -> list[SparqlConstraint]:
             raise ShapesError(f"the SPARQL constraint of {name} has no sh:select")
         prefixes = "\n".join(sorted(set(_prefix_declarations(shapes_g, constraint)))) + "\n"
         body = str(select)
-        tree = shacl_sparql.parse(prefixes + body, name)
-        shacl_sparql.check_restrictions(tree, name)
+        facts = shacl_sparql.analyse(prefixes + body, name)
         if shapes_g.value(shape, sh("path")) is not None:
             raise NotInFastEngine(f"a SPARQL constraint on the property shape {name}")
         if shape in _nested_shapes(shapes_g):
             raise NotInFastEngine(f"{name} has SPARQL constraints and other shapes refer to it")
         if not _has_target(shapes_g, shape):
             continue
-        if shacl_sparql.uses_service(tree):  # the fast engine never sends a query anywhere
+        if facts.uses_service:  # the fast engine never sends a query anywhere
             raise NotInFastEngine(f"SERVICE in the SPARQL constraint of {name}")
-        if shacl_sparql.mentions(tree, {"currentShape", "shapesGraph", "PATH"}):
+        if facts.uses_other_prebound:
             raise NotInFastEngine(f"$currentShape, $shapesGraph or $PATH in {name}")
-        if not shacl_sparql.joins_like_prebinding(tree):
+        if not facts.joins_like_prebinding:
             raise NotInFastEngine(f"$this may be unbound where the query of {name} reads it")
         if list(shapes_g.objects(shape, sh("message"))):
             raise NotInFastEngine(f"sh:message on the SPARQL-constrained shape {name}")
