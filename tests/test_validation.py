@@ -641,3 +641,29 @@ def test_worker_reports_merge_without_corrupting_a_sequence_path() -> None:
     (path,) = paths
     assert list(Collection(report, path)) == [URIRef("http://e/p"), URIRef("http://e/q")]
     assert len(list(report.objects(path, RDF.rest))) == 1
+
+
+@pytest.mark.parametrize(
+    ("where", "reason"),
+    [
+        ("$this ?p ?o . MINUS { $this a ?c }", "uses MINUS"),
+        ("$this ?p ?o . VALUES ?o { 1 }", "uses VALUES"),
+        ("$this ?p ?o . { SELECT * WHERE { ?s ?p ?o } }", "SELECT *"),
+        ("$this ?p ?o . { SELECT ?s WHERE { ?s ?p ?o } }", "does not project $this"),
+        ("BIND (1 AS $this)", "assigns the pre-bound variable $this"),
+    ],
+)
+def test_a_sparql_query_shacl_forbids_is_refused_naming_the_shape(where: str, reason: str) -> None:
+    from serkg.validation import ShapesError, sparql_constraints
+
+    shapes = rdflib.Graph().parse(
+        data=f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> .
+        ex:Forbidden a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:sparql [ sh:select "SELECT $this WHERE {{ {where} }}" ] .
+        """,
+        format="turtle",
+    )
+    with pytest.raises(ShapesError, match="http://e/Forbidden") as caught:
+        sparql_constraints(shapes)
+    assert reason in str(caught.value)
