@@ -552,3 +552,118 @@ def test_claims_are_grouped_only_when_the_shapes_allow_it() -> None:
     part = next(iter(core.subjects(URIRef(SH + "path"), URIRef(SK + "claimObject"))))
     core.add((part, URIRef(SH + "datatype"), rdflib.XSD.string))  # now values matter
     assert claims_by_bundle(data, core) is None
+
+
+# --- one file in the context of the dataset (issue 21)
+
+
+def test_an_unmodified_packaged_file_validates_alone_in_the_context_of_the_dataset() -> None:
+    path = resources.asset_root() / "data" / "l-serine" / "clinical-trials.trig"
+    done = subprocess.run(
+        [sys.executable, "-m", "serkg", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    others = len(resources.data_files()) - 1
+    assert f"in the context of {others} other packaged data file(s)" in done.stderr
+    assert "conforms, no violations" in done.stdout
+
+
+def test_a_broken_copy_of_a_packaged_file_is_reported_at_its_line(tmp_path: Path) -> None:
+    source = resources.asset_root() / "data" / "l-serine" / "clinical-trials.trig"
+    text = source.read_text(encoding="utf-8")
+    wrong = 'sk:enrollment "-20"^^xsd:integer'
+    text = text.replace('sk:enrollment "20"^^xsd:nonNegativeInteger', wrong, 1)
+    broken = tmp_path / source.name
+    broken.write_text(text, encoding="utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if wrong in t)
+    done = subprocess.run(
+        [sys.executable, "-m", "serkg", "validate", str(broken), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 1, done.stderr
+    import json
+
+    found = [
+        (v["path"], v["component"], v["file"], v["line"])
+        for v in json.loads(done.stdout)["violations"]
+    ]
+    assert found == [(SK + "enrollment", "DatatypeConstraintComponent", str(broken), line)]
+
+
+# --- the engine at its boundaries
+
+
+def test_an_ill_typed_boolean_stays_ill_typed_between_rdflib_and_pyoxigraph() -> None:
+    from serkg.terms import rdflib_to_ox
+
+    parsed = next(
+        ox.parse(
+            input=b'<http://e/x> <http://e/p> "none"^^<http://www.w3.org/2001/XMLSchema#boolean> .',
+            format=ox.RdfFormat.N_TRIPLES,
+        )
+    )
+    as_rdflib = ox_to_rdflib(parsed.object)
+    assert as_rdflib.ill_typed and str(as_rdflib) == "none"
+    assert rdflib_to_ox(as_rdflib) == parsed.object
+    rewritten = rdflib.Literal("none", datatype=rdflib.XSD.boolean)  # rdflib's parse: "false"
+    with pytest.raises(ValueError, match="ill-typed"):
+        rdflib_to_ox(rewritten)
+
+
+def test_worker_reports_merge_without_corrupting_a_sequence_path() -> None:
+    from rdflib.collection import Collection
+
+    from serkg.validation import validate_triples
+
+    shapes = rdflib.Graph().parse(
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:property [ sh:path ( ex:p ex:q ) ; sh:minCount 1 ] .
+        """,
+        format="turtle",
+    )
+    data = [
+        ox.Triple(
+            ox.NamedNode(f"http://e/n{i}"), ox.NamedNode(str(RDF.type)), ox.NamedNode("http://e/C")
+        )
+        for i in range(8)
+    ]
+    outcome = validate_triples(data, custom_shapes=shapes, workers=2, parallel_min_triples=0)
+    report = outcome.report_graph
+    paths = set(report.objects(None, URIRef(SH + "resultPath")))
+    assert len(paths) == 1 and len(outcome.violations) == 8
+    (path,) = paths
+    assert list(Collection(report, path)) == [URIRef("http://e/p"), URIRef("http://e/q")]
+    assert len(list(report.objects(path, RDF.rest))) == 1
+
+
+@pytest.mark.parametrize(
+    ("where", "reason"),
+    [
+        ("$this ?p ?o . MINUS { $this a ?c }", "uses MINUS"),
+        ("$this ?p ?o . VALUES ?o { 1 }", "uses VALUES"),
+        ("$this ?p ?o . { SELECT * WHERE { ?s ?p ?o } }", "SELECT *"),
+        ("$this ?p ?o . { SELECT ?s WHERE { ?s ?p ?o } }", "does not project $this"),
+        ("BIND (1 AS $this)", "assigns the pre-bound variable $this"),
+    ],
+)
+def test_a_sparql_query_shacl_forbids_is_refused_naming_the_shape(where: str, reason: str) -> None:
+    from serkg.validation import ShapesError, sparql_constraints
+
+    shapes = rdflib.Graph().parse(
+        data=f"""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> .
+        ex:Forbidden a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:sparql [ sh:select "SELECT $this WHERE {{ {where} }}" ] .
+        """,
+        format="turtle",
+    )
+    with pytest.raises(ShapesError, match="http://e/Forbidden") as caught:
+        sparql_constraints(shapes)
+    assert reason in str(caught.value)

@@ -156,12 +156,25 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: str) -> None:
     """Check data files against the SHACL shapes and the QC queries.
 
     \b
-    With no FILE, checks the packaged data. Exit 0: conforms; 1: violations; 2: unusable input.
+    With no FILE, checks the packaged data. A FILE is checked in the context of the packaged
+    data (it takes the place of the packaged file of its name); only what concerns FILE is shown.
+    Exit 0: conforms; 1: violations; 2: unusable input.
     Example:  serkg validate data/l-serine/clinical-trials.trig --format json
     """
+    from serkg.shacl_sparql import ShapesError
     from serkg.validation import validate_files
 
-    outcome, qc_rows = validate_files(list(files), shapes=shapes)
+    try:
+        outcome, qc_rows = validate_files(list(files), shapes=shapes)
+    except ShapesError as exc:
+        _fail(str(exc))
+    if files:
+        click.echo(
+            f"validated {len(files)} file(s) in the context of {len(outcome.context_files)} other "
+            f"packaged data file(s); {outcome.elsewhere} result(s) about nothing the file(s) "
+            "state are not shown",
+            err=True,
+        )
     if fmt == "text":
         click.echo(outcome.to_text())
         if qc_rows:

@@ -3,6 +3,10 @@
 pyoxigraph types plain literals as ``xsd:string`` while rdflib keeps them untyped, and rdflib
 treats the two as different values: mixed naively, lookups miss and merges duplicate triples.
 Every conversion goes through this module, which normalises ``xsd:string`` to a plain literal.
+
+rdflib rewrites the lexical form of some ill-typed literals (``"none"^^xsd:boolean`` becomes
+``"false"``, flagged ``ill_typed``): an ill-typed literal keeps its own lexical form here, both
+ways, so it stays ill-typed and SHACL still reports it.
 """
 
 from __future__ import annotations
@@ -35,7 +39,10 @@ def ox_to_rdflib(term: Any) -> Any:
         datatype = term.datatype.value
         if datatype == XSD_STRING:
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+        literal = Literal(term.value, datatype=URIRef(datatype))
+        if literal.ill_typed and str(literal) != term.value:  # keep the ill-typed lexical form
+            literal = Literal(term.value, datatype=URIRef(datatype), normalize=False)
+        return literal
     raise TypeError(f"unsupported pyoxigraph term {term!r}")
 
 
@@ -52,6 +59,14 @@ def rdflib_to_ox(term: Any) -> OxTerm:
             return ox.Literal(str(term), language=term.language)
         if term.datatype is None:
             return ox.Literal(str(term))
+        if (
+            term.ill_typed
+            and not Literal(str(term), datatype=term.datatype, normalize=False).ill_typed
+        ):
+            raise ValueError(
+                f"rdflib rewrote an ill-typed {term.datatype} literal to {str(term)!r}: its own "
+                "lexical form is lost (parse the file with serkg or pyoxigraph instead)"
+            )
         return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
     raise TypeError(f"unsupported rdflib term {term!r}")
 

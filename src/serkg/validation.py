@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from serkg import resources
 from serkg.prefixes import ASSERTED_GRAPH, compress
 from serkg.prefixes import expand as expand_curie
+from serkg.shacl_sparql import ShapesError
 
 if TYPE_CHECKING:
     import rdflib
@@ -47,7 +48,6 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SK = "https://w3id.org/serkg/vocab/"
 _OX_LABEL = ox.NamedNode(RDFS_LABEL)
-_OX_TYPE = ox.NamedNode(RDF_TYPE)
 
 #: The active QC checks, in the order they run. A ``queries/qc`` file not listed here is inactive.
 QC_CHECKS: tuple[str, ...] = (
@@ -144,6 +144,10 @@ class ValidationOutcome:
     shapes_count: int
     seconds: float
     data_graph: rdflib.Graph | None = field(default=None, repr=False, compare=False)
+    #: the packaged files the validated files were checked in the context of (validate_files)
+    context_files: list[Path] = field(default_factory=list)
+    #: results and QC rows of the context that are about nothing the validated files state
+    elsewhere: int = 0
 
     def to_text(self, origins: Origins | None = None) -> str:
         """A report for people: one numbered block per violation, saying where and what to do."""
@@ -297,6 +301,8 @@ def validate_graph(
 
     if engine not in ("fast", "pyshacl"):
         raise ValueError(f"engine must be fast or pyshacl, not {engine!r}")
+    if engine == "fast" and _has_rewritten_literal(data):
+        engine = "pyshacl"  # Oxigraph would see rdflib's well-typed rewrite: pySHACL sees the flag
     if engine == "fast" and not focus_nodes:
         from serkg.terms import rdflib_graph_to_triples
 
@@ -334,12 +340,26 @@ def validate_graph(
     )
 
 
+def _has_rewritten_literal(data: rdflib.Graph) -> bool:
+    """DATA holds an ill-typed literal whose lexical form rdflib rewrote while parsing."""
+    from rdflib import Literal
+
+    return any(
+        isinstance(o, Literal)
+        and o.ill_typed
+        and not Literal(str(o), datatype=o.datatype, normalize=False).ill_typed
+        for o in data.objects()
+    )
+
+
 def validate_triples(
     data: Sequence[ox.Triple],
     ontology: Sequence[ox.Triple] = (),
     *,
     shapes: str = "all",
     workers: int | None = None,
+    custom_shapes: rdflib.Graph | None = None,
+    parallel_min_triples: int | None = None,
 ) -> ValidationOutcome:
     """The fast engine on pyoxigraph triples, as the build holds them (no full rdflib copy).
 
@@ -351,19 +371,20 @@ def validate_triples(
     """
     from serkg.terms import ox_to_rdflib, triples_to_rdflib_graph
 
-    shapes_g = shapes_graph(shapes)
+    shapes_g = shapes_graph(shapes) if custom_shapes is None else custom_shapes
     started = time.perf_counter()
     core_g, sparql_g = _split_shapes(shapes_g)
     ontology_g = triples_to_rdflib_graph(ontology) if ontology else None
     try:
         constraints = sparql_constraints(sparql_g)
-    except ValueError:  # a shape this engine does not implement: pySHACL runs everything
+    except NotInFastEngine:  # a shape this engine does not implement: pySHACL runs everything
         conforms, report = _run_pyshacl(
             triples_to_rdflib_graph(data), ontology_g, shapes_g, None, inplace=True
         )
     else:
+        threshold = PARALLEL_MIN_TRIPLES if parallel_min_triples is None else parallel_min_triples
         conforms, report = _fast_report(
-            data, ontology, ontology_g, shapes, core_g, sparql_g, constraints, workers
+            data, ontology, ontology_g, shapes, core_g, sparql_g, constraints, workers, threshold
         )
     seconds = time.perf_counter() - started
     reported = _reported_nodes(report)
@@ -407,14 +428,14 @@ def _run_pyshacl(
             ont_graph=ontology,
             inference="none",
             abort_on_first=False,
-            allow_infos=True,
-            allow_warnings=True,
+            allow_infos=False,  # SHACL 3.6: any result, of any severity, means non-conformance
+            allow_warnings=False,
             meta_shacl=False,
             advanced=False,
             **options,
         )
     if not isinstance(report, rdflib.Graph):  # pySHACL's ValidationFailure: the shapes are broken
-        raise RuntimeError(f"the SHACL shapes could not be run: {report}")
+        raise ShapesError(f"the SHACL shapes could not be run: {report}")
     return bool(conforms), report
 
 
@@ -431,7 +452,7 @@ def _validate_fast_focused(
     core_g, sparql_g = _split_shapes(shapes_g)
     try:
         constraints = sparql_constraints(sparql_g)
-    except ValueError:
+    except NotInFastEngine:
         return None
     if shapes == "sparql" or not _has_any_target(core_g):
         conforms, report = True, _empty_report()
@@ -457,12 +478,13 @@ def _fast_report(
     sparql_g: rdflib.Graph,
     constraints: Sequence[SparqlConstraint],
     workers: int | None,
+    parallel_min_triples: int,
 ) -> tuple[bool, rdflib.Graph]:
     """Core in pySHACL (one claim per group, split over WORKERS), SHACL-SPARQL on Oxigraph."""
     if shapes == "sparql" or not _has_any_target(core_g):
         conforms, report = True, _empty_report()
     else:
-        conforms, report = _core_report(data, ontology_g, core_g, workers)
+        conforms, report = _core_report(data, ontology_g, core_g, workers, parallel_min_triples)
     if constraints:
         store = oxigraph_store(data, ontology)
         results = run_sparql_constraints(store, sparql_g)
@@ -485,7 +507,7 @@ def _add_sparql_results(
     sparql_g: rdflib.Graph,
     results: Sequence[tuple[Any, list[tuple[Any, Any]]]],
 ) -> bool:
-    """Add SHACL-SPARQL results to REPORT; False when one of them is a violation."""
+    """Add SHACL-SPARQL results to REPORT; False when there is any (SHACL 3.6: any severity)."""
     from rdflib import URIRef
 
     conforms = True
@@ -495,8 +517,7 @@ def _add_sparql_results(
         for p, o in triples:
             report.add((node, p, o))
         _copy_description(sparql_g, report, dict(triples)[URIRef(SH + "sourceConstraint")])
-        if dict(triples)[URIRef(SH + "resultSeverity")] == URIRef(SH + "Violation"):
-            conforms = False
+        conforms = False
     return conforms
 
 
@@ -536,13 +557,11 @@ def _report_node(report: rdflib.Graph) -> Any:
 
 
 def _split_shapes(shapes_g: rdflib.Graph) -> tuple[rdflib.Graph, rdflib.Graph]:
-    """(shapes without SHACL-SPARQL constraints, the full shapes graph for the SPARQL ones)."""
+    """(the shapes without their SHACL-SPARQL constraints, the full shapes graph for those)."""
     from rdflib import URIRef
 
     core = rdflib_copy(shapes_g)
-    for shape in set(shapes_g.subjects(URIRef(SH + "sparql"), None)):
-        for t in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode", "sparql"):
-            core.remove((shape, URIRef(SH + t), None))
+    core.remove((None, URIRef(SH + "sparql"), None))
     return core, shapes_g
 
 
@@ -557,10 +576,7 @@ def rdflib_copy(graph: rdflib.Graph) -> rdflib.Graph:
 
 
 def _has_any_target(shapes_g: rdflib.Graph) -> bool:
-    from rdflib import URIRef
-
-    targets = ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")
-    return any((None, URIRef(SH + t), None) in shapes_g for t in targets)
+    return any(_has_target(shapes_g, shape) for shape in _shapes(shapes_g))
 
 
 def _copy_description(source: rdflib.Graph, target: rdflib.Graph, node: Any) -> None:
@@ -714,7 +730,7 @@ _SELECT_HEAD = re.compile(r"^\s*SELECT\s+(DISTINCT\s+|REDUCED\s+)?", re.IGNORECA
 _NOT_JOINABLE = re.compile(
     r"\b(GROUP\s+BY|ORDER\s+BY|LIMIT|OFFSET|HAVING)\b"
     r"|\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\("
-    r"|\$(currentShape|shapesGraph|PATH)\b|[?$]failure\b",
+    r"|[?$]failure\b",
     re.IGNORECASE,
 )
 
@@ -731,76 +747,143 @@ class SparqlConstraint:
     joinable: bool
 
 
+class NotInFastEngine(ValueError):
+    """A shape uses a feature the fast engine does not implement: pySHACL runs every shape."""
+
+
 def sparql_constraints(shapes_g: rdflib.Graph) -> list[SparqlConstraint]:
     """The active SHACL-SPARQL constraints of targeted node shapes, with their prefixes applied.
 
-    ``joinable`` says the query can run once for all focus nodes (``$this`` projected, no
-    aggregates, slices or special variables); otherwise it runs once per focus node.
-    Raises ValueError for a constraint the fast path does not implement (property shapes,
-    sh:ask): callers then use pySHACL.
+    ``joinable`` says the query can run once for all focus nodes (``$this`` certainly bound
+    where the query reads it, no aggregates or slices); otherwise it runs once per focus node
+    with ``$this`` substituted. Raises :class:`ShapesError` for a query SHACL forbids (naming the
+    shape) and :class:`NotInFastEngine` for one the fast path does not implement (property
+    shapes, sh:ask, SERVICE, $currentShape/$shapesGraph, a ``$this`` only pre-binding binds).
     """
     from rdflib import Literal, URIRef
+
+    from serkg import shacl_sparql
 
     def sh(name: str) -> URIRef:
         return URIRef(SH + name)
 
     found = []
     for shape, constraint in sorted(shapes_g.subject_objects(sh("sparql")), key=str):
-        if shapes_g.value(shape, sh("path")) is not None or (constraint, sh("ask"), None) in (
-            shapes_g
-        ):
-            raise ValueError(f"unsupported SHACL-SPARQL constraint in {shape}")
-        if not _has_target(shapes_g, shape):
-            continue
+        name = _shape_name(shape, shapes_g)
         deactivated = shapes_g.value(constraint, sh("deactivated"))
         if isinstance(deactivated, Literal) and bool(deactivated.toPython()):
             continue
         select = shapes_g.value(constraint, sh("select"))
         if select is None:
-            raise ValueError(f"the SPARQL constraint of {shape} has no sh:select")
-        prefixes = []
-        for source in shapes_g.objects(constraint, sh("prefixes")):
-            for declaration in shapes_g.objects(source, sh("declare")):
-                prefix = shapes_g.value(declaration, sh("prefix"))
-                namespace = shapes_g.value(declaration, sh("namespace"))
-                prefixes.append(f"PREFIX {prefix}: <{namespace}>")
+            if (constraint, sh("ask"), None) in shapes_g:
+                raise NotInFastEngine(f"sh:ask in the SPARQL constraint of {name}")
+            raise ShapesError(f"the SPARQL constraint of {name} has no sh:select")
+        prefixes = "\n".join(sorted(set(_prefix_declarations(shapes_g, constraint)))) + "\n"
         body = str(select)
+        facts = shacl_sparql.analyse(prefixes + body, name)
+        if shapes_g.value(shape, sh("path")) is not None:
+            raise NotInFastEngine(f"a SPARQL constraint on the property shape {name}")
+        if shape in _nested_shapes(shapes_g):
+            raise NotInFastEngine(f"{name} has SPARQL constraints and other shapes refer to it")
+        if not _has_target(shapes_g, shape):
+            continue
+        if facts.uses_service:  # the fast engine never sends a query anywhere
+            raise NotInFastEngine(f"SERVICE in the SPARQL constraint of {name}")
+        if facts.uses_other_prebound:
+            raise NotInFastEngine(f"$currentShape, $shapesGraph or $PATH in {name}")
+        if not facts.joins_like_prebinding:
+            raise NotInFastEngine(f"$this may be unbound where the query of {name} reads it")
+        if list(shapes_g.objects(shape, sh("message"))):
+            raise NotInFastEngine(f"sh:message on the SPARQL-constrained shape {name}")
         joinable = bool(_SELECT_HEAD.match(body)) and not _NOT_JOINABLE.search(body)
+        query = prefixes + body
         if joinable:
             head = _SELECT_HEAD.match(body)
             assert head is not None
             projection = body[head.end() : body.upper().find("WHERE")]
             if not re.search(r"[?$]this\b", projection) and "*" not in projection:
                 body = body[: head.end()] + "$this " + body[head.end() :]
-        query = "\n".join(sorted(set(prefixes))) + "\n" + body
-        if joinable:
-            query = "\n".join(sorted(set(prefixes))) + "\nSELECT * WHERE {\n{\n" + body + "\n}\n}"
+            query = prefixes + "SELECT * WHERE {\n{\n" + body + "\n}\n}"
         severity = shapes_g.value(shape, sh("severity")) or sh("Violation")
         messages = tuple(shapes_g.objects(constraint, sh("message")))
-        if list(shapes_g.objects(shape, sh("message"))):
-            raise ValueError(f"sh:message on the SPARQL-constrained shape {shape} is not supported")
         found.append(SparqlConstraint(shape, constraint, query, messages, severity, joinable))
     return found
 
 
-def _has_target(shapes_g: rdflib.Graph, shape: Any) -> bool:
+def _nested_shapes(shapes_g: rdflib.Graph) -> set[Any]:
+    """Shapes other shapes use (sh:node, sh:property, sh:not, sh:and ...): checked from inside."""
+    from rdflib import URIRef
+    from rdflib.collection import Collection
+
+    found: set[Any] = set()
+    for p in ("node", "property", "not", "qualifiedValueShape"):
+        found.update(shapes_g.objects(None, URIRef(SH + p)))
+    for p in ("and", "or", "xone"):
+        for members in shapes_g.objects(None, URIRef(SH + p)):
+            found.update(Collection(shapes_g, members))
+    return found
+
+
+def _prefix_declarations(shapes_g: rdflib.Graph, constraint: Any) -> Iterator[str]:
+    """PREFIX lines of CONSTRAINT: sh:prefixes/owl:imports*/sh:declare (SHACL 5.2.1)."""
+    from rdflib import OWL, URIRef
+
+    todo = list(shapes_g.objects(constraint, URIRef(SH + "prefixes")))
+    seen: set[Any] = set()
+    while todo:
+        source = todo.pop()
+        if source in seen:
+            continue
+        seen.add(source)
+        todo.extend(shapes_g.objects(source, OWL.imports))
+        for declaration in shapes_g.objects(source, URIRef(SH + "declare")):
+            prefix = shapes_g.value(declaration, URIRef(SH + "prefix"))
+            namespace = shapes_g.value(declaration, URIRef(SH + "namespace"))
+            yield f"PREFIX {prefix}: <{namespace}>"
+
+
+def _shapes(shapes_g: rdflib.Graph) -> set[Any]:
+    """The nodes of SHAPES_G that may be shapes with targets (those with any target triple, and
+    every SHACL instance of sh:NodeShape or sh:PropertyShape)."""
     from rdflib import RDF, RDFS, URIRef
 
-    targets = ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")
-    return any((shape, URIRef(SH + t), None) in shapes_g for t in targets) or (
-        (shape, RDF.type, RDFS.Class) in shapes_g
+    found = {s for t in _TARGETS for s in shapes_g.subjects(URIRef(SH + t), None)}
+    for kind in ("NodeShape", "PropertyShape"):
+        for cls in shapes_g.transitive_subjects(RDFS.subClassOf, URIRef(SH + kind)):
+            found.update(shapes_g.subjects(RDF.type, cls))
+    return found
+
+
+def _is_implicit_class_target(shapes_g: rdflib.Graph, shape: Any) -> bool:
+    """SHACL 2.1.3.3: a node or property shape that is also a SHACL instance of rdfs:Class."""
+    from rdflib import RDF, RDFS, URIRef
+
+    def instance_of(cls: Any) -> bool:
+        classes = set(shapes_g.transitive_subjects(RDFS.subClassOf, cls))
+        return any((shape, RDF.type, c) in shapes_g for c in classes)
+
+    return instance_of(RDFS.Class) and (
+        instance_of(URIRef(SH + "NodeShape")) or instance_of(URIRef(SH + "PropertyShape"))
+    )
+
+
+def _has_target(shapes_g: rdflib.Graph, shape: Any) -> bool:
+    from rdflib import URIRef
+
+    return any((shape, URIRef(SH + t), None) in shapes_g for t in _TARGETS) or (
+        _is_implicit_class_target(shapes_g, shape)
     )
 
 
 def _target_nodes(store: ox.Store, shapes_g: rdflib.Graph, shape: Any) -> set[Any]:
     """The focus nodes of SHAPE in the data, as SHACL defines them (classes follow subClassOf)."""
-    from rdflib import RDF, RDFS, URIRef
+    from rdflib import URIRef
 
     from serkg.terms import rdflib_to_ox
 
     nodes: set[Any] = set()
     classes = list(shapes_g.objects(shape, URIRef(SH + "targetClass")))
-    if (shape, RDF.type, RDFS.Class) in shapes_g:
+    if _is_implicit_class_target(shapes_g, shape):
         classes.append(shape)
     queries = {
         "targetClass": "SELECT DISTINCT ?n ?c WHERE { ?n a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }",
@@ -955,6 +1038,7 @@ def _core_report(
     ontology: rdflib.Graph | None,
     shapes_g: rdflib.Graph,
     workers: int | None,
+    parallel_min_triples: int,
 ) -> tuple[bool, rdflib.Graph]:
     """pySHACL Core on the data with one claim per group (all claims of a group that fails)."""
     from serkg.terms import rdflib_to_ox, triples_to_rdflib_graph
@@ -963,7 +1047,7 @@ def _core_report(
     spare = {claim for members in groups for claim in members[1:]}
     with _quiet_rdflib():
         reduced = triples_to_rdflib_graph(t for t in data if t.subject not in spare)
-    conforms, report = _run_core_shapes(reduced, ontology, shapes_g, workers)
+    conforms, report = _run_core_shapes(reduced, ontology, shapes_g, workers, parallel_min_triples)
     if conforms:
         return conforms, report
     focus = {rdflib_to_ox(o) for o in report.objects(None, _sh("focusNode"))}
@@ -972,7 +1056,7 @@ def _core_report(
         return conforms, report
     with _quiet_rdflib():
         triples_to_rdflib_graph((t for t in data if t.subject in failing), reduced)
-    return _run_core_shapes(reduced, ontology, shapes_g, workers)
+    return _run_core_shapes(reduced, ontology, shapes_g, workers, parallel_min_triples)
 
 
 def _sh(name: str) -> Any:
@@ -994,7 +1078,11 @@ def default_workers() -> int:
 
 
 def _run_core_shapes(
-    data: rdflib.Graph, ontology: rdflib.Graph | None, shapes_g: rdflib.Graph, workers: int | None
+    data: rdflib.Graph,
+    ontology: rdflib.Graph | None,
+    shapes_g: rdflib.Graph,
+    workers: int | None,
+    parallel_min_triples: int,
 ) -> tuple[bool, rdflib.Graph]:
     """pySHACL on DATA (changed in place), the focus nodes split over forked worker processes.
 
@@ -1002,12 +1090,11 @@ def _run_core_shapes(
     sh:targetNode: a focus node's results do not depend on the other focus nodes, so the merged
     report is the one a single run gives (a test compares them).
     """
-    from rdflib import RDF, RDFS
-
     from serkg.forked import Forked
+    from serkg.terms import ox_to_rdflib
 
     wanted = default_workers() if workers is None else workers
-    if wanted < 2 or len(data) < PARALLEL_MIN_TRIPLES or (None, RDF.type, RDFS.Class) in shapes_g:
+    if wanted < 2 or len(data) < parallel_min_triples:
         return _run_pyshacl(data, ontology, shapes_g, None, inplace=True)
     if ontology is not None:  # what pySHACL does with ont_graph, done once before forking
         from pyshacl.rdfutil.inoculate import inoculate
@@ -1023,37 +1110,64 @@ def _run_core_shapes(
             except Exception as exc:
                 raise RuntimeError(f"the SHACL shapes could not be run: {exc}") from exc
             conforms = conforms and share_conforms
-            _merge_report(report, triples)
+            _merge_report(report, [tuple(ox_to_rdflib(t) for t in triple) for triple in triples])
         return conforms, report
     finally:
         for share in shares:
             share.close()
 
 
-def _core_share(data: rdflib.Graph, shapes_g: rdflib.Graph) -> tuple[bool, list[Any]]:
-    """A worker's share: (conforms, report triples); pickled terms keep their blank node ids."""
+def _core_share(data: rdflib.Graph, shapes_g: rdflib.Graph) -> tuple[bool, list[ox.Triple]]:
+    """A worker's share: (conforms, report triples) as pyoxigraph triples, which keep blank node
+    ids and lexical forms through pickling (an rdflib literal is rebuilt from its normalised
+    text: an ill-typed one would come back well-typed)."""
+    from serkg.terms import rdflib_graph_to_triples
+
     conforms, report = _run_pyshacl(data, None, shapes_g, None, inplace=True)
-    return conforms, list(report)
+    return conforms, list(rdflib_graph_to_triples(report))
 
 
 def _merge_report(report: rdflib.Graph, triples: Sequence[tuple[Any, Any, Any]]) -> None:
-    """Add the results of a worker's report under REPORT's head node."""
-    from rdflib import RDF
+    """Add the results of a worker's report under REPORT's head node.
+
+    pySHACL writes a copy of each complex result path into its report, under the shape's own
+    blank path node but with fresh list nodes: a path REPORT already describes is not copied
+    again (two rdf:rest values would corrupt the list).
+    """
+    from rdflib import RDF, BNode
 
     head = _report_node(report)
     heads = {s for s, p, o in triples if p == RDF.type and o == _sh("ValidationReport")}
+    by_subject: dict[Any, list[tuple[Any, Any]]] = defaultdict(list)
     for s, p, o in triples:
-        if s not in heads:
+        by_subject[s].append((p, o))
+    skip: set[Any] = set()
+    todo = [
+        o
+        for _s, p, o in triples
+        if p == _sh("resultPath") and isinstance(o, BNode) and (o, None, None) in report
+    ]
+    while todo:
+        node = todo.pop()
+        if node not in skip:
+            skip.add(node)
+            todo.extend(o for _p, o in by_subject[node] if isinstance(o, BNode))
+    for s, p, o in triples:
+        if s in heads:
+            if p == _sh("result"):
+                report.add((head, p, o))
+        elif s not in skip:
             report.add((s, p, o))
-        elif p == _sh("result"):
-            report.add((head, p, o))
 
 
 def _shapes_by_focus_share(
     shapes_g: rdflib.Graph, data: rdflib.Graph, parts: int
 ) -> list[rdflib.Graph]:
-    """PARTS copies of SHAPES_G; in copy k each node shape targets every PARTS-th focus node."""
-    shapes = sorted({s for t in _TARGETS for s in shapes_g.subjects(_sh(t), None)}, key=str)
+    """PARTS copies of SHAPES_G; in copy k each shape targets every PARTS-th focus node."""
+    from rdflib import RDF, RDFS
+
+    shapes = sorted((s for s in _shapes(shapes_g) if _has_target(shapes_g, s)), key=str)
+    class_types = set(shapes_g.transitive_subjects(RDFS.subClassOf, RDFS.Class))
     copies = [rdflib_copy(shapes_g) for _ in range(parts)]
     for shape in shapes:
         focus = sorted(
@@ -1062,6 +1176,8 @@ def _shapes_by_focus_share(
         for copy in copies:
             for t in _TARGETS:
                 copy.remove((shape, _sh(t), None))
+            for cls in class_types:  # an implicit class target becomes explicit target nodes
+                copy.remove((shape, RDF.type, cls))
         for i, node in enumerate(focus):
             copies[i % parts].add((shape, _sh("targetNode"), node))
     return copies
@@ -1072,7 +1188,10 @@ def _focus_nodes(data: rdflib.Graph, shapes_g: rdflib.Graph, shape: Any) -> set[
     from rdflib import RDF, RDFS
 
     nodes = set(shapes_g.objects(shape, _sh("targetNode")))
-    for cls in shapes_g.objects(shape, _sh("targetClass")):
+    classes = list(shapes_g.objects(shape, _sh("targetClass")))
+    if _is_implicit_class_target(shapes_g, shape):
+        classes.append(shape)
+    for cls in classes:
         for sub in data.transitive_subjects(RDFS.subClassOf, cls):
             nodes.update(data.subjects(RDF.type, sub))
     for p in shapes_g.objects(shape, _sh("targetSubjectsOf")):
@@ -1288,23 +1407,85 @@ def validate_files(
 ) -> tuple[ValidationOutcome, list[QcViolation]]:
     """Validate data files (TriG claim bundles or plain Turtle) with the project ontology.
 
-    With no PATHS: the packaged data. Entities the files only refer to (defined in other packaged
-    data files) get their ``rdf:type`` from the packaged data, so one file can be checked alone.
+    With no PATHS: the packaged data. With PATHS: the files in the context of the packaged data
+    (what the files refer to is described in other files). Each given file takes the place of
+    the packaged file it is, or has the name of (an edited copy); the others are the context
+    (``outcome.context_files``). The whole is validated; the SHACL results and QC rows shown are
+    those about a node the given files state something about (subject or object of one of their
+    triples, or a claim they generate); ``outcome.elsewhere`` counts the others.
     Raises :class:`serkg.loading.InputError` for a missing, unreadable or unparsable file.
     """
     from serkg.loading import load_knowledge
 
     shapes_paths(shapes)  # reject a bad choice before any work
-    given = [Path(p) for p in paths] or resources.data_files()
-    kb = load_knowledge([resources.ontology_file()], given)
-    data = kb.data
-    if paths:
-        data = data + _context_types(kb, given)
-    outcome = validate_triples(data, kb.ontology, shapes=shapes)
+    given = [Path(p) for p in paths]
+    if not given:
+        kb = load_knowledge([resources.ontology_file()], resources.data_files())
+        outcome = validate_triples(kb.data, kb.ontology, shapes=shapes)
+        if outcome.data_graph is not None:
+            locate(outcome.violations, outcome.data_graph, kb.origins)
+        return outcome, run_qc(qc_store(kb.asserted))
+    replaced = {p.resolve() for p in given if p.exists()} | {p.name for p in given}
+    context = [
+        f for f in resources.data_files() if f.resolve() not in replaced and f.name not in replaced
+    ]
+    kb = load_knowledge([resources.ontology_file()], [*context, *given])
+    outcome = validate_triples(kb.data, kb.ontology, shapes=shapes)
     if outcome.data_graph is not None:
         locate(outcome.violations, outcome.data_graph, kb.origins)
+    mentioned = _mentioned_nodes(kb, given)
+    shown = [v for v in outcome.violations if _is_about(v, mentioned)]
+    _keep_results(outcome.report_graph, mentioned)
     qc_rows = run_qc(qc_store(kb.asserted))
-    return outcome, qc_rows
+    qc_shown = [r for r in qc_rows if r.entity in mentioned or r.value in mentioned]
+    outcome.elsewhere = len(outcome.violations) - len(shown) + len(qc_rows) - len(qc_shown)
+    outcome.violations = shown
+    outcome.conforms = not shown
+    _set_conforms(outcome.report_graph, outcome.conforms)
+    outcome.context_files = context
+    return outcome, qc_shown
+
+
+def _mentioned_nodes(kb: KnowledgeBase, given: Sequence[Path]) -> set[str]:
+    """IRIs and blank node ids ("_:id") the GIVEN files state something about, and the claims
+    they generate."""
+    from serkg.loading import claim_iri
+
+    mine = {p.resolve() for p in given}
+    found: set[str] = set()
+    for triple, places in kb.origins.items():
+        for path, bundle in places:
+            if path.resolve() not in mine:
+                continue
+            for term in (triple.subject, triple.object):
+                if isinstance(term, ox.NamedNode):
+                    found.add(term.value)
+                elif isinstance(term, ox.BlankNode):
+                    found.add("_:" + term.value)
+            if bundle is not None:
+                found.add(bundle)
+                found.add(claim_iri(triple, bundle).value)
+    return found
+
+
+def _is_about(violation: Violation, mentioned: set[str]) -> bool:
+    value = violation.value
+    return violation.focus in mentioned or (
+        value is not None and not value.startswith('"') and expand_curie(value) in mentioned
+    )
+
+
+def _keep_results(report: rdflib.Graph, mentioned: set[str]) -> None:
+    """Drop from REPORT the results whose focus node and value are not in MENTIONED."""
+    from rdflib import Literal
+
+    head = _report_node(report)
+    for result in list(report.objects(head, _sh("result"))):
+        nodes = [report.value(result, _sh(p)) for p in ("focusNode", "value")]
+        if not any(
+            n is not None and not isinstance(n, Literal) and _node_id(n) in mentioned for n in nodes
+        ):
+            report.remove((head, _sh("result"), result))
 
 
 def knowledge_graphs(kb: KnowledgeBase) -> tuple[rdflib.Graph, rdflib.Graph]:
@@ -1313,25 +1494,6 @@ def knowledge_graphs(kb: KnowledgeBase) -> tuple[rdflib.Graph, rdflib.Graph]:
 
     with _quiet_rdflib():
         return triples_to_rdflib_graph(kb.data), triples_to_rdflib_graph(kb.ontology)
-
-
-def _context_types(kb: KnowledgeBase, given: Sequence[Path]) -> list[ox.Triple]:
-    """Types of entities the given files refer to but do not describe, from the packaged data."""
-    from serkg.loading import parse_file
-
-    described = {t.subject for t in kb.facts}
-    referenced = {t.object for t in kb.facts if isinstance(t.object, ox.NamedNode)} - described
-    if not referenced:
-        return []
-    mine = {p.resolve() for p in given}
-    found: dict[ox.Triple, None] = {}
-    for path in resources.data_files():
-        if path.resolve() in mine:
-            continue
-        for quad in parse_file(path):
-            if quad.subject in referenced and quad.predicate == _OX_TYPE:
-                found.setdefault(quad.triple, None)
-    return list(found)
 
 
 # --- helpers
