@@ -27,7 +27,7 @@ from SPARQLWrapper import (
 )
 from SPARQLWrapper.Wrapper import POSTDIRECTLY, URLENCODED
 
-from .conftest import L_SERINE, SK, RunningServer
+from .conftest import L_SERINE, SK, RunningServer, assert_compact_jsonld
 
 pytestmark = pytest.mark.server
 
@@ -536,3 +536,17 @@ def test_sparqlwrapper_n_triples_by_accept(server: RunningServer) -> None:
     )
     assert answered == "application/n-triples"
     assert set(graph_of(converted, answered)) == {CAS_TRIPLE}
+
+
+@pytest.mark.parametrize("query", [CONSTRUCT_QUERY, DESCRIBE_QUERY])
+def test_graph_answers_are_compact_jsonld(server: RunningServer, query: str) -> None:
+    """Regression: CONSTRUCT answers came as expanded JSON-LD without a context."""
+    answers = {
+        accept: httpx.post(
+            server.sparql,
+            content=query,
+            headers={"Accept": accept, "Content-Type": "application/sparql-query"},
+        ).content
+        for accept in ("application/ld+json", "text/turtle")
+    }
+    assert_compact_jsonld(answers["application/ld+json"], answers["text/turtle"])
