@@ -118,8 +118,19 @@ def openapi_document(server_url: str, version: str) -> dict[str, Any]:
                         "required": False,
                         "schema": {"type": "array", "items": {"type": "string", "format": "iri"}},
                     },
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "required": False,
+                        "description": "answer format; wins over Accept when it fits the answer "
+                        "form (json, xml, csv, tsv; ttl, n3, nt, jsonld, rdfxml; or a media type)",
+                        "schema": {"type": "string"},
+                    },
                 ],
-                "responses": _responses("any"),
+                "responses": {
+                    **_responses("any"),
+                    "413": {"description": "the query is over the server's --max-query-bytes"},
+                },
             }
         },
         "/api/queries": {
