@@ -157,14 +157,27 @@ def test_silent_connection_is_closed(public_server: RunningServer) -> None:
     assert exchange(public_server, b"").startswith(b"HTTP/1.1 408 ")
 
 
-def test_keep_alive_requests_each_get_the_full_head_time(public_server: RunningServer) -> None:
-    """The head timer covers one request head: a kept-alive connection serves several."""
-    with httpx.Client() as client:
-        for _ in range(3):
-            response = client.get(
-                public_server.sparql, params={"query": SMALL}, headers={"Accept": "text/csv"}
-            )
-            assert response.text.splitlines() == ["cas", "56-45-1"]
+def test_head_timer_starts_again_for_each_request(public_server: RunningServer) -> None:
+    """On a kept-alive connection, a complete request is answered; a later half one is cut off."""
+    target = httpx.URL(public_server.sparql, params={"query": SMALL}).raw_path.decode()
+    request = f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/csv\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port_of(public_server)), timeout=30) as sock:
+        sock.sendall(request.encode())
+        answer = b""
+        for _ in range(1000):  # bounded: read until the whole first answer is in
+            answer += sock.recv(65536)
+            head, _, body = answer.partition(b"\r\n\r\n")
+            length = [
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            ]
+            if length and len(body) >= length[0]:
+                break
+        assert head.startswith(b"HTTP/1.1 200 ")
+        assert body.decode().splitlines() == ["cas", "56-45-1"]
+        sock.sendall(b"GET /sparql?que")
+        assert read_to_close(sock).startswith(b"HTTP/1.1 408 ")
 
 
 def test_200_concurrent_connections_are_all_answered(public_server: RunningServer) -> None:
@@ -291,3 +304,42 @@ def test_rebuilt_store_is_served_without_a_restart(tmp_path: Path) -> None:
         assert httpx.get(running.sparql, params=query).text.splitlines() == ["v", "new"]
     finally:
         stop_server(running)
+
+
+def test_sighup_switches_to_the_rebuilt_store_before_any_request(tmp_path: Path) -> None:
+    """SIGHUP makes the server open the new store at once (it says so on stderr)."""
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import free_port
+
+    publish(tmp_path, write_store(tmp_path, "store-old", "old"))
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "serkg.server", "--store", str(tmp_path / "store"),
+         "--port", str(port), "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    assert process.stdout is not None
+
+    def wait_for_line(text: str) -> str:
+        for _ in range(200):  # bounded; readline blocks until the server writes a line
+            line = process.stdout.readline().decode()  # type: ignore[union-attr]
+            assert line, f"the server exited before saying {text!r}"
+            if text in line:
+                return line
+        raise AssertionError(f"the server never said {text!r}")
+
+    try:
+        wait_for_line("Uvicorn running on")
+        publish(tmp_path, write_store(tmp_path, "store-new", "new"))
+        process.send_signal(signal.SIGHUP)
+        line = wait_for_line("serving the rebuilt store")
+        assert line.strip().endswith(str((tmp_path / ".stores" / "store-new").resolve()))
+        query = {"query": "SELECT ?v WHERE { ?s <urn:test:says> ?v }", "format": "csv"}
+        url = f"http://127.0.0.1:{port}/sparql"
+        assert httpx.get(url, params=query).text.splitlines() == ["v", "new"]
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
