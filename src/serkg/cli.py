@@ -426,6 +426,33 @@ def explain(subject: str, predicate: str, obj: str, store: Path | None) -> None:
     type=click.IntRange(1, None),
     help="Result row cap.",
 )
+@click.option(
+    "--max-query-bytes",
+    default=1 << 20,
+    show_default=True,
+    type=click.IntRange(1024, None),
+    help="Largest query or update text in bytes (larger ones get HTTP 413).",
+)
+@click.option(
+    "--header-timeout",
+    "header_timeout_s",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.1, None),
+    help="Seconds a client may take to send a request's headers (slow clients get 408).",
+)
+@click.option(
+    "--cors",
+    metavar="ORIGINS",
+    default=None,
+    help="Allow cross-origin requests from ORIGINS: * or comma-separated (off by default).",
+)
+@click.option(
+    "--host-header",
+    metavar="NAMES",
+    default=None,
+    help="Answer only requests whose Host header is one of NAMES (against DNS rebinding).",
+)
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (refused by default).")
 @click.option("--allow-service", is_flag=True, help="Accept SERVICE clauses (refused by default).")
 def serve(
@@ -434,20 +461,48 @@ def serve(
     store: Path | None,
     timeout_s: float,
     max_rows: int,
+    max_query_bytes: int,
+    header_timeout_s: float,
+    cors: str | None,
+    host_header: str | None,
     allow_update: bool,
     allow_service: bool,
 ) -> None:
     """Serve the SPARQL 1.1 endpoint, the named-query API, the UI and linked data.
 
+    A rebuilt store (the OUT/store link swapped by `serkg build`) is picked up without a
+    restart; send SIGHUP to switch at once. Limits and options: docs/server.md.
+
     \b
     Example:  serkg serve --port 8000   then open http://127.0.0.1:8000/
     """
-    from serkg.server import serve as run_server
+    from serkg import server
     from serkg.store import EmbeddedStore
 
     path = _store_path(store)
     EmbeddedStore.open(path)  # fail early, with the usual message, when there is no store
-    run_server(path, host, port, timeout_s, max_rows, allow_update, allow_service)
+    try:
+        origins = server.parse_origins(cors) if cors is not None else ()
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--cors") from None
+    try:
+        hosts = server.parse_hosts(host_header) if host_header is not None else ()
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--host-header") from None
+    config = server.ServerConfig(
+        store_path=path,
+        host=host,
+        port=port,
+        timeout_s=timeout_s,
+        max_rows=max_rows,
+        allow_update=allow_update,
+        allow_service=allow_service,
+        max_query_bytes=max_query_bytes,
+        cors_origins=origins,
+        allowed_hosts=hosts,
+        header_timeout_s=header_timeout_s,
+    )
+    server.serve(config)
 
 
 # ---------------------------------------------------------------------------------------- load

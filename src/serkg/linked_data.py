@@ -20,8 +20,16 @@ import pyoxigraph as ox
 
 from serkg import resources
 from serkg.prefixes import KG, KGSRC, ONTOLOGY_IRI, SK, compress
-from serkg.results import QueryAnswer, serialize_triples
-from serkg.server import GRAPH_NEGOTIATION, QueryJob, content_type, media_type_for, negotiate
+from serkg.results import QueryAnswer
+from serkg.server import (
+    GRAPH_FORMAT_NAMES,
+    GRAPH_NEGOTIATION,
+    QueryJob,
+    content_type,
+    media_type_for,
+    negotiate,
+    serialize_answer,
+)
 
 __all__ = ["KG", "KGSRC", "ONTOLOGY_IRI", "SK", "EntityPage", "describe_query", "respond"]
 
@@ -88,14 +96,12 @@ async def respond(
     """The response for a dereferenced IRI: HTML for browsers, RDF otherwise, 404 when unknown."""
     from fastapi.responses import HTMLResponse, Response
 
-    from serkg.server import FORMAT_ALIASES
-
     requested = request.query_params.get("format")
     if requested is not None:
-        fmt = FORMAT_ALIASES.get(requested.strip().lower())
-        if fmt is None or fmt not in {"html", "ttl", "nt", "jsonld", "rdfxml"}:
+        fmt = {**GRAPH_FORMAT_NAMES, "html": "html"}.get(requested.strip().lower())
+        if fmt is None:
             return Response(
-                f"unknown format {requested!r}; use html, ttl, nt, jsonld or rdfxml\n",
+                f"unknown format {requested!r}; use html, ttl, nt, jsonld, rdfxml or n3\n",
                 status_code=400,
                 media_type="text/plain; charset=utf-8",
             )
@@ -124,7 +130,7 @@ async def respond(
         )
     headers = {"Vary": "Accept"}
     if fmt != "html":
-        body = serialize_triples(_sorted(triples.triples), fmt)
+        body = serialize_answer(QueryAnswer("graph", triples=_sorted(triples.triples)), fmt)
         return Response(body, media_type=content_type(media_type_for(fmt)), headers=headers)
     sources = await _answer(run, resources.view_query("entity-sources"), subject)
     page = build_page(iri, triples.triples, sources, str(request.url.path))

@@ -11,10 +11,12 @@ are refused unless enabled; the server listens on 127.0.0.1 unless told otherwis
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import pickle
 import re
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -26,16 +28,22 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from serkg.results import GRAPH_FORMATS, RowLimitExceeded
+from serkg.http_limits import DEFAULT_HEADER_TIMEOUT_S
+from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
+from serkg.results import RowLimitExceeded
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_QUERY_BYTES = 1 << 20
+#: a form-encoded body may percent-encode every byte of a query at the cap, plus other fields
+FORM_OVERHEAD_BYTES = 64 * 1024
 YASGUI_VERSION_FILE = Path("node_modules") / "@zazuko" / "yasgui" / "package.json"
 YASGUI_BUILD = Path("node_modules") / "@zazuko" / "yasgui" / "build"
 
-#: answer format key -> (media types a client may ask for, the Content-Type we answer with)
+#: answer format key -> media types a client may ask for; the first is the Content-Type we answer
+#: with and the only one a wildcard (``text/*``) matches, so ``text/*`` means CSV, not text/xml
 SELECT_NEGOTIATION: list[tuple[str, list[str]]] = [
     ("json", ["application/sparql-results+json", "application/json"]),
     ("xml", ["application/sparql-results+xml", "application/xml", "text/xml"]),
@@ -43,16 +51,20 @@ SELECT_NEGOTIATION: list[tuple[str, list[str]]] = [
     ("tsv", ["text/tab-separated-values"]),
 ]
 GRAPH_NEGOTIATION: list[tuple[str, list[str]]] = [
-    ("ttl", ["text/turtle", "application/x-turtle"]),
+    ("ttl", ["text/turtle", "application/x-turtle", "application/turtle"]),
     ("nt", ["application/n-triples", "text/plain"]),
-    ("jsonld", ["application/ld+json", "application/json"]),
+    ("jsonld", ["application/ld+json", "application/json", "application/x-json+ld"]),
     ("rdfxml", ["application/rdf+xml", "application/xml", "text/xml"]),
+    ("n3", ["text/n3", "text/rdf+n3", "application/n3"]),  # answered as Turtle, which is N3
 ]
-#: short names accepted in a ``format=`` parameter (as Virtuoso and Fuseki do)
-FORMAT_ALIASES = {
-    "json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv",
-    "ttl": "ttl", "turtle": "ttl", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
-    "jsonld": "jsonld", "json-ld": "jsonld", "rdfxml": "rdfxml", "rdf": "rdfxml", "html": "html",
+#: short names accepted in a ``format=`` parameter, per answer form: the same name may mean a
+#: results format for SELECT/ASK and an RDF syntax for CONSTRUCT/DESCRIBE (SPARQLWrapper's XML
+#: and JSON do), as Virtuoso and Fuseki read them
+SELECT_FORMAT_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}
+GRAPH_FORMAT_NAMES = {
+    "ttl": "ttl", "turtle": "ttl", "n3": "n3", "nt": "nt", "ntriples": "nt", "n-triples": "nt",
+    "jsonld": "jsonld", "json-ld": "jsonld", "json": "jsonld",
+    "rdfxml": "rdfxml", "rdf": "rdfxml", "rdf+xml": "rdfxml", "xml": "rdfxml",
 }  # fmt: skip
 
 
@@ -68,6 +80,15 @@ class ServerConfig:
     allow_update: bool = False
     allow_service: bool = False
     workers: int = 0  # 0: chosen from the number of cores (1 when updates are allowed)
+    max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES
+    cors_origins: tuple[str, ...] = ()  # ("*",): any origin, as public read-only endpoints do
+    allowed_hosts: tuple[str, ...] = ()  # Host header values accepted (DNS rebinding); (): any
+    header_timeout_s: float = DEFAULT_HEADER_TIMEOUT_S
+
+    @property
+    def header_limit(self) -> int:
+        """Bytes a request line and headers may take: a GET may carry a query at the cap."""
+        return self.max_query_bytes + FORM_OVERHEAD_BYTES
 
     @property
     def worker_count(self) -> int:
@@ -89,13 +110,19 @@ class QueryRefused(Exception):
 # ------------------------------------------------------------------------------ worker processes
 @dataclass
 class QueryJob:
-    """One query (or update) for a worker: text, bound terms, dataset and wanted answer formats."""
+    """One query (or update) for a worker: text, bound terms, dataset and wanted answer formats.
+
+    ``default_graphs``/``named_graphs`` are the protocol's ``default-graph-uri`` and
+    ``named-graph-uri``; None for both means the request named no dataset (see
+    :func:`dataset_options`). ``base_iri`` resolves relative IRIs in the query text.
+    """
 
     sparql: str
     update: bool = False
     bindings: dict[str, Any] = field(default_factory=dict)
-    default_graphs: list[str] = field(default_factory=list)
-    named_graphs: list[str] = field(default_factory=list)
+    default_graphs: list[str] | None = None
+    named_graphs: list[str] | None = None
+    base_iri: str | None = None
     select_format: str | None = "json"
     graph_format: str | None = "ttl"
     raw: bool = False  # answer with the QueryAnswer itself (linked-data pages build on it)
@@ -130,13 +157,7 @@ def _run_job(store: ox.Store, job: QueryJob, max_rows: int) -> tuple[Any, ...]:
         if job.update:
             store.update(job.sparql)
             return ("ok", "update", None, b"")
-        options: dict[str, Any] = {}
-        if job.default_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
-        if job.named_graphs:
-            options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+        options = dataset_options(job)
         if job.bindings:
             options["substitutions"] = {ox.Variable(k): v for k, v in job.bindings.items()}
         answer = QueryAnswer.from_oxigraph(store.query(job.sparql, **options), row_limit=max_rows)
@@ -160,7 +181,52 @@ def _run_job(store: ox.Store, job: QueryJob, max_rows: int) -> tuple[Any, ...]:
             f"none of the accepted media types fits a {answer.kind.upper()} answer; "
             f"ask for one of {offered}",
         )
-    return ("ok", answer.kind, fmt, answer.serialize(fmt).encode("utf-8"))
+    return ("ok", answer.kind, fmt, serialize_answer(answer, fmt))
+
+
+#: the default graph of a query that names no dataset: the store's own default graph (empty
+#: after a build; where an allowed INSERT DATA writes) and the asserted and inferred graphs; the
+#: metadata graph (VoID, provenance) is reachable by FROM, GRAPH or named-graph-uri only
+DEFAULT_GRAPH_PARTS = (ASSERTED_GRAPH, INFERRED_GRAPH)
+
+
+def dataset_options(job: QueryJob) -> dict[str, Any]:
+    """pyoxigraph's dataset and base IRI arguments for JOB, as SPARQL 1.1 says.
+
+    Protocol parameters replace the query's FROM/FROM NAMED (Protocol 2.1.4), and like FROM and
+    FROM NAMED, giving only one kind leaves the other empty (Query 13.2). A query with its own
+    FROM or FROM NAMED gets exactly that dataset; any other gets :data:`DEFAULT_GRAPH_PARTS` as
+    its default graph, with every graph available to GRAPH.
+    """
+    options: dict[str, Any] = {}
+    if job.base_iri:
+        options["base_iri"] = job.base_iri
+    if job.default_graphs is not None or job.named_graphs is not None:
+        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
+    elif not has_dataset_clause(job.sparql):
+        options["default_graph"] = [ox.DefaultGraph()] + [
+            ox.NamedNode(g) for g in DEFAULT_GRAPH_PARTS
+        ]
+    return options
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """Whether the query says FROM (the keyword only a dataset clause uses)."""
+    lowered = sparql.lower()
+    if "from" not in lowered and "\\u" not in lowered:
+        return False  # the common case, without the scan of strings and comments
+    return "FROM" in sparql_keywords(sparql)
+
+
+def serialize_answer(answer: Any, fmt: str) -> bytes:
+    """The bytes of an answer in FMT: JSON-LD compacted with the curated context, N3 as Turtle."""
+    from serkg import export
+
+    if answer.kind == "graph" and fmt == "jsonld":
+        return export.serialize_jsonld(answer.triples)
+    text: str = answer.serialize("ttl" if fmt == "n3" else fmt)
+    return text.encode("utf-8")
 
 
 class _Worker:
@@ -278,6 +344,80 @@ class WorkerPool:
         self._idle.put_nowait(self._spawn())
 
 
+class StorePools:
+    """The worker pool of the store ``--store`` points at now; a rebuilt store gets a new pool.
+
+    ``serkg build`` publishes ``OUT/store`` as a symlink swapped atomically to a fresh folder.
+    Each request resolves the link (two or three ``lstat`` calls); when the target changed, the
+    request waits while a pool opens the new store, and later requests run there. Queries
+    already running finish on the old pool, which is closed when its last one returns. SIGHUP
+    makes the same check at once, so no request waits for the new workers.
+    """
+
+    def __init__(self, config: ServerConfig) -> None:
+        self.config = config
+        self.target = self._resolve()
+        self.pool = WorkerPool(self._config_for(self.target))
+        self.switches = 0
+        self._switching: asyncio.Future[None] | None = None
+        self._refused_target: Path | None = None
+        self._in_flight: dict[WorkerPool, int] = {}
+        self._retired: set[WorkerPool] = set()
+
+    def _resolve(self) -> Path:
+        return Path(os.path.realpath(self.config.store_path))
+
+    def _config_for(self, target: Path) -> ServerConfig:
+        return dataclasses.replace(self.config, store_path=target)
+
+    async def start(self) -> None:
+        await self.pool.start()
+
+    async def close(self) -> None:
+        for pool in {self.pool, *self._retired}:
+            await pool.close()
+
+    async def current(self) -> WorkerPool:
+        """The pool to run the next query on (after switching, when the store was rebuilt)."""
+        target = self._resolve()
+        if target != self.target and target != self._refused_target:
+            if self._switching is None:
+                self._switching = asyncio.ensure_future(self._switch_to(target))
+            await asyncio.shield(self._switching)
+        return self.pool
+
+    async def _switch_to(self, target: Path) -> None:
+        pool = WorkerPool(self._config_for(target))
+        try:
+            await pool.start()
+        except RuntimeError as exc:  # keep serving the store that works; retry on the next link
+            print(f"serkg: cannot serve the rebuilt store {target}: {exc}", file=sys.stderr)
+            self._refused_target = target
+            self._switching = None
+            return
+        old, self.pool, self.target = self.pool, pool, target
+        self.switches += 1
+        self._switching = None
+        print(f"serkg: serving the rebuilt store {target}", file=sys.stderr)
+        self._retired.add(old)
+        await self._close_if_done(old)
+
+    async def run(self, job: QueryJob) -> tuple[Any, ...]:
+        pool = await self.current()
+        self._in_flight[pool] = self._in_flight.get(pool, 0) + 1
+        try:
+            return await pool.run(job)
+        finally:
+            self._in_flight[pool] -= 1
+            await self._close_if_done(pool)
+
+    async def _close_if_done(self, pool: WorkerPool) -> None:
+        if pool in self._retired and not self._in_flight.get(pool):
+            self._retired.discard(pool)
+            self._in_flight.pop(pool, None)
+            await pool.close()
+
+
 def _wait_ready(worker: _Worker, timeout: float) -> str | None:
     if not worker.conn.poll(timeout):
         return "a query worker did not start within a minute"
@@ -320,8 +460,8 @@ def negotiate(
                     candidate = (q, 2, -rank, key, media_type)
                 elif media == "*/*":
                     candidate = (q, 0, -rank, key, types[0])
-                elif media.endswith("/*") and media_type.startswith(media[:-1]):
-                    candidate = (q, 1, -rank, key, media_type)
+                elif media.endswith("/*") and types[0].startswith(media[:-1]):
+                    candidate = (q, 1, -rank, key, types[0])
                 else:
                     continue
                 if best is None or candidate[:3] > best[:3]:
@@ -402,50 +542,69 @@ def ui_dir() -> Path:
 
 
 def create_app(config: ServerConfig) -> Any:
-    """The FastAPI application (the pool starts with the app's lifespan)."""
+    """The FastAPI application (the pools start with the app's lifespan)."""
     from fastapi import FastAPI, Request
     from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
     from serkg import linked_data, webapi
 
-    state: dict[str, Any] = {}
+    pools = StorePools(config)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
-        pool = WorkerPool(config)
-        await pool.start()
-        state["pool"] = pool
+        await pools.start()
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError, AttributeError, ValueError):
+            loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(pools.current()))
         yield
-        await pool.close()
+        with contextlib.suppress(NotImplementedError, AttributeError, ValueError):
+            loop.remove_signal_handler(signal.SIGHUP)
+        await pools.close()
 
     app = FastAPI(
         title="serkg SPARQL endpoint and named-query API",
         version=_version(),
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # /api/docs is rendered below from the same OpenAPI document, no CDN
         redoc_url=None,
         openapi_url=None,  # served below, with one path per named query
     )
-
-    def pool() -> WorkerPool:
-        return state["pool"]
+    app.state.pools = pools
+    _add_public_deployment_middleware(app, config)
 
     def error(
-        status: int, message: str, parameter: str | None = None, json: bool = False
+        status: int,
+        message: str,
+        parameter: str | None = None,
+        json: bool = False,
+        close: bool = False,
     ) -> Response:
+        headers = {"Connection": "close"} if close else None
         if json:
             body: dict[str, Any] = {"detail": message}
             if parameter:
                 body["parameter"] = parameter
-            return JSONResponse(body, status_code=status)
-        return Response(message + "\n", status_code=status, media_type="text/plain; charset=utf-8")
+            return JSONResponse(body, status_code=status, headers=headers)
+        return Response(
+            message + "\n",
+            status_code=status,
+            media_type="text/plain; charset=utf-8",
+            headers=headers,
+        )
 
     async def answer_sparql(
         request: Request, params: list[tuple[str, str]], query: str | None, update: str | None
     ) -> Response:
+        text = update if update is not None else query
+        if text is not None and len(text.encode("utf-8")) > config.max_query_bytes:
+            return error(413, _too_large(f"the {'update' if update else 'query'}", config))
         try:
-            job = _sparql_job(params, query, update, request.headers.get("accept"), config)
-            outcome = await pool().run(job)
+            # the keyword scan is Python over every character: off the event loop
+            job = await asyncio.to_thread(
+                _sparql_job, params, query, update, request.headers.get("accept"), config
+            )
+            job.base_iri = str(request.url_for("sparql_get"))
+            outcome = await pools.run(job)
         except QueryRefused as exc:
             return error(exc.status, exc.message)
         return _outcome_response(outcome, error)
@@ -467,13 +626,25 @@ def create_app(config: ServerConfig) -> Any:
         from urllib.parse import parse_qsl
 
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media not in _POST_MEDIA_TYPES:
+            return error(
+                415,
+                f"unsupported Content-Type {media or '(none)'!r}: POST "
+                "application/x-www-form-urlencoded, "
+                "application/sparql-query or application/sparql-update",
+            )
+        form = media == "application/x-www-form-urlencoded"
+        limit = config.max_query_bytes * 3 + FORM_OVERHEAD_BYTES if form else config.max_query_bytes
+        body = await _read_body(request, limit)
+        if body is None:
+            what = "the form-encoded body" if form else "the query"
+            return error(413, _too_large(what, config, limit), close=True)
         params = list(request.query_params.multi_items())
-        body = await request.body()
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             return error(400, "the request body is not UTF-8")
-        if media == "application/x-www-form-urlencoded":
+        if form:
             params += parse_qsl(text, keep_blank_values=True)
             queries = [v for k, v in params if k == "query"]
             updates = [v for k, v in params if k == "update"]
@@ -484,14 +655,7 @@ def create_app(config: ServerConfig) -> Any:
             )
         if media == "application/sparql-query":
             return await answer_sparql(request, params, text, None)
-        if media == "application/sparql-update":
-            return await answer_sparql(request, params, None, text)
-        return error(
-            415,
-            f"unsupported Content-Type {media or '(none)'!r}: POST "
-            "application/x-www-form-urlencoded, "
-            "application/sparql-query or application/sparql-update",
-        )
+        return await answer_sparql(request, params, None, text)
 
     # ---- named queries
     @app.get("/api/queries", include_in_schema=False)
@@ -504,7 +668,7 @@ def create_app(config: ServerConfig) -> Any:
             job = webapi.named_query_job(
                 name, list(request.query_params.multi_items()), request.headers.get("accept")
             )
-            outcome = await pool().run(job)
+            outcome = await pools.run(job)
         except QueryRefused as exc:
             return error(exc.status, exc.message, exc.parameter, json=True)
         return _outcome_response(outcome, lambda s, m: error(s, m, json=True))
@@ -513,10 +677,15 @@ def create_app(config: ServerConfig) -> Any:
     async def openapi(request: Request) -> Response:
         return JSONResponse(webapi.openapi_document(str(request.base_url).rstrip("/"), _version()))
 
+    @app.get("/api/docs", include_in_schema=False)
+    async def api_docs(request: Request) -> Response:
+        document = webapi.openapi_document(str(request.base_url).rstrip("/"), _version())
+        return HTMLResponse(webapi.api_docs_page(document))
+
     # ---- linked data
     async def linked(request: Request, iri: str) -> Response:
         try:
-            return await linked_data.respond(iri, request, pool().run)
+            return await linked_data.respond(iri, request, pools.run)
         except QueryRefused as exc:
             return error(exc.status, exc.message)
 
@@ -565,6 +734,55 @@ def create_app(config: ServerConfig) -> Any:
     return app
 
 
+_POST_MEDIA_TYPES = (
+    "application/x-www-form-urlencoded",
+    "application/sparql-query",
+    "application/sparql-update",
+)
+
+
+def _too_large(what: str, config: ServerConfig, limit: int | None = None) -> str:
+    cap = config.max_query_bytes
+    extra = "" if limit in (None, cap) else f" (a form body may take {limit} bytes)"
+    return (
+        f"{what} is over this server's limit of {cap} bytes of SPARQL{extra}; "
+        "split it, or ask the operator for a larger --max-query-bytes"
+    )
+
+
+async def _read_body(request: Any, limit: int) -> bytes | None:
+    """The request body, or None as soon as it passes LIMIT bytes (the rest is never read)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _add_public_deployment_middleware(app: Any, config: ServerConfig) -> None:
+    """CORS and the Host check, both off unless ``--cors`` / ``--host-header`` ask for them."""
+    if config.allowed_hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(config.allowed_hosts))
+    if config.cors_origins:
+        from starlette.middleware.cors import CORSMiddleware
+
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(config.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Accept", "Content-Type"],
+            max_age=86400,
+        )
+
+
 def _update_refusal_or_method(config: ServerConfig) -> tuple[int, str]:
     if not config.allow_update:
         return (
@@ -604,11 +822,12 @@ def _sparql_job(
             except ValueError:
                 raise QueryRefused(400, f"{key} {value!r} is not an IRI", key) from None
     select_format, graph_format = _wanted_formats(params, accept)
+    protocol_dataset = any(key in graphs for key, _ in params)
     return QueryJob(
         sparql=text,
         update=update is not None,
-        default_graphs=graphs["default-graph-uri"],
-        named_graphs=graphs["named-graph-uri"],
+        default_graphs=graphs["default-graph-uri"] if protocol_dataset else None,
+        named_graphs=graphs["named-graph-uri"] if protocol_dataset else None,
         select_format=select_format,
         graph_format=graph_format,
     )
@@ -617,27 +836,42 @@ def _sparql_job(
 def _wanted_formats(
     params: Sequence[tuple[str, str]], accept: str | None
 ) -> tuple[str | None, str | None]:
-    """Answer formats for a SELECT/ASK and for a graph answer, from ``format=`` or Accept."""
-    requested = [v for k, v in params if k == "format"]
-    if requested:
-        value = requested[0].strip().lower()
-        key = FORMAT_ALIASES.get(value)
-        if key is None:  # a media type given as format=
-            select = negotiate(value, SELECT_NEGOTIATION)
-            graph = negotiate(value, GRAPH_NEGOTIATION)
-            if select is None and graph is None:
-                known = ", ".join(sorted(k for k in FORMAT_ALIASES if k != "html"))
-                raise QueryRefused(
-                    400,
-                    f"unknown format {requested[0]!r}; use one of {known} or a media type",
-                    "format",
-                )
-            return (select[0] if select else None, graph[0] if graph else None)
-        select_keys = {k for k, _ in SELECT_NEGOTIATION}
-        return (key if key in select_keys else None, key if key in GRAPH_FORMATS else None)
-    select = negotiate(accept, SELECT_NEGOTIATION)
-    graph = negotiate(accept, GRAPH_NEGOTIATION)
-    return (select[0] if select else None, graph[0] if graph else None)
+    """Answer formats for a SELECT/ASK and for a graph answer (None: 406 for that form).
+
+    For each form, the first ``format=`` value that names a format of that form wins (a short
+    name or media types, read like Accept; SPARQLWrapper sends ``format=xml`` with ``Accept: application/rdf+xml``
+    for a CONSTRUCT, and ``format=tsv&format=text/tab-separated-values``); otherwise Accept
+    decides. A ``format=`` that names nothing at all is a 400; an empty one is ignored
+    (SPARQLWrapper sends ``format=`` empty beside its short name when it accepts ``*/*``).
+    """
+    given = [v for k, v in params if k == "format" and v.strip()]
+    requested = [v.strip().lower() for v in given]
+    for original, value in zip(given, requested, strict=True):
+        named = value in SELECT_FORMAT_NAMES or value in GRAPH_FORMAT_NAMES
+        if not named and not (
+            "/" in value
+            and (negotiate(value, SELECT_NEGOTIATION) or negotiate(value, GRAPH_NEGOTIATION))
+        ):
+            known = ", ".join(sorted({*SELECT_FORMAT_NAMES, *GRAPH_FORMAT_NAMES}))
+            raise QueryRefused(
+                400, f"unknown format {original!r}; use one of {known} or a media type", "format"
+            )
+    chosen: list[str | None] = []
+    for format_names, offers in (
+        (SELECT_FORMAT_NAMES, SELECT_NEGOTIATION),
+        (GRAPH_FORMAT_NAMES, GRAPH_NEGOTIATION),
+    ):
+        fmt = None
+        for value in requested:
+            by_media = negotiate(value, offers) if "/" in value else None
+            fmt = format_names.get(value) or (by_media[0] if by_media else None)
+            if fmt:
+                break
+        if fmt is None:
+            negotiated = negotiate(accept, offers)
+            fmt = negotiated[0] if negotiated else None
+        chosen.append(fmt)
+    return chosen[0], chosen[1]
 
 
 def _outcome_response(outcome: tuple[Any, ...], error: Any) -> Any:
@@ -654,14 +888,15 @@ def _outcome_response(outcome: tuple[Any, ...], error: Any) -> Any:
 def _service_description(request: Any, config: ServerConfig) -> Any:
     from fastapi.responses import Response
 
-    from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
-    from serkg.results import serialize_triples
+    from serkg.build import METADATA_GRAPH
+    from serkg.results import QueryAnswer
 
     sd = "http://www.w3.org/ns/sparql-service-description#"
     formats = "http://www.w3.org/ns/formats/"
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     service = ox.BlankNode("service")
     dataset = ox.BlankNode("dataset")
+    default_graph = ox.BlankNode("defaultGraph")
     endpoint = ox.NamedNode(str(request.url_for("sparql_get")))
 
     def n(iri: str) -> ox.NamedNode:
@@ -671,13 +906,18 @@ def _service_description(request: Any, config: ServerConfig) -> Any:
         ox.Triple(service, rdf_type, n(sd + "Service")),
         ox.Triple(service, n(sd + "endpoint"), endpoint),
         ox.Triple(service, n(sd + "supportedLanguage"), n(sd + "SPARQL11Query")),
-        ox.Triple(service, n(sd + "feature"), n(sd + "UnionDefaultGraph")),
         ox.Triple(service, n(sd + "defaultDataset"), dataset),
         ox.Triple(dataset, rdf_type, n(sd + "Dataset")),
+        ox.Triple(dataset, n(sd + "defaultGraph"), default_graph),
+        ox.Triple(default_graph, rdf_type, n(sd + "Graph")),
+        ox.Triple(default_graph, n("http://purl.org/dc/terms/description"), ox.Literal(
+            f"the union of <{ASSERTED_GRAPH}> and <{INFERRED_GRAPH}>; <{METADATA_GRAPH}> is "
+            "a named graph only")),
         ox.Triple(service, n("http://purl.org/dc/terms/description"), ox.Literal(
             f"serkg: read-only={not config.allow_update}, SERVICE allowed={config.allow_service}, "
-            f"time limit {config.timeout_s:g} s per query, at most {config.max_rows} result rows; "
-            "the default graph is the union of the asserted and inferred graphs")),
+            f"time limit {config.timeout_s:g} s per query, at most {config.max_rows} result rows, "
+            f"queries up to {config.max_query_bytes} bytes; the default graph is the union of "
+            "the asserted and inferred graphs; relative IRIs resolve against this endpoint's URL")),
     ]  # fmt: skip
     if config.allow_service:
         triples.append(ox.Triple(service, n(sd + "feature"), n(sd + "BasicFederatedQuery")))
@@ -692,9 +932,10 @@ def _service_description(request: Any, config: ServerConfig) -> Any:
         "N-Triples",
         "JSON-LD",
         "RDF_XML",
+        "N3",
     ):
         triples.append(ox.Triple(service, n(sd + "resultFormat"), n(formats + name)))
-    for index, graph in enumerate((ASSERTED_GRAPH, INFERRED_GRAPH)):
+    for index, graph in enumerate((ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH)):
         named = ox.BlankNode(f"graph{index}")
         triples += [
             ox.Triple(dataset, n(sd + "namedGraph"), named),
@@ -702,12 +943,12 @@ def _service_description(request: Any, config: ServerConfig) -> Any:
             ox.Triple(named, n(sd + "name"), n(graph)),
         ]
     chosen = negotiate(_accept(request), GRAPH_NEGOTIATION) or ("ttl", "text/turtle")
-    if chosen[0] == "ttl":
+    body: bytes
+    if chosen[0] in {"ttl", "n3"}:
         prefixes = {"sd": sd, "formats": formats, "dcterms": "http://purl.org/dc/terms/"}
-        data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-        body = data.decode("utf-8") if data else ""
+        body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     else:
-        body = serialize_triples(triples, chosen[0])
+        body = serialize_answer(QueryAnswer("graph", triples=triples), chosen[0])
     return Response(
         body, media_type=content_type(media_type_for(chosen[0])), headers={"Vary": "Accept"}
     )
@@ -725,34 +966,45 @@ def _version() -> str:
 
 
 # ------------------------------------------------------------------------------------ entry points
-def serve(
-    store_path: Path,
-    host: str,
-    port: int,
-    timeout_s: float,
-    max_rows: int,
-    allow_update: bool,
-    allow_service: bool,
-    *,
-    workers: int = 0,
-    access_log: bool = False,
-) -> None:
+def serve(config: ServerConfig, *, access_log: bool = False) -> None:
     """Run the server until interrupted (uvicorn with the h11 parser: Jena's ``Upgrade: h2c``
-    POSTs lose their body under httptools)."""
+    POSTs lose their body under httptools), request heads bounded by :mod:`serkg.http_limits`."""
     import uvicorn
 
-    config = ServerConfig(
-        Path(store_path), host, port, timeout_s, max_rows, allow_update, allow_service, workers
-    )
+    from serkg.http_limits import guarded_protocol
+
     uvicorn.run(
         create_app(config),
-        host=host,
-        port=port,
-        http="h11",
+        host=config.host,
+        port=config.port,
+        http=guarded_protocol(config.header_timeout_s, config.header_limit),
+        h11_max_incomplete_event_size=config.header_limit + 1024,  # ours answers first, with 431
         log_level="info",
         access_log=access_log,
         timeout_graceful_shutdown=5,
     )
+
+
+def parse_origins(value: str) -> tuple[str, ...]:
+    """``--cors``: ``*`` or comma-separated origins (``https://example.org``), checked."""
+    origins = tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+    for origin in origins:
+        if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+            raise ValueError(f"{origin!r} is not an origin (scheme://host[:port]) or *")
+    if not origins:
+        raise ValueError("give * or at least one origin")
+    return origins
+
+
+def parse_hosts(value: str) -> tuple[str, ...]:
+    """``--host-header``: comma-separated host names (``*.example.org`` allowed), no ports."""
+    hosts = tuple(h.strip().lower() for h in value.split(",") if h.strip())
+    for host in hosts:
+        if not re.fullmatch(r"(\*\.)?[a-z0-9.\-]+|\[[0-9a-f:.]+\]", host):
+            raise ValueError(f"{host!r} is not a host name (the Host header without its port)")
+    if not hosts:
+        raise ValueError("give at least one host name")
+    return hosts
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -788,6 +1040,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="result row cap (default: %(default)s)",
     )
     parser.add_argument(
+        "--max-query-bytes",
+        type=int,
+        default=DEFAULT_MAX_QUERY_BYTES,
+        help="largest query or update text in bytes; larger ones get 413 (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=DEFAULT_HEADER_TIMEOUT_S,
+        help="seconds a client may take to send a request's headers (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--cors", metavar="ORIGINS", help="allow cross-origin requests from ORIGINS (or *)"
+    )
+    parser.add_argument(
+        "--host-header", metavar="NAMES", help="answer only requests whose Host is one of NAMES"
+    )
+    parser.add_argument(
         "--allow-update", action="store_true", help="accept SPARQL Update (refused by default)"
     )
     parser.add_argument(
@@ -804,24 +1074,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--timeout must be positive")
     if args.max_rows < 1:
         parser.error("--max-rows must be at least 1")
+    if args.max_query_bytes < 1024:
+        parser.error("--max-query-bytes must be at least 1024")
+    if args.header_timeout <= 0:
+        parser.error("--header-timeout must be positive")
     if args.workers < 0:
         parser.error("--workers must be 0 (automatic) or more")
+    try:
+        cors = parse_origins(args.cors) if args.cors is not None else ()
+    except ValueError as exc:
+        parser.error(f"--cors: {exc}")
+    try:
+        hosts = parse_hosts(args.host_header) if args.host_header is not None else ()
+    except ValueError as exc:
+        parser.error(f"--host-header: {exc}")
     try:
         EmbeddedStore.open(args.store)
     except StoreError as exc:
         print(f"serkg: error: {exc}", file=sys.stderr)
         return 2
-    serve(
-        args.store,
-        args.host,
-        args.port,
-        args.timeout,
-        args.max_rows,
-        args.allow_update,
-        args.allow_service,
+    config = ServerConfig(
+        store_path=args.store,
+        host=args.host,
+        port=args.port,
+        timeout_s=args.timeout,
+        max_rows=args.max_rows,
+        allow_update=args.allow_update,
+        allow_service=args.allow_service,
         workers=args.workers,
-        access_log=args.access_log,
+        max_query_bytes=args.max_query_bytes,
+        cors_origins=cors,
+        allowed_hosts=hosts,
+        header_timeout_s=args.header_timeout,
     )
+    serve(config, access_log=args.access_log)
     return 0
 
 

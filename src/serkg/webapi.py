@@ -118,8 +118,19 @@ def openapi_document(server_url: str, version: str) -> dict[str, Any]:
                         "required": False,
                         "schema": {"type": "array", "items": {"type": "string", "format": "iri"}},
                     },
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "required": False,
+                        "description": "answer format; wins over Accept when it fits the answer "
+                        "form (json, xml, csv, tsv; ttl, n3, nt, jsonld, rdfxml; or a media type)",
+                        "schema": {"type": "string"},
+                    },
                 ],
-                "responses": _responses("any"),
+                "responses": {
+                    **_responses("any"),
+                    "413": {"description": "the query is over the server's --max-query-bytes"},
+                },
             }
         },
         "/api/queries": {
@@ -192,6 +203,83 @@ def _responses(form: str) -> dict[str, Any]:
         "404": {"description": "no such named query", "content": problem},
         "503": {"description": "the query exceeded the time limit", "content": problem},
     }
+
+
+# ---------------------------------------------------------------------------------- API docs
+def api_docs_page(document: dict[str, Any]) -> str:
+    """``/api/docs``: the OpenAPI document as one self-contained HTML page (no script, no CDN).
+
+    Each operation shows its summary, description, parameters (type, default, allowed values)
+    and answer media types; each named query has a form that runs it with its example values.
+    """
+    esc = html.escape
+    info = document["info"]
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{esc(info['title'])}</title>",
+        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:1rem auto;"
+        "padding:0 1rem}section{border-top:1px solid #ccc;padding:.4rem 0}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2rem .4rem;"
+        "text-align:left;vertical-align:top}code{background:#f4f4f4}</style></head><body>",
+        f"<h1>{esc(info['title'])} <small>{esc(info['version'])}</small></h1>",
+        f"<p>{esc(info.get('description', ''))}</p>",
+        "<p>The machine-readable document: <a href='/openapi.json'>/openapi.json</a> "
+        "(OpenAPI 3.1).</p>",
+    ]
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            parts.append(f"<section id='{esc(operation.get('operationId', path))}'>")
+            parts.append(f"<h2><code>{esc(method.upper())} {esc(path)}</code></h2>")
+            parts.append(f"<p>{esc(operation.get('summary', ''))}</p>")
+            if operation.get("description"):
+                parts.append(f"<p>{esc(operation['description'])}</p>")
+            parameters = operation.get("parameters", [])
+            if parameters:
+                parts.append(
+                    "<table><tr><th>parameter</th><th>required</th><th>type</th>"
+                    "<th>default</th><th>values</th><th>description</th></tr>"
+                )
+                for parameter in parameters:
+                    schema = parameter.get("schema", {})
+                    kind = schema.get("type", "")
+                    if schema.get("format"):
+                        kind += f" ({schema['format']})"
+                    values = ", ".join(str(v) for v in schema.get("enum", []))
+                    default = "" if "default" not in schema else str(schema["default"])
+                    parts.append(
+                        f"<tr><td><code>{esc(parameter['name'])}</code></td>"
+                        f"<td>{'yes' if parameter.get('required') else 'no'}</td>"
+                        f"<td>{esc(kind)}</td><td>{esc(default)}</td><td>{esc(values)}</td>"
+                        f"<td>{esc(parameter.get('description', ''))}</td></tr>"
+                    )
+                parts.append("</table>")
+            answers = operation.get("responses", {}).get("200", {}).get("content", {})
+            if answers:
+                listed = ", ".join(f"<code>{esc(m)}</code>" for m in answers)
+                parts.append(f"<p>Answers: {listed}.</p>")
+            if path.startswith("/api/queries/"):
+                parts.append(_try_form(path, parameters))
+            parts.append("</section>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _try_form(path: str, parameters: list[dict[str, Any]]) -> str:
+    """A GET form for one named query, filled in with the example values."""
+    esc = html.escape
+    fields = []
+    for parameter in parameters:
+        example = parameter.get("example", parameter.get("schema", {}).get("default", ""))
+        fields.append(
+            f"<label><code>{esc(parameter['name'])}</code> "
+            f"<input name='{esc(parameter['name'])}' value='{esc(str(example))}'></label> "
+        )
+    return (
+        f"<form method='get' action='{esc(path)}'>{''.join(fields)}"
+        "<select name='format'><option>json</option><option>csv</option><option>tsv</option>"
+        "<option>xml</option><option>ttl</option><option>jsonld</option></select> "
+        "<button type='submit'>run</button></form>"
+    )
 
 
 # ------------------------------------------------------------------------------------------ UI

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from rdflib import Graph
 
 from tests.conftest import free_port
 
@@ -118,3 +119,30 @@ def strict_server(
     )
     yield running
     stop_server(running)
+
+
+def jsonld_graph(document: object) -> Graph:
+    """The RDF graph PyLD reads from a JSON-LD document; any remote context is an error."""
+    from pyld import jsonld
+
+    def refuse(url: str, options: object = None) -> object:
+        raise AssertionError(f"PyLD was asked to fetch {url}: the context must be inline")
+
+    nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": refuse})
+    return Graph().parse(data=nquads, format="nt")
+
+
+def assert_compact_jsonld(body: bytes, turtle: bytes) -> None:
+    """BODY is JSON-LD compacted with the curated context and says what TURTLE says."""
+    import json
+
+    from rdflib.compare import isomorphic
+
+    from serkg.export import jsonld_context
+
+    document = json.loads(body)
+    assert document["@context"] == jsonld_context()
+    assert "@graph" in document
+    expected = Graph().parse(data=turtle, format="turtle")
+    assert len(expected) > 0
+    assert isomorphic(jsonld_graph(document), expected)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -97,3 +98,47 @@ def test_openapi_has_one_path_per_named_query(server: RunningServer) -> None:
     )
     assert parameter["in"] == "query"
     assert "schema" in parameter
+
+
+class Operations(HTMLParser):
+    """The operations an /api/docs page lists (its <h2> headings) and its form targets."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[str] = []
+        self.forms: list[str] = []
+        self._in_h2 = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "h2":
+            self._in_h2 = True
+            self.headings.append("")
+        if tag == "form":
+            self.forms += [v for k, v in attrs if k == "action" and v]
+
+    def handle_data(self, data: str) -> None:
+        if self._in_h2:
+            self.headings[-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h2":
+            self._in_h2 = False
+
+
+def test_api_docs_lists_every_operation(server: RunningServer) -> None:
+    """Regression: /api/docs, promised by docs/server.md, was 404."""
+    response = httpx.get(server.url + "/api/docs")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert "<script" not in response.text  # self-contained: nothing from a CDN
+    page = Operations()
+    page.feed(response.text)
+    document = httpx.get(server.url + "/openapi.json").json()
+    assert page.headings == [f"GET {path}" for path in document["paths"]]
+    named = [path for path in document["paths"] if path.startswith("/api/queries/")]
+    assert page.forms == named
+    # the form of a named query runs it: its example values give an answer
+    first = document["paths"][named[0]]["get"]
+    example = {p["name"]: p["example"] for p in first["parameters"] if "example" in p}
+    answer = httpx.get(server.url + named[0], params={**example, "format": "json"})
+    assert answer.status_code == 200, answer.text

@@ -65,7 +65,7 @@ def test_load_needs_update_and_service() -> None:
             ("xml", "application/xml"),
             ("rdfxml", "application/xml"),
         ),
-        ("text/*", ("xml", "text/xml"), ("ttl", "text/turtle")),
+        ("text/*", ("csv", "text/csv"), ("ttl", "text/turtle")),
         ("image/png", None, None),
     ],
 )

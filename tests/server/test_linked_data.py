@@ -8,7 +8,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from .conftest import L_SERINE, SK, RunningServer
+from .conftest import L_SERINE, SK, RunningServer, assert_compact_jsonld
 
 pytestmark = pytest.mark.server
 
@@ -137,3 +137,12 @@ def test_unknown_entity_is_404(server: RunningServer) -> None:
         assert response.status_code == 404
         assert "nothing is known" in response.text
     assert httpx.get(server.url + "/id/l-serine", params={"format": "pdf"}).status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/id/l-serine", "/vocab/ChemicalCompound", "/vocab"])
+def test_jsonld_is_compact_with_the_curated_context(server: RunningServer, path: str) -> None:
+    """Regression: /id/ pages came as expanded JSON-LD without a context."""
+    jsonld = httpx.get(server.url + path, headers={"Accept": "application/ld+json"})
+    assert jsonld.headers["content-type"] == "application/ld+json"
+    turtle = httpx.get(server.url + path, headers={"Accept": "text/turtle"})
+    assert_compact_jsonld(jsonld.content, turtle.content)

@@ -5,16 +5,29 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
 from xml.etree import ElementTree
 
 import httpx
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
-from SPARQLWrapper import CSV, JSON, JSONLD, POST, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import (
+    CSV,
+    JSON,
+    JSONLD,
+    N3,
+    POST,
+    RDF,
+    RDFXML,
+    TSV,
+    TURTLE,
+    XML,
+    SPARQLWrapper,
+)
 from SPARQLWrapper.Wrapper import POSTDIRECTLY, URLENCODED
 
-from .conftest import L_SERINE, SK, RunningServer
+from .conftest import L_SERINE, SK, RunningServer, assert_compact_jsonld
 
 pytestmark = pytest.mark.server
 
@@ -28,6 +41,29 @@ CONSTRUCT_QUERY = (
     f"WHERE {{ <{L_SERINE}> <{SK}casNumber> ?cas }}"
 )
 RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
+GRAPH = "https://w3id.org/serkg/graph/"
+COUNT = "SELECT (COUNT(*) AS ?n) {dataset} WHERE {{ {pattern} }}"
+
+
+def graph_size(server: RunningServer, name: str) -> int:
+    """Triples in one named graph of the served store, read with pyoxigraph directly."""
+    store = ox.Store.read_only(str(server.store))
+    return len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(GRAPH + name))))
+
+
+def count(
+    server: RunningServer, dataset: str = "", pattern: str = "?s ?p ?o", **params: str
+) -> int:
+    """COUNT(*) of PATTERN over the endpoint, with a FROM clause and protocol parameters."""
+    query = COUNT.format(dataset=dataset, pattern=pattern)
+    items = [("query", query)] + [
+        (key.replace("_", "-"), value)
+        for key, values in params.items()
+        for value in values.split(" ")
+    ]
+    response = httpx.get(server.sparql, params=items)
+    assert response.status_code == 200, response.text
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
 
 def wrapper(
@@ -102,30 +138,104 @@ def test_rdflib_sparqlstore(server: RunningServer) -> None:
     assert rows == [(L_SERINE, "56-45-1")]
 
 
-def test_default_graph_is_union_and_default_graph_uri_selects(server: RunningServer) -> None:
-    """Protocol dataset parameters narrow the default graph (EndpointStore sends both graphs)."""
-    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    expected = {}
-    store = ox.Store.read_only(str(server.store))
-    for graph in ("asserted", "inferred"):
-        expected[graph] = len(
-            list(
-                store.quads_for_pattern(
-                    None, None, None, ox.NamedNode(f"https://w3id.org/serkg/graph/{graph}")
-                )
-            )
-        )
-    answered = {}
-    for graph in ("asserted", "inferred"):
-        response = httpx.get(
-            server.sparql,
-            params={"query": count, "default-graph-uri": f"https://w3id.org/serkg/graph/{graph}"},
-        )
-        answered[graph] = int(response.json()["results"]["bindings"][0]["n"]["value"])
-    assert answered == expected
-    bad = httpx.get(server.sparql, params={"query": count, "default-graph-uri": "not an iri"})
+def test_default_graph_is_asserted_plus_inferred_without_metadata(server: RunningServer) -> None:
+    """Regression: the default graph held the 296 metadata triples (a union of every graph)."""
+    asserted, inferred = graph_size(server, "asserted"), graph_size(server, "inferred")
+    assert graph_size(server, "metadata") > 0
+    assert count(server) == asserted + inferred
+    response = httpx.get(server.url + "/api/queries/label-search", params={"text": "triples"})
+    assert response.json()["results"]["bindings"] == []
+    metadata = f"GRAPH <{GRAPH}metadata> {{ ?s ?p ?o }}"
+    assert count(server, pattern=metadata) == graph_size(server, "metadata")
+
+
+def test_from_selects_the_default_graph(server: RunningServer) -> None:
+    """Regression: FROM was ignored (the endpoint forced the union default graph)."""
+    assert count(server, f"FROM <{GRAPH}inferred>") == graph_size(server, "inferred")
+    both = f"FROM <{GRAPH}inferred> FROM <{GRAPH}metadata>"
+    assert count(server, both) == graph_size(server, "inferred") + graph_size(server, "metadata")
+    # FROM alone leaves no named graphs (SPARQL 1.1 Query 13.2)
+    assert count(server, f"FROM <{GRAPH}inferred>", "GRAPH ?g { ?s ?p ?o }") == 0
+
+
+def test_from_named_alone_leaves_an_empty_default_graph(server: RunningServer) -> None:
+    dataset = f"FROM NAMED <{GRAPH}asserted>"
+    assert count(server, dataset) == 0
+    assert count(server, dataset, "GRAPH ?g { ?s ?p ?o }") == graph_size(server, "asserted")
+
+
+def test_protocol_dataset_parameters(server: RunningServer) -> None:
+    """default-graph-uri / named-graph-uri replace the query's dataset (Protocol 2.1.4)."""
+    asserted, inferred = graph_size(server, "asserted"), graph_size(server, "inferred")
+    for name, size in (("asserted", asserted), ("inferred", inferred)):
+        assert count(server, default_graph_uri=GRAPH + name) == size
+    both = f"{GRAPH}asserted {GRAPH}inferred"
+    assert count(server, default_graph_uri=both) == asserted + inferred
+    # the parameter wins over the query's FROM
+    assert count(server, f"FROM <{GRAPH}inferred>", default_graph_uri=GRAPH + "asserted") == (
+        asserted
+    )
+    # named-graph-uri without default-graph-uri: an empty default graph, as FROM NAMED alone
+    assert count(server, named_graph_uri=GRAPH + "inferred") == 0
+    in_graphs = "GRAPH ?g { ?s ?p ?o }"
+    assert count(server, pattern=in_graphs, named_graph_uri=GRAPH + "inferred") == inferred
+    # default-graph-uri without named-graph-uri: no named graphs
+    assert count(server, pattern=in_graphs, default_graph_uri=GRAPH + "asserted") == 0
+    bad = httpx.get(
+        server.sparql, params={"query": COUNT.format(dataset="", pattern="?s ?p ?o"),
+                               "default-graph-uri": "not an iri"}
+    )  # fmt: skip
     assert bad.status_code == 400
     assert "default-graph-uri" in bad.text
+
+
+def test_relative_iris_resolve_against_the_endpoint(server: RunningServer) -> None:
+    """Regression: a query with relative IRIs got 400 (no base IRI was set)."""
+    response = httpx.post(
+        server.sparql,
+        content="CONSTRUCT { <s> <p> 1 } WHERE {}",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"},
+    )
+    assert response.status_code == 200, response.text
+    triples = {q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)}
+    base = server.sparql.rsplit("/", 1)[0] + "/"
+    one = ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    assert triples == {ox.Triple(ox.NamedNode(base + "s"), ox.NamedNode(base + "p"), one)}
+    own_base = httpx.get(
+        server.sparql,
+        params={
+            "query": "BASE <http://example.org/a/> SELECT ?s WHERE { BIND(<s> AS ?s) }",
+            "format": "csv",
+        },
+    )
+    assert own_base.text.splitlines() == ["s", "http://example.org/a/s"]
+
+
+def test_text_wildcard_picks_csv_for_select(server: RunningServer) -> None:
+    """Regression: Accept: text/* on a SELECT answered XML (text/xml was matched)."""
+    response = httpx.get(server.sparql, params={"query": CAS_QUERY}, headers={"Accept": "text/*"})
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert list(csv.reader(io.StringIO(response.text))) == [
+        ["compound", "cas"],
+        [L_SERINE, "56-45-1"],
+    ]
+    turtle = httpx.get(
+        server.sparql, params={"query": CONSTRUCT_QUERY}, headers={"Accept": "text/*;q=0.9"}
+    )
+    assert turtle.headers["content-type"] == "text/turtle; charset=utf-8"
+
+
+def test_format_parameter_wins_over_accept(server: RunningServer) -> None:
+    response = httpx.get(
+        server.sparql,
+        params={"query": CAS_QUERY, "format": "tsv"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert response.headers["content-type"] == "text/tab-separated-values; charset=utf-8"
+    assert response.text.splitlines() == ["?compound\t?cas", f'<{L_SERINE}>\t"56-45-1"']
+    unknown = httpx.get(server.sparql, params={"query": CAS_QUERY, "format": "yaml"})
+    assert unknown.status_code == 400
+    assert "unknown format 'yaml'" in unknown.text
 
 
 @pytest.mark.parametrize(
@@ -217,10 +327,9 @@ def test_service_description(server: RunningServer) -> None:
         URIRef(sd + "SPARQL11Query")
     }
     names = {str(o) for o in graph.objects(None, URIRef(sd + "name"))}
-    assert names == {
-        "https://w3id.org/serkg/graph/asserted",
-        "https://w3id.org/serkg/graph/inferred",
-    }
+    assert names == {GRAPH + "asserted", GRAPH + "inferred", GRAPH + "metadata"}
+    features = set(graph.objects(services[0], URIRef(sd + "feature")))
+    assert URIRef(sd + "UnionDefaultGraph") not in features  # metadata is not in the default
 
 
 @pytest.mark.parametrize(
@@ -306,6 +415,138 @@ def test_large_answer_arrives_whole(server: RunningServer) -> None:
     response = httpx.get(server.sparql, params={"query": query}, headers={"Accept": "text/csv"})
     assert response.status_code == 200
     assert len(response.content) > 256 * 1024
-    store = ox.Store.read_only(str(server.store))
-    expected = len(list(store.query(query, use_default_graph_as_union=True)))
+    expected = graph_size(server, "asserted") + graph_size(server, "inferred")
     assert len(list(csv.reader(io.StringIO(response.text)))) == expected + 1
+
+
+# ---- SPARQLWrapper with its defaults, every return format it offers, every query form
+CAS_TRIPLE = (URIRef(L_SERINE), URIRef(SK + "casNumber"), Literal("56-45-1"))
+DESCRIBE_QUERY = f"DESCRIBE <{L_SERINE}>"
+RESULT_FORMATS = [
+    (JSON, "application/sparql-results+json"),
+    (XML, "application/sparql-results+xml"),
+    (CSV, "text/csv; charset=utf-8"),
+    (TSV, "text/tab-separated-values; charset=utf-8"),
+]
+GRAPH_FORMATS = [
+    (XML, "application/rdf+xml"),  # SPARQLWrapper's default return format
+    (RDFXML, "application/rdf+xml"),
+    (RDF, "application/rdf+xml"),
+    (TURTLE, "text/turtle; charset=utf-8"),
+    (N3, "text/n3; charset=utf-8"),
+    (JSONLD, "application/ld+json"),
+    (JSON, "application/ld+json"),
+]
+
+
+def sparqlwrapper_answer(
+    server: RunningServer, query: str, fmt: str, method: str, accept: str | None = None
+) -> tuple[str, object]:
+    """(Content-Type, converted answer) of one SPARQLWrapper request; a format mismatch warns."""
+    client = wrapper(server, query, fmt, method)
+    if accept is not None:
+        client.setOnlyConneg(True)
+        client.addCustomHttpHeader("Accept", accept)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SPARQLWrapper warns about its own */* for RDF and JSON
+        result = client.query()
+    with warnings.catch_warnings():
+        # convert() warns (RuntimeWarning) when the answer is not in the format asked for
+        warnings.simplefilter("error", RuntimeWarning)
+        return result.info()["content-type"], result.convert()
+
+
+def rows_of(fmt: str, converted: object) -> list[list[str]]:
+    """The rows of a converted SELECT answer, as text."""
+    if fmt == JSON:
+        document = converted  # type: ignore[assignment]
+        names = document["head"]["vars"]  # type: ignore[index]
+        return [
+            [b[n]["value"] for n in names]
+            for b in document["results"]["bindings"]  # type: ignore[index]
+        ]
+    if fmt == XML:
+        return [
+            [node.firstChild.firstChild.data for node in result.getElementsByTagName("binding")]
+            for result in converted.getElementsByTagName("result")  # type: ignore[attr-defined]
+        ]
+    text = converted.decode()  # type: ignore[attr-defined]
+    if fmt == CSV:
+        return list(csv.reader(io.StringIO(text)))[1:]
+    return [[v.strip('<>"') for v in line.split("\t")] for line in text.splitlines()[1:]]
+
+
+@pytest.mark.parametrize("method", ["GET", POST])
+@pytest.mark.parametrize(("fmt", "content_type"), RESULT_FORMATS)
+def test_sparqlwrapper_select_and_ask(
+    server: RunningServer, fmt: str, content_type: str, method: str
+) -> None:
+    answered, converted = sparqlwrapper_answer(server, CAS_QUERY, fmt, method)
+    assert answered == content_type
+    assert rows_of(fmt, converted) == [[L_SERINE, "56-45-1"]]
+    answered, converted = sparqlwrapper_answer(server, ASK_QUERY, fmt, method)
+    assert answered == content_type
+    if fmt == JSON:
+        assert converted == {"head": {}, "boolean": True}
+    elif fmt == XML:
+        booleans = converted.getElementsByTagName("boolean")  # type: ignore[attr-defined]
+        assert [b.firstChild.data for b in booleans] == ["true"]
+    elif fmt == CSV:
+        assert converted == b"true\n"
+    else:
+        assert converted == b"?answer\ntrue\n"
+
+
+def graph_of(converted: object, content_type: str) -> Graph:
+    if isinstance(converted, Graph):
+        return converted
+    syntax = {"text/turtle": "turtle", "text/n3": "n3", "application/n-triples": "nt"}
+    graph = Graph()
+    graph.parse(data=converted, format=syntax[content_type.split(";")[0]])  # type: ignore[arg-type]
+    return graph
+
+
+def described(server: RunningServer) -> set[tuple[object, object, object]]:
+    store = ox.Store.read_only(str(server.store))
+    triples = store.query(DESCRIBE_QUERY, default_graph=[ox.NamedNode(GRAPH + "asserted"),
+                                                       ox.NamedNode(GRAPH + "inferred")])  # fmt: skip
+    graph = Graph()
+    graph.parse(data=ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES), format="nt")  # type: ignore[arg-type]
+    return set(graph)
+
+
+@pytest.mark.parametrize("method", ["GET", POST])
+@pytest.mark.parametrize(("fmt", "content_type"), GRAPH_FORMATS)
+def test_sparqlwrapper_construct_and_describe(
+    server: RunningServer, fmt: str, content_type: str, method: str
+) -> None:
+    """Regression: format=xml (the default) and format=n3 beside a fitting Accept got 406/400."""
+    answered, converted = sparqlwrapper_answer(server, CONSTRUCT_QUERY, fmt, method)
+    assert answered == content_type
+    assert set(graph_of(converted, answered)) == {CAS_TRIPLE}
+    answered, converted = sparqlwrapper_answer(server, DESCRIBE_QUERY, fmt, method)
+    assert answered == content_type
+    assert set(graph_of(converted, answered)) == described(server)
+
+
+def test_sparqlwrapper_n_triples_by_accept(server: RunningServer) -> None:
+    """N-Triples has no SPARQLWrapper constant: ask by Accept alone (setOnlyConneg)."""
+    answered, converted = sparqlwrapper_answer(
+        server, CONSTRUCT_QUERY, N3, "GET", accept="application/n-triples"
+    )
+    assert answered == "application/n-triples"
+    assert set(graph_of(converted, answered)) == {CAS_TRIPLE}
+
+
+@pytest.mark.parametrize("query", [CONSTRUCT_QUERY, DESCRIBE_QUERY])
+def test_graph_answers_are_compact_jsonld(server: RunningServer, query: str) -> None:
+    """Regression: CONSTRUCT answers came as expanded JSON-LD without a context."""
+    answers = {
+        accept: httpx.post(
+            server.sparql,
+            content=query,
+            headers={"Accept": accept, "Content-Type": "application/sparql-query"},
+        ).content
+        for accept in ("application/ld+json", "text/turtle")
+    }
+    assert_compact_jsonld(answers["application/ld+json"], answers["text/turtle"])
