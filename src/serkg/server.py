@@ -28,9 +28,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from serkg import sandbox, sparql_guard
 from serkg.http_limits import DEFAULT_HEADER_TIMEOUT_S
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
 from serkg.results import RowLimitExceeded
+from serkg.sparql_guard import LOAD, SERVICE
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -128,15 +130,22 @@ class QueryJob:
     raw: bool = False  # answer with the QueryAnswer itself (linked-data pages build on it)
 
 
-def _worker_main(conn: Connection, store_path: str, max_rows: int, writable: bool) -> None:
-    """A worker process: open the store once, then answer jobs until the pipe closes."""
+def _worker_main(
+    conn: Connection, store_path: str, max_rows: int, writable: bool, allow_service: bool = False
+) -> None:
+    """A worker process: leave the network (unless SERVICE is allowed), open the store once, then
+    answer jobs until the pipe closes. The first message says whether the network is cut."""
+    # before the store opens: RocksDB starts threads, and a user namespace needs a lone thread
+    no_wall = "--allow-service was given" if allow_service else sandbox.cut_network()
     try:
         store = ox.Store(store_path) if writable else ox.Store.read_only(store_path)
     except OSError as exc:
-        conn.send(("ready", f"cannot open the store at {store_path}: {exc}"))
+        conn.send(("ready", f"cannot open the store at {store_path}: {exc}", no_wall))
         return
+    if not allow_service:
+        sparql_guard.network_operations("ASK {}", update=False)  # load the parser before jobs
     try:
-        conn.send(("ready", None))
+        conn.send(("ready", None, no_wall))
     except OSError:
         return  # the server closed the pipe while this worker started (shutdown)
     while True:
@@ -145,14 +154,21 @@ def _worker_main(conn: Connection, store_path: str, max_rows: int, writable: boo
         except (EOFError, OSError):
             return
         try:
-            conn.send(_run_job(store, job, max_rows))
+            conn.send(_run_job(store, job, max_rows, allow_service, walled=no_wall is None))
         except OSError:
             return
 
 
-def _run_job(store: ox.Store, job: QueryJob, max_rows: int) -> tuple[Any, ...]:
+def _run_job(
+    store: ox.Store, job: QueryJob, max_rows: int, allow_service: bool, *, walled: bool
+) -> tuple[Any, ...]:
     from serkg.results import QueryAnswer
 
+    refused = operation_refusal(
+        job.sparql, update=job.update, allow_service=allow_service, walled=walled
+    )
+    if refused is not None:
+        return ("error", *refused)
     try:
         if job.update:
             store.update(job.sparql)
@@ -219,6 +235,35 @@ def has_dataset_clause(sparql: str) -> bool:
     return "FROM" in sparql_keywords(sparql)
 
 
+def sparql_keywords(sparql: str) -> list[str]:
+    """Only for choosing the dataset (is there a FROM?), never for deciding what may run.
+
+    Upper-cased bare words of SPARQL text: not in strings, comments or IRIs, and not part of a
+    variable, prefixed name or language tag. ``\\uXXXX`` escapes are decoded first, as in SPARQL.
+    """
+    from serkg.store import _code_chars
+
+    text = _CODEPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+    chars = [*_code_chars(text), (" ", True)]
+    words: list[str] = []
+    start: int | None = None
+    lead = previous = " "
+    for index, (ch, in_code) in enumerate(chars):
+        if in_code and (ch.isalnum() or ch == "_"):
+            if start is None:
+                start, lead = index, previous
+            continue
+        if start is not None:
+            if lead not in "?$:@-" and not (in_code and ch == ":"):
+                words.append("".join(c for c, _ in chars[start:index]).upper())
+            start = None
+        previous = ch if in_code else " "
+    return words
+
+
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
 def serialize_answer(answer: Any, fmt: str) -> bytes:
     """The bytes of an answer in FMT: JSON-LD compacted with the curated context, N3 as Turtle."""
     from serkg import export
@@ -234,13 +279,20 @@ class _Worker:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
             target=_worker_main,
-            args=(child, str(config.store_path), config.max_rows, config.allow_update),
+            args=(
+                child,
+                str(config.store_path),
+                config.max_rows,
+                config.allow_update,
+                config.allow_service,
+            ),
             daemon=True,
             name="serkg-query-worker",
         )
         self.process.start()
         child.close()
         self.ready = False
+        self.no_wall: str | None = None  # why this worker can still reach the network, if it can
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -272,6 +324,7 @@ class WorkerPool:
                 raise RuntimeError(message)
             worker.ready = True
             self._idle.put_nowait(worker)
+        _log_network_wall(self.config, workers[0].no_wall)
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self._ctx, self.config)
@@ -422,10 +475,27 @@ def _wait_ready(worker: _Worker, timeout: float) -> str | None:
     if not worker.conn.poll(timeout):
         return "a query worker did not start within a minute"
     try:
-        kind, message = worker.conn.recv()
+        kind, message, worker.no_wall = worker.conn.recv()
     except EOFError:
         return "a query worker exited while opening the store"
     return message if kind == "ready" else "a query worker sent an unexpected first message"
+
+
+def _log_network_wall(config: ServerConfig, no_wall: str | None) -> None:
+    """Say once, at start-up, whether the query workers can reach the network."""
+    import logging
+
+    log = logging.getLogger("uvicorn.error")
+    if config.allow_service:
+        log.warning("--allow-service: queries may call any URL a SERVICE (or LOAD) names")
+    elif no_wall is None:
+        log.info("query workers run without network access (a network namespace of their own)")
+    else:
+        log.warning(
+            "query workers could not be cut off the network: %s; SERVICE and LOAD are refused "
+            "from the parsed query alone",
+            no_wall,
+        )
 
 
 # ----------------------------------------------------------------------------- request helpers
@@ -482,54 +552,72 @@ def media_type_for(fmt: str) -> str:
     raise KeyError(fmt)
 
 
+SERVICE_REFUSED = (
+    "SERVICE clauses are refused: the server does not call other endpoints "
+    "(start it with --allow-service to allow that)"
+)
+LOAD_REFUSED = (
+    "LOAD is refused: the server does not fetch URLs "
+    "(start it with --allow-update --allow-service to allow that)"
+)
+
+
 def refusals(sparql: str, *, update: bool, allow_update: bool, allow_service: bool) -> None:
-    """Raise :class:`QueryRefused` for what the server does not run without an explicit option."""
+    """Raise :class:`QueryRefused` for what is refused before a worker gets the job.
+
+    Only cheap checks, fit for the event loop: updates on a read-only server, and nesting too
+    deep for the parsers (400). SERVICE and LOAD are read from the parse tree in the worker
+    (:func:`operation_refusal`), where parsing a big query delays no other client.
+    """
     if update and not allow_update:
         raise QueryRefused(
             403,
             "SPARQL Update is not accepted: this endpoint is read-only "
             "(start the server with --allow-update to change that)",
         )
-    keywords = set(sparql_keywords(sparql))
-    if "SERVICE" in keywords and not allow_service:
-        raise QueryRefused(
-            403,
-            "SERVICE clauses are refused: the server does not call other endpoints "
-            "(start it with --allow-service to allow that)",
-        )
-    if update and "LOAD" in keywords and not allow_service:
-        raise QueryRefused(
-            403,
-            "LOAD is refused: the server does not fetch URLs "
-            "(start it with --allow-update --allow-service to allow that)",
-        )
+    try:
+        sparql_guard.check_nesting(sparql)
+    except sparql_guard.TooDeep as exc:
+        raise QueryRefused(400, str(exc)) from None
 
 
-def sparql_keywords(sparql: str) -> list[str]:
-    """Upper-cased bare words of SPARQL text: not in strings, comments or IRIs, and not part of a
-    variable, prefixed name or language tag. ``\\uXXXX`` escapes are decoded first, as in SPARQL.
+def operation_refusal(
+    sparql: str, *, update: bool, allow_service: bool, walled: bool = False
+) -> tuple[int, str] | None:
+    """(status, message) when SPARQL may not run: SERVICE or LOAD in its parse tree without
+    ``--allow-service``, or a text the guard's parser (rdflib) cannot read.
+
+    A text rdflib cannot read is refused with 400: were it run, nothing would say it calls no
+    URL. In a worker without network (WALLED) Oxigraph first tries it on an empty store, so that
+    a syntax error gets Oxigraph's message, as every other query does.
     """
-    from serkg.store import _code_chars
-
-    text = _CODEPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
-    chars = [*_code_chars(text), (" ", True)]
-    words: list[str] = []
-    start: int | None = None
-    lead = previous = " "
-    for index, (ch, in_code) in enumerate(chars):
-        if in_code and (ch.isalnum() or ch == "_"):
-            if start is None:
-                start, lead = index, previous
-            continue
-        if start is not None:
-            if lead not in "?$:@-" and not (in_code and ch == ":"):
-                words.append("".join(c for c, _ in chars[start:index]).upper())
-            start = None
-        previous = ch if in_code else " "
-    return words
-
-
-_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+    if allow_service:
+        return None
+    try:
+        found = sparql_guard.network_operations(sparql, update=update)
+    except sparql_guard.TooDeep as exc:
+        return (400, str(exc))
+    except sparql_guard.UnreadableSparql as exc:
+        if walled:
+            try:
+                if update:
+                    ox.Store().update(sparql)
+                else:
+                    ox.Store().query(sparql)
+            except SyntaxError as syntax:
+                return (400, f"SPARQL syntax error: {syntax}")
+            except (RuntimeError, OSError, ValueError):
+                pass  # valid for Oxigraph; it failed without a network, as it must
+        return (
+            400,
+            f"the {'update' if update else 'query'} is refused because the server cannot check "
+            f"it for SERVICE and LOAD: its SPARQL parser (rdflib) says: {exc}",
+        )
+    if SERVICE in found:
+        return (403, SERVICE_REFUSED)
+    if LOAD in found:
+        return (403, LOAD_REFUSED)
+    return None
 
 
 # -------------------------------------------------------------------------------------- the app

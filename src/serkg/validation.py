@@ -213,12 +213,15 @@ def shapes_paths(shapes: str = "all") -> list[Path]:
 def _shapes_graph_cached(shapes: str) -> rdflib.Graph:
     import rdflib
 
+    from serkg.sparql_guard import check_shapes
+
     graph = rdflib.Graph()
     for path in shapes_paths(shapes):
         graph.parse(path, format="turtle")
     if shapes == "sparql":  # SPARQL constraints may name scheme shapes of core.ttl in messages
         graph.parse(resources.shapes_core_file(), format="turtle")
         graph = _only_sparql_shapes(graph)
+    check_shapes(graph)  # SHACL-SPARQL that would call out (SERVICE) is never run
     return graph
 
 
