@@ -20,6 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from serkg import resources
+from serkg.loading import plain_reason
 from serkg.prefixes import KG, KGSRC, SK, CurieError, compress, expand
 from serkg.store import QueryStore
 from serkg.terms import OxTerm, python_value
@@ -130,11 +131,18 @@ def resolve_compound(store: QueryStore, name_or_curie: str) -> str:
         except CurieError as exc:
             curie_problem = str(exc)
         else:
-            rows = run_view(store, "compound-by-iri", {"iri": ox.NamedNode(iri)})
-            compounds = _unique(_value(r["compound"]) for r in rows)
-            if compounds:
-                return compounds[0]
-            curie_problem = f"{text} ({iri}) is not a compound of the graph nor a cross-link of one"
+            try:
+                term = ox.NamedNode(iri)
+            except ValueError as exc:
+                curie_problem = f"{text!r} is not a valid IRI: {plain_reason(str(exc))}"
+            else:
+                rows = run_view(store, "compound-by-iri", {"iri": term})
+                compounds = _unique(_value(r["compound"]) for r in rows)
+                if compounds:
+                    return compounds[0]
+                curie_problem = (
+                    f"{text} ({iri}) is not a compound of the graph nor a cross-link of one"
+                )
     rows = run_view(store, "compound-lookup", {"name": ox.Literal(text)})
     compounds = _unique(_value(r["compound"]) for r in rows)
     if len(compounds) == 1:

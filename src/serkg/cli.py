@@ -228,7 +228,7 @@ def queries(fmt: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "jsonld", "nt"]),
+    type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "jsonld", "nt", "rdfxml"]),
     default="table",
     show_default=True,
 )
@@ -244,8 +244,21 @@ def queries(fmt: str) -> None:
     default=None,
     help="The built store folder [default: dist/store].",
 )
+@click.option(
+    "--timeout",
+    "timeout_s",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(0.1, None),
+    help="With --endpoint: seconds for the whole answer to arrive.",
+)
 def query(
-    name: str, params: tuple[str, ...], fmt: str, endpoint: str | None, store: Path | None
+    name: str,
+    params: tuple[str, ...],
+    fmt: str,
+    endpoint: str | None,
+    store: Path | None,
+    timeout_s: float,
 ) -> None:
     """Run the named query NAME and print its answer.
 
@@ -253,6 +266,7 @@ def query(
     Example:  serkg query trials-by-status --param status=Terminated --format csv
     """
     from serkg import querylib
+    from serkg.results import check_format
 
     raw: dict[str, str] = {}
     for item in params:
@@ -260,8 +274,15 @@ def query(
         if not sep or not key:
             _fail(f"--param expects KEY=VALUE, got {item!r}")
         raw[key.strip()] = value
+    if fmt != "table":
+        check_format(querylib.load_query(name).form, fmt, what=f"query {name!r}")
+    from serkg.store import EndpointStore
+
     answer = querylib.run_named_query(
-        name, raw, store_path=None if endpoint else _store_path(store), endpoint=endpoint
+        name,
+        raw,
+        store_path=_store_path(store),
+        store=EndpointStore(endpoint, timeout=timeout_s) if endpoint else None,
     )
     if fmt == "table":
         if answer.kind == "graph":
@@ -314,7 +335,9 @@ def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) 
     from serkg.export import export_from_store
     from serkg.store import EmbeddedStore
 
-    data = export_from_store(EmbeddedStore.open(_store_path(store)).oxigraph, fmt, graph)
+    opened = EmbeddedStore.open(_store_path(store))
+    with opened.reading():
+        data = export_from_store(opened.oxigraph, fmt, graph)
     if out_file is None:
         sys.stdout.buffer.write(data)
     else:
@@ -348,7 +371,9 @@ def stats(store: Path | None, fmt: str) -> None:
     from serkg.stats import markdown_summary, store_statistics
     from serkg.store import EmbeddedStore
 
-    numbers = store_statistics(EmbeddedStore.open(_store_path(store)).oxigraph)
+    opened = EmbeddedStore.open(_store_path(store))
+    with opened.reading():
+        numbers = store_statistics(opened.oxigraph)
     if fmt == "json":
         click.echo(json.dumps(numbers, indent=2))
         return
@@ -389,9 +414,9 @@ def explain(subject: str, predicate: str, obj: str, store: Path | None) -> None:
     from serkg.reasoning import explain_from_store
     from serkg.store import EmbeddedStore
 
-    explanation = explain_from_store(
-        EmbeddedStore.open(_store_path(store)).oxigraph, subject, predicate, obj
-    )
+    opened = EmbeddedStore.open(_store_path(store))
+    with opened.reading():
+        explanation = explain_from_store(opened.oxigraph, subject, predicate, obj)
     click.echo(explanation.to_text())
     sys.exit(EXIT_OK if explanation.status != "not entailed" else EXIT_NO)
 
@@ -530,16 +555,33 @@ def serve(
     show_default=True,
     help="Folder of a finished build.",
 )
-@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(1, None))
+@click.option(
+    "--update-endpoint",
+    metavar="URL",
+    default=None,
+    help="SPARQL 1.1 Update URL for the final MOVE [default: Virtuoso's /sparql(-auth)].",
+)
+@click.option(
+    "--timeout",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(0.1, None),
+    help="Seconds for each request, start to last byte.",
+)
 def load(
     endpoint: str,
     graph_base: str | None,
     user: str | None,
     password: str | None,
     dist_dir: Path,
+    update_endpoint: str | None,
     timeout: float,
 ) -> None:
     """Push the asserted and inferred graphs to a triple store (SPARQL Graph Store Protocol).
+
+    \b
+    Each graph goes to a temporary graph first, then one SPARQL Update MOVEs both in place:
+    a failed load leaves the store's graphs as they were.
 
     \b
     Example:  serkg load --endpoint http://127.0.0.1:8890 --user dba --password dba
@@ -558,6 +600,7 @@ def load(
         user=user,
         password=password,
         timeout=timeout,
+        update_endpoint=update_endpoint,
     )
     click.echo(str(summary))
 

@@ -9,6 +9,10 @@ SPARQL query away.
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import re
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +41,14 @@ FORMATS_BY_SUFFIX = {
 }
 
 
+#: pyoxigraph's parsers hold one token (an IRI, a literal) in a buffer of at most this size
+MAX_TOKEN_BYTES = 16 * 1024 * 1024
+#: files at least this big report their parsing progress (on a terminal, or with SERKG_PROGRESS=1)
+PROGRESS_MIN_BYTES = 8 * 1024 * 1024
+PROGRESS_EVERY_QUADS = 100_000
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
 class InputError(ValueError):
     """A user-supplied file cannot be used: missing, unknown format, or a syntax error.
 
@@ -54,7 +66,12 @@ class InputError(ValueError):
 
 
 def parse_file(path: Path) -> list[ox.Quad]:
-    """Parse one RDF file into quads; the format comes from the file suffix."""
+    """Parse one RDF file into quads; the format comes from the file suffix.
+
+    A leading UTF-8 byte-order mark (some editors write one) is skipped. Past
+    :data:`MAX_TOKEN_BYTES` in one literal or IRI, or with a broken encoding, the error names the
+    file and line. Big files report progress on standard error (see :func:`_progress_wanted`).
+    """
     if not path.exists():
         raise InputError("no such file", path)
     if path.is_dir():
@@ -63,14 +80,101 @@ def parse_file(path: Path) -> list[ox.Quad]:
     if fmt is None:
         known = ", ".join(sorted(FORMATS_BY_SUFFIX))
         raise InputError(f"unknown RDF format for suffix {path.suffix!r} (known: {known})", path)
+    _quiet_rdflib_literal_warnings()
     try:
-        # JSON-LD: never fetch remote contexts
-        return list(ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()))
+        with path.open("rb") as stream:
+            if stream.read(len(UTF8_BOM)) != UTF8_BOM:
+                stream.seek(0)
+            # JSON-LD: never fetch remote contexts
+            quads = ox.parse(stream, format=fmt, base_iri=path.resolve().as_uri())
+            return _collect(quads, path)
     except SyntaxError as exc:
-        reason = str(exc).split(" (", 1)[0] if exc.filename else str(exc)
-        raise InputError(f"syntax error: {reason}", path, exc.lineno) from exc
+        reason = _LOCATION_SUFFIX.sub("", str(exc))  # the file and line go first instead
+        raise InputError(f"syntax error: {plain_reason(reason)}", path, exc.lineno) from exc
+    except MemoryError as exc:
+        line = _first_line_longer_than(path, MAX_TOKEN_BYTES)
+        raise InputError(
+            f"a literal or IRI is longer than {MAX_TOKEN_BYTES // (1024 * 1024)} MiB, the "
+            f"parser's limit ({exc})",
+            path,
+            line,
+        ) from exc
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"cannot read: {exc}", path) from exc
+
+
+def _collect(quads: Iterable[ox.Quad], path: Path) -> list[ox.Quad]:
+    """The quads as a list, telling how far parsing got when the file is big."""
+    if not _progress_wanted(path):
+        return list(quads)
+    out: list[ox.Quad] = []
+    for quad in quads:
+        out.append(quad)
+        if len(out) % PROGRESS_EVERY_QUADS == 0:
+            print(f"serkg: reading {path}: {len(out):,} triples", file=sys.stderr, flush=True)
+    print(f"serkg: read {path}: {len(out):,} triples", file=sys.stderr, flush=True)
+    return out
+
+
+def _progress_wanted(path: Path) -> bool:
+    """Progress for files of PROGRESS_MIN_BYTES or more, when standard error is a terminal or
+    SERKG_PROGRESS=1 (SERKG_PROGRESS=0 silences it)."""
+    setting = os.environ.get("SERKG_PROGRESS")
+    if setting == "0" or path.stat().st_size < PROGRESS_MIN_BYTES:
+        return False
+    return setting == "1" or sys.stderr.isatty()
+
+
+def _first_line_longer_than(path: Path, limit: int) -> int | None:
+    """The number of the first line of PATH longer than LIMIT bytes (read in bounded chunks)."""
+    line, run = 1, 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(1024 * 1024):
+            pieces = chunk.split(b"\n")
+            for index, piece in enumerate(pieces):
+                run += len(piece)
+                if run > limit:
+                    return line
+                if index < len(pieces) - 1:
+                    line, run = line + 1, 0
+    return None
+
+
+_LOCATION_SUFFIX = re.compile(r" \([^()]*line \d+[^()]*\)$")
+_IRI_CODE_POINT = re.compile(r"Invalid IRI code point '(.)'")
+_IRI_PERCENT = re.compile(r"Invalid IRI percent encoding '([^']*)'")
+
+
+def plain_reason(message: str) -> str:
+    """A parser's IRI complaint in words: which character is wrong, named, not quoted."""
+    message = _IRI_CODE_POINT.sub(_describe_code_point, message)
+    return _IRI_PERCENT.sub(
+        lambda m: f"bad percent-encoding {m.group(1)!r} in an IRI (% takes two hex digits)",
+        message,
+    )
+
+
+def _describe_code_point(match: re.Match[str]) -> str:
+    char = match.group(1)
+    if char == " ":
+        return "IRIs cannot contain spaces"
+    if char == "\ufeff":
+        return "a byte-order mark (U+FEFF) is not allowed here"
+    return f"IRIs cannot contain U+{ord(char):04X} ({char.encode('unicode_escape').decode()})"
+
+
+class _LiteralConversionFilter(logging.Filter):
+    """rdflib logs a warning with a traceback for each ill-typed literal ("abc"^^xsd:integer)
+    it meets; the SHACL datatype check reports the same literal as a violation, clearly."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
+def _quiet_rdflib_literal_warnings() -> None:
+    logger = logging.getLogger("rdflib.term")
+    if not any(isinstance(f, _LiteralConversionFilter) for f in logger.filters):
+        logger.addFilter(_LiteralConversionFilter())
 
 
 @dataclass

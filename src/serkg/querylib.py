@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -42,6 +43,8 @@ PARAM_KEYS = ("name", "type", "default", "description", "values")
 INFERENCE_VALUES = {"required": True, "not required": False}
 #: longest accepted string parameter (a label search, a reason fragment): a guard, not a limit
 MAX_STRING_LENGTH = 500
+#: longest accepted number parameter: xsd:decimal in Oxigraph holds 39 significant digits
+MAX_NUMBER_LENGTH = 60
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -147,18 +150,20 @@ class QueryParameter:
         if text.startswith("<") and text.endswith(">"):
             text = text[1:-1]
         if _IRI_FORBIDDEN.search(text):
-            raise self._error(f"{text!r} is not a valid IRI ({_IRI_RULE})")
+            raise self._error(f"{text!r} is not a valid IRI ({_iri_rule(text)})")
         iri = _expand(text)
         if iri is None:
             raise self._error(
                 f"{text!r} is not an IRI or a CURIE with a known prefix; expected {self.expected()}"
             )
         if _IRI_FORBIDDEN.search(iri) or not _SCHEME.match(iri):
-            raise self._error(f"{text!r} is not a valid IRI ({_IRI_RULE})")
+            raise self._error(f"{text!r} is not a valid IRI ({_iri_rule(iri)})")
         try:
             return ox.NamedNode(iri)
         except ValueError as exc:
-            raise self._error(f"{text!r} is not a valid IRI: {exc}") from None
+            from serkg.loading import plain_reason
+
+            raise self._error(f"{text!r} is not a valid IRI: {plain_reason(str(exc))}") from None
 
     def _parse_string(self, raw: object) -> OxTerm:
         if not isinstance(raw, str):
@@ -170,24 +175,28 @@ class QueryParameter:
         return ox.Literal(raw)
 
     def _parse_integer(self, raw: object) -> OxTerm:
-        if isinstance(raw, float | Decimal) and raw == int(raw):
+        if isinstance(raw, float | Decimal) and math.isfinite(raw) and raw == int(raw):
             raw = int(raw)
-        text = self._text(raw).strip()
+        text = self._number_text(raw)
         if not _INTEGER.match(text):
             raise self._error(f"{text!r} is not an integer; expected {self.expected()}")
         return ox.Literal(str(int(text)), datatype=ox.NamedNode(XSD + "integer"))
 
     def _parse_decimal(self, raw: object) -> OxTerm:
-        text = self._text(raw).strip()
+        text = self._number_text(raw)
         if not _DECIMAL.match(text):
             raise self._error(f"{text!r} is not a decimal number; expected {self.expected()}")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:  # pragma: no cover - the pattern already excludes it
-            raise self._error(f"{text!r} is not a decimal number") from None
         # XSD 1.1 canonical form ("30", "2.5"): what Oxigraph and Jena both echo back
-        canonical = format(value.normalize(), "f")
-        return ox.Literal(canonical, datatype=ox.NamedNode(XSD + "decimal"))
+        return ox.Literal(_canonical_decimal(text), datatype=ox.NamedNode(XSD + "decimal"))
+
+    def _number_text(self, raw: object) -> str:
+        """RAW as text, refused when longer than any number a store can compare exactly."""
+        text = self._text(raw).strip()
+        if len(text) > MAX_NUMBER_LENGTH:
+            raise self._error(
+                f"the number is {len(text)} characters long; at most {MAX_NUMBER_LENGTH}"
+            )
+        return text
 
     def _parse_date(self, raw: object) -> OxTerm:
         text = self._text(raw).strip()
@@ -242,6 +251,21 @@ class QueryParameter:
         if example is not None:
             out["example"] = _openapi_value(self.type, example)
         return out
+
+
+def _iri_rule(text: str) -> str:
+    return "IRIs cannot contain spaces" if " " in text else _IRI_RULE
+
+
+def _canonical_decimal(text: str) -> str:
+    """The XSD 1.1 canonical form of a decimal matched by ``_DECIMAL``: no "+", no leading or
+    trailing zeros, no trailing "." ("-0.50" -> "-0.5", "+30.0" -> "30", "-0" -> "0")."""
+    sign = "-" if text.startswith("-") else ""
+    whole, _, fraction = text.lstrip("+-").partition(".")
+    whole, fraction = whole.lstrip("0") or "0", fraction.rstrip("0")
+    if whole == "0" and not fraction:
+        sign = ""
+    return sign + whole + ("." + fraction if fraction else "")
 
 
 def _openapi_value(kind: str, text: str) -> Any:

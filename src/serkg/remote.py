@@ -1,19 +1,27 @@
 """Pushing a finished build to a production triple store (SPARQL 1.1 Graph Store HTTP Protocol).
 
 The asserted and inferred graphs each go to their own named graph, so a store's default graph
-(Virtuoso's holds its system graphs) never mixes with ours. The first request for a graph is a
-PUT (replacing what an earlier load left there), the rest are POSTs of N-Triples chunks, so a
-large graph never has to fit in one request. A blank node label names the same node only within
-one request, so every triple with a blank node (the ontology's OWL lists) travels in one chunk.
-Virtuoso takes authenticated writes at ``/sparql-graph-crud-auth`` with HTTP Digest auth; other
-stores take them at the URL given.
+(Virtuoso's holds its system graphs) never mixes with ours. A load leaves those graphs either
+fully replaced or untouched: each is first written to a fresh temporary graph (the first request
+a PUT, the rest POSTs of N-Triples chunks, so a large graph never has to fit in one request),
+and only when both arrived whole does one SPARQL 1.1 Update request ``MOVE`` them onto the real
+graphs. A failure before that drops the temporary graphs and leaves the real ones as they were.
+Without an update endpoint (a bare Graph Store URL and no ``--update-endpoint``) the graphs are
+written in place, and a failure says which graph may be half replaced.
+
+A blank node label names the same node only within one request, so every triple with a blank
+node (the ontology's OWL lists) travels in one chunk. Virtuoso takes authenticated writes at
+``/sparql-graph-crud-auth`` and updates at ``/sparql-auth``, with HTTP Digest auth; other stores
+take them at the URLs given. Every request is bounded as a whole by the timeout (see
+:mod:`serkg.bounded_http`), so a server that trickles or hangs cannot hold a load for ever.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +39,8 @@ if TYPE_CHECKING:
 CHUNK_TRIPLES = 50_000
 CRUD_AUTH_PATH = "/sparql-graph-crud-auth"
 CRUD_PATH = "/sparql-graph-crud"
+UPDATE_AUTH_PATH = "/sparql-auth"
+UPDATE_PATH = "/sparql"
 
 
 class RemoteStoreError(StoreError):
@@ -111,6 +121,26 @@ def graph_store_url(endpoint: str, authenticated: bool) -> str:
     return endpoint
 
 
+def update_url(endpoint: str, authenticated: bool, given: str | None = None) -> str | None:
+    """The SPARQL 1.1 Update URL: GIVEN, or for a Virtuoso-style ENDPOINT (a server base URL or
+    its ``/sparql``) ``/sparql[-auth]``; None when it cannot be known (a bare GSP URL)."""
+    import httpx
+
+    if given is not None:
+        try:
+            url = httpx.URL(given)
+        except httpx.InvalidURL as exc:
+            raise LoadOptionError(f"--update-endpoint is not a URL: {given!r} ({exc})") from exc
+        if url.scheme not in {"http", "https"} or not url.host:
+            raise LoadOptionError(f"--update-endpoint must be an http(s) URL, got {given!r}")
+        return given
+    url = httpx.URL(endpoint)
+    if url.path.rstrip("/") in {"", "/sparql"}:
+        path = UPDATE_AUTH_PATH if authenticated else UPDATE_PATH
+        return str(url.copy_with(path=path, query=None))
+    return None
+
+
 def _triples(path: Path) -> Iterator[ox.Triple]:
     """The triples of an RDF file of any known format; a syntax error names the file and line."""
     fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
@@ -151,49 +181,123 @@ def _chunks(path: Path, size: int) -> Iterator[bytes]:
             yield ox.serialize(last, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-def _send(client: httpx.Client, method: str, url: str, graph: str, body: bytes) -> None:
+def _send(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    *,
+    timeout: float,
+    params: dict[str, str] | None = None,
+    body: bytes,
+    content_type: str,
+    what: str,
+) -> None:
+    """One write request, bounded as a whole by TIMEOUT; WHAT says what it was for."""
     import httpx
 
+    from serkg.bounded_http import DeadlineExceeded, send_within
+
     try:
-        response = client.request(
-            method,
-            url,
-            params={"graph-uri": graph} if CRUD_PATH in url else {"graph": graph},
-            content=body,
-            headers={"Content-Type": "application/n-triples; charset=utf-8"},
+        request = client.build_request(
+            method, url, params=params, content=body, headers={"Content-Type": content_type}
         )
-    except httpx.TimeoutException as exc:
+        reply = send_within(client, request, timeout)
+    except DeadlineExceeded as exc:
         raise RemoteStoreError(
-            f"{url} did not answer within the timeout ({exc.__class__.__name__}); raise --timeout"
+            f"{url} sent no complete answer within {timeout:g} s ({what}); raise --timeout "
+            "if the store is just slow"
         ) from exc
     except httpx.HTTPError as exc:
         raise RemoteStoreError(f"cannot reach {url}: {exc}") from exc
-    if response.status_code in {401, 403}:
+    if reply.status in {401, 403}:
         raise RemoteStoreError(
-            f"{url} refused the write (HTTP {response.status_code}): check --user and --password "
+            f"{url} refused the write (HTTP {reply.status}): check --user and --password "
             "(Virtuoso: a user with SPARQL_UPDATE, e.g. dba)"
         )
-    if response.status_code >= 300:
+    if reply.status >= 300 or reply.status < 200:
         raise RemoteStoreError(
-            f"{url} answered HTTP {response.status_code} for <{graph}>: "
-            + response.text.strip()[:500]
+            f"{url} answered HTTP {reply.status} ({what}): " + reply.text.strip()[:500]
         )
+
+
+def _send_triples(
+    client: httpx.Client, method: str, url: str, graph: str, body: bytes, timeout: float
+) -> None:
+    _send(
+        client,
+        method,
+        url,
+        timeout=timeout,
+        params={"graph-uri": graph} if CRUD_PATH in url else {"graph": graph},
+        body=body,
+        content_type="application/n-triples; charset=utf-8",
+        what=f"{method} of <{graph}>",
+    )
 
 
 def push_graph(
-    client: httpx.Client, url: str, graph: str, source: Path, chunk_triples: int | None = None
+    client: httpx.Client,
+    url: str,
+    graph: str,
+    source: Path,
+    chunk_triples: int | None = None,
+    *,
+    timeout: float = 120.0,
+    reported_as: str | None = None,
 ) -> GraphLoad:
     """Replace GRAPH with the triples of SOURCE (first chunk PUT, the others POSTed)."""
     started = time.perf_counter()
     triples = requests = 0
     for body in _chunks(source, chunk_triples or CHUNK_TRIPLES):
-        _send(client, "PUT" if requests == 0 else "POST", url, graph, body)
+        _send_triples(client, "PUT" if requests == 0 else "POST", url, graph, body, timeout)
         requests += 1
         triples += body.count(b"\n")
     if requests == 0:  # an empty file still empties the graph
-        _send(client, "PUT", url, graph, b"")
+        _send_triples(client, "PUT", url, graph, b"", timeout)
         requests = 1
-    return GraphLoad(graph, source, triples, requests, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return GraphLoad(reported_as or graph, source, triples, requests, seconds)
+
+
+def _iri(text: str) -> str:
+    """TEXT as a SPARQL IRI term. Graph management operations (MOVE, DROP) take IRIs, not
+    variables, so the term is written by pyoxigraph, which refuses anything but a valid IRI."""
+    return str(ox.NamedNode(text))
+
+
+def swap_update(moves: list[tuple[str, str, int]]) -> str:
+    """One SPARQL Update request that puts each temporary graph in its target's place.
+
+    MOVES holds (temporary, target, triples); a graph with no triples does not exist in a quad
+    store, and SPARQL 1.1 leaves MOVE from a missing graph undefined, so its target is dropped.
+    """
+    operations = [
+        f"MOVE GRAPH {_iri(temporary)} TO {_iri(target)}"
+        if triples
+        else f"DROP SILENT GRAPH {_iri(target)}"
+        for temporary, target, triples in moves
+    ]
+    return " ;\n".join(operations) + "\n"
+
+
+def drop_update(graphs: list[str]) -> str:
+    """One SPARQL Update request that drops GRAPHS (if they exist)."""
+    return " ;\n".join(f"DROP SILENT GRAPH {_iri(graph)}" for graph in graphs) + "\n"
+
+
+def _run_update(client: httpx.Client, url: str, text: str, timeout: float, what: str) -> None:
+    """POST TEXT as a form-encoded SPARQL 1.1 Update request (the Protocol's ``update=``)."""
+    import httpx
+
+    _send(
+        client,
+        "POST",
+        url,
+        timeout=timeout,
+        body=str(httpx.QueryParams({"update": text})).encode(),
+        content_type="application/x-www-form-urlencoded",
+        what=what,
+    )
 
 
 def load_to_endpoint(
@@ -205,12 +309,14 @@ def load_to_endpoint(
     user: str | None,
     password: str | None,
     timeout: float,
+    update_endpoint: str | None = None,
 ) -> LoadSummary:
     """Load the asserted and inferred graphs of a build into the store at ENDPOINT.
 
     Example: ``load_to_endpoint("http://127.0.0.1:8890", Path("dist/serkg.nt"),
     Path("dist/serkg-inferred.ttl"), graph_base=None, user="dba", password="dba", timeout=120)``.
-    Raises :class:`RemoteStoreError` (unreachable, refused, 401) or
+    TIMEOUT bounds each request as a whole. Raises :class:`RemoteStoreError` (unreachable,
+    refused, 401, too slow; the message says what the store holds now) or
     :class:`~serkg.loading.InputError` (missing, unreadable or unparsable file; checked before
     anything is sent).
     """
@@ -222,11 +328,78 @@ def load_to_endpoint(
         if not Path(path).is_file():
             raise InputError("no such file (run `serkg build` first)", Path(path))
         _check_parses(Path(path))  # a broken file must fail before a graph is half replaced
-    asserted_graph, inferred_graph = graph_names(graph_base)
+    targets = graph_names(graph_base)
     url = graph_store_url(endpoint, authenticated=user is not None)
+    updates = update_url(endpoint, user is not None, update_endpoint)
     auth = httpx.DigestAuth(user, password) if user is not None and password is not None else None
+    sources = (Path(asserted_ttl_or_nt), Path(inferred))
+
+    def client() -> httpx.Client:
+        return httpx.Client(timeout=timeout, auth=auth)
+
     summary = LoadSummary(endpoint)
-    with httpx.Client(timeout=timeout, auth=auth) as client:
-        for graph, source in ((asserted_graph, asserted_ttl_or_nt), (inferred_graph, inferred)):
-            summary.graphs.append(push_graph(client, url, graph, Path(source)))
+    if updates is None:
+        with client() as http:
+            for target, source in zip(targets, sources, strict=True):
+                try:
+                    summary.graphs.append(push_graph(http, url, target, source, timeout=timeout))
+                except RemoteStoreError as exc:
+                    raise RemoteStoreError(
+                        f"{exc}; with no --update-endpoint the graphs were written in place: "
+                        f"<{target}> may hold part of the new data, "
+                        + (
+                            f"<{summary.graphs[0].graph}> holds the new data"
+                            if summary.graphs
+                            else "the other graph is untouched"
+                        )
+                        + "; run serkg load again"
+                    ) from exc
+        return summary
+    token = secrets.token_hex(6)
+    temporaries = [f"{target}-loading-{token}" for target in targets]
+    touched: list[str] = []
+    try:
+        with client() as http:
+            for target, temporary, source in zip(targets, temporaries, sources, strict=True):
+                touched.append(temporary)
+                summary.graphs.append(
+                    push_graph(http, url, temporary, source, timeout=timeout, reported_as=target)
+                )
+    except RemoteStoreError as exc:
+        raise RemoteStoreError(
+            f"{exc}; {_untouched(targets)}; " + _drop_temporaries(client, updates, touched, timeout)
+        ) from exc
+    moves = [
+        (temporary, load.graph, load.triples)
+        for temporary, load in zip(temporaries, summary.graphs, strict=True)
+    ]
+    try:
+        with client() as http:
+            _run_update(http, updates, swap_update(moves), timeout, "MOVE onto the target graphs")
+    except RemoteStoreError as exc:
+        held = ", ".join(f"<{t}>" for t in temporaries)
+        raise RemoteStoreError(
+            f"{exc}; the new data is in {held}; whether <{targets[0]}> and <{targets[1]}> were "
+            "replaced depends on whether the store applied the MOVE request (query them), "
+            "then run serkg load again"
+        ) from exc
     return summary
+
+
+def _untouched(targets: tuple[str, str]) -> str:
+    return f"<{targets[0]}> and <{targets[1]}> are untouched"
+
+
+def _drop_temporaries(
+    client: Callable[[], httpx.Client], url: str, graphs: list[str], timeout: float
+) -> str:
+    """Drop the temporary GRAPHS after a failed load; says what is left."""
+    if not graphs:
+        return "nothing was written"
+    listed = ", ".join(f"<{g}>" for g in graphs)
+    try:
+        with client() as http:
+            _run_update(http, url, drop_update(graphs), timeout, "DROP of the temporary graphs")
+    except RemoteStoreError as exc:
+        return f"the temporary graph(s) {listed} may be left (dropping them failed: {exc})"
+    return f"the temporary graph(s) {listed} were dropped"

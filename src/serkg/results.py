@@ -33,6 +33,35 @@ SELECT_MEDIA_TYPES = {
 }
 
 
+FORM_NAMES = {"select": "SELECT", "ask": "ASK", "graph": "CONSTRUCT/DESCRIBE"}
+
+
+class AnswerFormatError(ValueError):
+    """An output format that does not fit the query's form (rows written as Turtle, triples as
+    CSV); the message names the formats that fit."""
+
+    def __init__(self, form: str, fmt: str, what: str = "the query") -> None:
+        fitting = formats_for(form)
+        super().__init__(
+            f"{what} is a {FORM_NAMES.get(form, form)} query: its answer cannot be written as "
+            f"{fmt!r}; use one of {', '.join(fitting)}"
+        )
+        self.form = form
+        self.format = fmt
+        self.fitting = fitting
+
+
+def formats_for(form: str) -> tuple[str, ...]:
+    """The output formats for a query of FORM ('select', 'ask' or 'graph'), table first."""
+    return ("table", *(GRAPH_FORMATS if form == "graph" else SELECT_FORMATS[1:]))
+
+
+def check_format(form: str, fmt: str, what: str = "the query") -> None:
+    """Raise :class:`AnswerFormatError` unless FMT fits a query of FORM (checked before running)."""
+    if fmt not in formats_for(form):
+        raise AnswerFormatError(form, fmt, what)
+
+
 @dataclass
 class QueryAnswer:
     """The answer to one SPARQL query: rows (SELECT), a boolean (ASK) or triples (CONSTRUCT/DESCRIBE)."""
@@ -85,11 +114,9 @@ class QueryAnswer:
     # ---- serialisation -------------------------------------------------------------------------
     def serialize(self, fmt: str) -> str:
         """Serialise to FMT: json|csv|tsv|xml (SELECT/ASK) or ttl|jsonld|nt|rdfxml (graphs)."""
+        if fmt == "table" or fmt not in formats_for(self.kind):
+            raise AnswerFormatError(self.kind, fmt, "the answer")
         if self.kind == "graph":
-            if fmt not in GRAPH_FORMATS:
-                raise ValueError(
-                    f"a CONSTRUCT/DESCRIBE answer is written as one of {', '.join(GRAPH_FORMATS)}, not {fmt!r}"
-                )
             return serialize_triples(self.triples, fmt)
         if fmt == "json":
             return self._json()
@@ -103,9 +130,7 @@ class QueryAnswer:
                     else f"?answer\n{'true' if self.boolean else 'false'}\n"
                 )
             return self._csv() if fmt == "csv" else self._tsv()
-        raise ValueError(
-            f"a SELECT/ASK answer is written as one of json, csv, tsv, xml, table; not {fmt!r}"
-        )
+        raise AssertionError(f"no writer for {fmt!r}")  # formats_for() lists only written ones
 
     def _json(self) -> str:
         if self.kind == "ask":

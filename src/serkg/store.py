@@ -9,7 +9,9 @@ is placed first in the top-level group, so filters of that group see the bound v
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -24,6 +26,32 @@ DEFAULT_STORE_DIR = Path("dist") / "store"
 
 class StoreError(RuntimeError):
     """The store could not be opened or could not answer (not a problem with the query text)."""
+
+
+class DamagedStoreError(StoreError):
+    """The store's files are unreadable (garbage or empty CURRENT, a missing, truncated or
+    corrupt SST file): nothing to do but rebuild it. Raised when it is opened, or while it is
+    read, since RocksDB checks a data block's checksum only when a query reads that block."""
+
+    def __init__(self, location: Path | str, reason: str) -> None:
+        super().__init__(
+            f"cannot open the store at {location}: {reason}; rebuild with `serkg build`"
+        )
+        self.location = str(location)
+        self.reason = reason
+
+
+#: how RocksDB's status messages begin (pyoxigraph passes them on as RuntimeError or OSError)
+_STORAGE_FAILURE = re.compile(r"^(Corruption|IO error|Invalid argument|Not implemented|Incomplete)")
+
+
+def _storage_reason(exc: BaseException) -> str | None:
+    """RocksDB's reason for EXC, shortened, or None when EXC is not a storage failure."""
+    text = " ".join(str(exc).split())
+    if not _STORAGE_FAILURE.match(text):
+        return None
+    text = re.sub(r"^(Corruption: )+", "Corruption: ", text)
+    return text.split(" The file ", 1)[0].rstrip(". ")
 
 
 class QuerySyntaxError(ValueError):
@@ -56,8 +84,20 @@ class EmbeddedStore:
             )
         try:
             return cls(ox.Store.read_only(str(location)), str(location))
-        except OSError as exc:
-            raise StoreError(f"cannot open the store at {location}: {exc}") from exc
+        except (OSError, RuntimeError) as exc:
+            raise DamagedStoreError(location, _storage_reason(exc) or str(exc)) from exc
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Report a storage failure met while reading (a corrupt data block) as
+        :class:`DamagedStoreError`; wrap every use of :attr:`oxigraph` in it."""
+        try:
+            yield
+        except (OSError, RuntimeError) as exc:
+            reason = _storage_reason(exc)
+            if reason is None:
+                raise
+            raise DamagedStoreError(self.location, reason) from exc
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -75,20 +115,23 @@ class EmbeddedStore:
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(k): v for k, v in (bindings or {}).items()
         }
-        try:
-            result = self._store.query(
-                sparql, use_default_graph_as_union=True, substitutions=substitutions or None
-            )
-        except SyntaxError as exc:
-            raise QuerySyntaxError(str(exc)) from exc
-        except RuntimeError as exc:
-            if "projection" in str(exc):
-                # SEP-0007 substitution keeps bound variables in the results: a SELECT must project them
-                raise QuerySyntaxError(
-                    f"{exc}: a SELECT query must project every parameter variable"
-                ) from exc
-            raise StoreError(str(exc)) from exc
-        return QueryAnswer.from_oxigraph(result, row_limit=row_limit)
+        with self.reading():
+            try:
+                result = self._store.query(
+                    sparql, use_default_graph_as_union=True, substitutions=substitutions or None
+                )
+            except SyntaxError as exc:
+                raise QuerySyntaxError(str(exc)) from exc
+            except RuntimeError as exc:
+                if "projection" in str(exc):
+                    # SEP-0007 substitution keeps bound variables in the results: a SELECT must project them
+                    raise QuerySyntaxError(
+                        f"{exc}: a SELECT query must project every parameter variable"
+                    ) from exc
+                if _storage_reason(exc) is not None:
+                    raise
+                raise StoreError(str(exc)) from exc
+            return QueryAnswer.from_oxigraph(result, row_limit=row_limit)
 
 
 class EndpointStore:
@@ -113,7 +156,10 @@ class EndpointStore:
         return f"endpoint {self.url}"
 
     def query(self, sparql: str, bindings: Mapping[str, OxTerm] | None = None) -> QueryAnswer:
+        """Ask the endpoint; :attr:`timeout` bounds the whole exchange, not each read."""
         import httpx
+
+        from serkg.bounded_http import DeadlineExceeded, send_within
 
         text = inject_values(sparql, bindings) if bindings else sparql
         kind = query_form(sparql)
@@ -123,9 +169,12 @@ class EndpointStore:
         try:
             with httpx.Client(timeout=self.timeout) as client:
                 if len(text) < 1500:
-                    response = client.get(self.url, params=params, headers={"Accept": accept})
+                    request = client.build_request(
+                        "GET", self.url, params=params, headers={"Accept": accept}
+                    )
                 else:  # form-encoded POST: repeated default-graph-uri keys survive
-                    response = client.post(
+                    request = client.build_request(
+                        "POST",
                         self.url,
                         content=str(httpx.QueryParams(params)).encode(),
                         headers={
@@ -133,21 +182,65 @@ class EndpointStore:
                             "Content-Type": "application/x-www-form-urlencoded",
                         },
                     )
-        except httpx.HTTPError as exc:
-            raise StoreError(f"the endpoint {self.url} did not answer: {exc}") from exc
-        if response.status_code == 400:
-            raise QuerySyntaxError(
-                f"the endpoint rejected the query: {response.text.strip()[:500]}"
-            )
-        if response.status_code >= 300:
+                reply = send_within(client, request, self.timeout)
+        except DeadlineExceeded as exc:
             raise StoreError(
-                f"the endpoint {self.url} answered HTTP {response.status_code}: {response.text.strip()[:500]}"
+                f"the endpoint {self.url} sent no complete answer within {self.timeout:g} s "
+                "(raise --timeout if it is just slow)"
+            ) from exc
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            raise StoreError(f"the endpoint {self.url} did not answer: {exc}") from exc
+        if reply.status == 400:
+            raise QuerySyntaxError(f"the endpoint rejected the query: {reply.text.strip()[:500]}")
+        if reply.status >= 300 or reply.status < 200:
+            raise StoreError(
+                f"the endpoint {self.url} answered HTTP {reply.status}: {reply.text.strip()[:500]}"
             )
-        if kind == "graph":
-            triples = [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
+        return _read_answer(self.url, kind, reply.media_type, reply.body)
+
+
+#: media types a SPARQL endpoint may answer with, and how pyoxigraph reads them
+_GRAPH_TYPES = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,  # N-Triples' media type before RDF 1.1
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
+_RESULTS_TYPES = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+
+
+def _read_answer(url: str, kind: str, media_type: str, body: bytes) -> QueryAnswer:
+    """The endpoint's 2xx answer as a QueryAnswer, or a StoreError that says what was wrong."""
+    expected = _GRAPH_TYPES if kind == "graph" else _RESULTS_TYPES
+    fmt = expected.get(media_type)
+    if fmt is None:
+        sent = f"Content-Type {media_type}" if media_type else "no Content-Type"
+        looks_html = body.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
+        hint = " (an HTML page: is the URL the SPARQL endpoint itself?)" if looks_html else ""
+        raise StoreError(
+            f"the endpoint {url} answered with {sent}{hint}; expected one of {', '.join(expected)}"
+        )
+    try:
+        if isinstance(fmt, ox.RdfFormat):
+            triples = [q.triple for q in ox.parse(body, format=fmt)]
             return QueryAnswer("graph", triples=triples)
-        result = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
-        return QueryAnswer.from_oxigraph(result)
+        answer = QueryAnswer.from_oxigraph(ox.parse_query_results(body, format=fmt))
+    except (SyntaxError, ValueError, MemoryError) as exc:
+        reason = " ".join(str(exc).split())[:300]
+        raise StoreError(
+            f"the endpoint {url} sent an unreadable {media_type} answer ({len(body)} bytes): {reason}"
+        ) from exc
+    if answer.kind != kind:
+        raise StoreError(
+            f"the endpoint {url} answered a {kind.upper()} query with a {answer.kind} result"
+        )
+    return answer
 
 
 def query_form(sparql: str) -> str:
