@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,9 +12,10 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from serkg import export
-from serkg.build import ARTEFACTS, build
+from serkg.build import ARTEFACTS, PUBLISHED, build
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
 from tests import jena
+from tests.reliability.paused_build import PausedBuild, leftovers
 
 RDF_ARTEFACTS = {
     "serkg.ttl": "turtle",
@@ -37,12 +39,16 @@ def _parse(path: Path, fmt: str) -> rdflib.Graph | rdflib.Dataset:
 def test_every_artefact_is_written(built_dist: Path) -> None:
     for name in ARTEFACTS:
         assert (built_dist / name).stat().st_size > 0, name
-    assert (built_dist / "store").is_symlink()
     assert (built_dist / "store" / "CURRENT").exists()
-    leftovers = [
-        p.name for p in built_dist.iterdir() if p.name.startswith(".") and p.name != ".stores"
-    ]
-    assert leftovers == []
+    assert leftovers(built_dist) == []
+
+
+def test_everything_is_published_by_one_link(built_dist: Path) -> None:
+    build_folder = os.readlink(built_dist / "current")
+    assert build_folder.startswith(".builds/")
+    for name in PUBLISHED:
+        assert os.readlink(built_dist / name) == f"current/{name}"
+    assert sorted(p.name for p in (built_dist / build_folder).iterdir()) == sorted(PUBLISHED)
 
 
 @pytest.mark.parametrize(("name", "fmt"), sorted(RDF_ARTEFACTS.items()))
@@ -121,7 +127,7 @@ def test_interrupted_export_leaves_previous_artefacts_intact(
 ) -> None:
     out = tmp_path / "dist"
     build(out)
-    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.name in ARTEFACTS}
     store_target = (out / "store").resolve()
 
     calls = {"n": 0}
@@ -136,45 +142,29 @@ def test_interrupted_export_leaves_previous_artefacts_intact(
     monkeypatch.setattr(export, "write_triples", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(out)
-    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.name in ARTEFACTS}
     assert after == before
     assert (out / "store").resolve() == store_target
-    assert [p.name for p in out.iterdir() if p.name.startswith(".serkg-build-")] == []
+    assert leftovers(out) == []
 
 
 @pytest.mark.slow
 def test_sigint_during_export_leaves_previous_artefacts_intact(tmp_path: Path) -> None:
-    """A real Ctrl-C to a real `serkg build` process once its export stage has begun."""
+    """A real Ctrl-C to a real `serkg build` process stopped at its export stage by the
+    SERKG_BUILD_PAUSE_AT hook (it used to poll for a staging file and race the build's end)."""
     import signal
-    import subprocess
-    import sys
-    import time
 
     out = tmp_path / "dist"
     build(out)
-    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.name in ARTEFACTS}
     store_target = (out / "store").resolve()
 
-    process = subprocess.Popen(
-        [sys.executable, "-m", "serkg", "build", "--out", str(out), "--quiet"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and process.poll() is None:
-        # the export stage writes serkg.ttl first into the staging folder
-        if any(out.glob(".serkg-build-*/serkg.ttl")):
-            process.send_signal(signal.SIGINT)
-            break
-        time.sleep(0.005)
-    else:
-        pytest.fail("the build ended before its export stage could be interrupted")
-    _, stderr = process.communicate(timeout=120)
-    assert process.returncode != 0
+    paused = PausedBuild(out, "export")
+    paused.process.send_signal(signal.SIGINT)
+    returncode, stderr = paused.finish()
+    assert returncode != 0
     assert "Traceback" not in stderr
-    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.name in ARTEFACTS}
     assert after == before
     assert (out / "store").resolve() == store_target
-    assert list(out.glob(".serkg-build-*")) == []
-    assert [p for p in (out / ".stores").iterdir() if p.resolve() != store_target] == []
+    assert leftovers(out) == []

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
-import time
+import signal
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
 from serkg.forked import Forked, ForkedError
+from tests.reliability.paused_build import ExitWatch
 
 
 def _square(x: int) -> int:
@@ -26,8 +30,12 @@ def _die() -> None:
     os._exit(3)
 
 
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)
+def _block_on(fd: int) -> None:
+    os.read(fd, 1)  # nothing is ever written: blocks until killed
+
+
+def _disk_full() -> None:
+    raise OSError(28, "No space left on device", "/full/serkg.ttl")
 
 
 def test_the_value_comes_back() -> None:
@@ -49,11 +57,60 @@ def test_a_child_that_dies_is_reported_with_its_exit_code() -> None:
         Forked(_die).result()
 
 
+def test_an_os_error_in_the_child_keeps_its_errno() -> None:
+    with pytest.raises(OSError) as raised:
+        Forked(_disk_full).result()
+    assert (raised.value.errno, raised.value.strerror, raised.value.filename) == (
+        28,
+        "No space left on device",
+        "/full/serkg.ttl",
+    )
+
+
 def test_close_stops_a_running_child() -> None:
-    work = Forked(_sleep, 60)
-    assert work.running
-    started = time.monotonic()
-    work.close()
-    assert not work.running
-    assert time.monotonic() - started < 10
-    work.close()  # twice is harmless
+    read_end, write_end = os.pipe()
+    try:
+        work = Forked(_block_on, read_end)
+        assert work.running
+        work.close()
+        assert not work.running
+        work.close()  # twice is harmless
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
+PARENT_KILLED_WHILE_CHILD_BLOCKS = textwrap.dedent(
+    """
+    import os, signal
+    from serkg.forked import Forked
+    from tests.test_forked import _block_on
+
+    read_end, write_end = os.pipe()  # the child holds both ends: its read never returns
+    work = Forked(_block_on, read_end)
+    print(work._child.pid, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+    """
+)
+
+
+def test_a_child_dies_with_its_killed_parent() -> None:
+    """kill -9 of the parent used to leave the child blocked for ever, holding its stdout."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT_KILLED_WHILE_CHILD_BLOCKS],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    watch = ExitWatch([child])  # (if it is already gone, there is nothing to wait for)
+    try:
+        # stdout reaches EOF only once every holder is gone: the parent and its child
+        parent.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        parent.kill()
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the child outlived its killed parent (it still holds the stdout pipe)")
+    assert parent.returncode == -signal.SIGKILL
+    assert watch.wait(120) == []

@@ -4,15 +4,17 @@ Designed around what we measured (shared/MEASUREMENTS.md): each file is parsed o
 SHACL Core runs in pySHACL on rdflib graphs (40x faster than over Oxigraph), SHACL-SPARQL and QC
 on Oxigraph; queries and exports use the fast store. Work that does not depend on the stage
 before it runs in a forked process meanwhile (reasoning during validation, exports during store
-and QC), so both cores of a small machine are busy. Artefacts are written to a staging folder
-and renamed into place only after every stage succeeded, so a failed or interrupted build leaves
-the previous artefacts intact.
+and QC), so both cores of a small machine are busy. A build owns its output folder (a lock),
+writes everything into a folder of its own and publishes it in one rename only after every stage
+succeeded (:class:`serkg.safe_write.OutputFolder`), so a failed, interrupted or killed build
+leaves the previous build complete. docs/reliability.md says what a killed build leaves behind.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -42,6 +44,11 @@ ARTEFACTS = (
     "validation-report.txt",
     "void.ttl",
 )
+#: what users open in OUT_DIR: links into the published build
+PUBLISHED = (*ARTEFACTS, "store")
+REPORTS = ("validation-report.ttl", "validation-report.txt")
+#: test hook (docs/reliability.md): pause when this stage starts, until a byte arrives on stdin
+PAUSE_AT_ENV = "SERKG_BUILD_PAUSE_AT"
 
 StageReporter = Callable[[str, str], None]
 
@@ -88,11 +95,20 @@ def _quiet(stage: str, message: str) -> None:
 
 @contextmanager
 def _stage(summary: BuildSummary, name: str, report: StageReporter) -> Iterator[None]:
+    _pause_if_asked(name)
     report(name, "start")
     started = time.perf_counter()
     yield
     summary.stage_seconds[name] = time.perf_counter() - started
     report(name, f"done in {summary.stage_seconds[name]:.2f} s")
+
+
+def _pause_if_asked(stage: str) -> None:
+    """The test hook: say where the build stopped, then wait for one byte (or EOF) on stdin."""
+    if os.environ.get(PAUSE_AT_ENV) != stage:
+        return
+    os.write(2, f"serkg-build: paused at {stage} pid={os.getpid()}\n".encode("ascii"))
+    os.read(0, 1)
 
 
 def build(
@@ -102,17 +118,39 @@ def build(
     data_files: Sequence[Path] | None = None,
     progress: bool = False,
     report: StageReporter | None = None,
+    wait: bool = False,
 ) -> BuildSummary:
     """Build the graph into OUT_DIR (see :data:`ARTEFACTS` and ``OUT_DIR/store``).
 
     Raises :class:`BuildFailed` when validation, QC or the consistency check fails; the validation
-    reports are still written then, the other artefacts are left as they were.
+    reports are then published as ``OUT_DIR/failed/`` and the previous build stays as it was.
+    Raises :class:`serkg.safe_write.OutputError` when OUT_DIR cannot be used (not writable,
+    foreign content, another build writing it and WAIT false) or the disk fills up.
     """
+    report = report or _quiet
+    out_dir = Path(out_dir)
+    on_wait = (lambda message: report("lock", message)) if wait else None
+    try:
+        with safe_write.OutputFolder.claim(out_dir, PUBLISHED, on_wait=on_wait) as output:
+            return _build_into(output, reasoner, data_files, report)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC or "No space left on device" in str(exc):
+            raise safe_write.OutputError(
+                f"no space left on device at {out_dir}; the previous build there is untouched"
+            ) from None
+        raise
+
+
+def _build_into(
+    output: safe_write.OutputFolder,
+    reasoner: str | None,
+    data_files: Sequence[Path] | None,
+    report: StageReporter,
+) -> BuildSummary:
     from serkg import reasoning, validation
     from serkg.void import describe_dataset
 
-    report = report or _quiet
-    out_dir = Path(out_dir)
+    out_dir = output.path
     engine = reasoner or reasoning.DEFAULT_ENGINE
     summary = BuildSummary(out_dir=out_dir, reasoner=engine)
     files = list(data_files) if data_files is not None else resources.data_files()
@@ -125,8 +163,7 @@ def build(
     # reasoning does not depend on validation: it runs in another process meanwhile
     background = reasoning.BackgroundInference(asserted, engine=engine)
     exports: Forked[float] | None = None
-    staging: Path | None = None
-    store_folder: Path | None = None
+    folder: Path | None = None
     published = False
     try:
         with _stage(summary, "validate", report):
@@ -135,12 +172,13 @@ def build(
             summary.shapes_count = outcome.shapes_count
             summary.violations = len(outcome.violations)
 
-        staging = Path(tempfile.mkdtemp(prefix=".serkg-build-", dir=_ensure(out_dir)))
-        _write_validation_reports(staging, outcome, kb)
+        folder = output.new_build()
+        _write_validation_reports(folder, outcome, kb)
         if not outcome.conforms:
-            _publish(staging, out_dir, ["validation-report.ttl", "validation-report.txt"])
+            output.publish_failed(folder, REPORTS)
+            published = True
             raise BuildFailed(
-                f"SHACL validation found {summary.violations} violation(s); see {out_dir / 'validation-report.txt'}",
+                f"SHACL validation found {summary.violations} violation(s); see {out_dir / safe_write.FAILED / 'validation-report.txt'}",
                 summary,
             )
 
@@ -156,9 +194,9 @@ def build(
 
         # the exports need nothing from the store stages: written in another process meanwhile
         metadata = describe_dataset(asserted, inference.triples)
-        exports = Forked(_write_exports, staging, asserted, inference.triples, metadata)
+        exports = Forked(_write_exports, folder, asserted, inference.triples, metadata)
         with _stage(summary, "store", report):
-            store_folder = safe_write.new_store_folder(out_dir)
+            store_folder = folder / "store"
             _load_store(store_folder, asserted, inference.triples, metadata)
 
         with _stage(summary, "qc", report):
@@ -169,34 +207,29 @@ def build(
             summary.qc_checks = len(validation.qc_check_names())
             summary.qc_violations = len(qc_rows)
         if qc_rows:
-            _write_qc_report(staging, qc_rows)
-            _publish(staging, out_dir, ["validation-report.txt"])
+            exports.close()  # its files are not published
+            _write_qc_report(folder, qc_rows)
+            output.publish_failed(folder, REPORTS)
+            published = True
             raise BuildFailed(
-                f"{len(qc_rows)} QC check row(s) must be empty; see {out_dir / 'validation-report.txt'}",
+                f"{len(qc_rows)} QC check row(s) must be empty; see {out_dir / safe_write.FAILED / 'validation-report.txt'}",
                 summary,
             )
 
         with _stage(summary, "export", report):  # the time spent waiting for it
             summary.background_seconds["export"] = exports.result()
 
-        _publish(staging, out_dir, list(ARTEFACTS))
-        safe_write.publish_store(out_dir, store_folder)
+        _pause_if_asked("publish")
+        output.publish(folder)
         published = True
-        summary.artefacts = [out_dir / name for name in ARTEFACTS] + [out_dir / "store"]
+        summary.artefacts = [out_dir / name for name in PUBLISHED]
     finally:
         background.close()
         if exports is not None:
             exports.close()
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        if store_folder is not None and not published:
-            shutil.rmtree(store_folder, ignore_errors=True)
+        if folder is not None and not published:
+            shutil.rmtree(folder, ignore_errors=True)
     return summary
-
-
-def _ensure(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _validate(kb: KnowledgeBase) -> ValidationOutcome:
@@ -205,15 +238,15 @@ def _validate(kb: KnowledgeBase) -> ValidationOutcome:
     return validate_triples(kb.data, kb.ontology)
 
 
-def _write_validation_reports(staging: Path, outcome: ValidationOutcome, kb: KnowledgeBase) -> None:
-    safe_write.write_text(staging / "validation-report.ttl", outcome.to_turtle())
-    safe_write.write_text(staging / "validation-report.txt", outcome.to_text(origins=kb.origins))
+def _write_validation_reports(folder: Path, outcome: ValidationOutcome, kb: KnowledgeBase) -> None:
+    safe_write.write_text(folder / "validation-report.ttl", outcome.to_turtle())
+    safe_write.write_text(folder / "validation-report.txt", outcome.to_text(origins=kb.origins))
 
 
-def _write_qc_report(staging: Path, rows: Sequence[QcViolation]) -> None:
+def _write_qc_report(folder: Path, rows: Sequence[QcViolation]) -> None:
     lines = [f"QC: {len(rows)} row(s) in checks that must return nothing", ""]
     lines += [f"- {row}" for row in rows]
-    safe_write.write_text(staging / "validation-report.txt", "\n".join(lines) + "\n")
+    safe_write.write_text(folder / "validation-report.txt", "\n".join(lines) + "\n")
 
 
 def _load_store(
@@ -237,27 +270,19 @@ def _load_store(
 
 
 def _write_exports(
-    staging: Path,
+    folder: Path,
     asserted: Sequence[ox.Triple],
     inferred: Sequence[ox.Triple],
     metadata: Sequence[ox.Triple],
 ) -> float:
-    """Write the export files into STAGING; returns the seconds it took."""
+    """Write the export files into FOLDER; returns the seconds it took."""
     started = time.perf_counter()
-    export.write_triples(staging / "serkg.ttl", asserted, "ttl")
-    export.write_triples(staging / "serkg-inferred.ttl", inferred, "ttl")
-    export.write_triples(staging / "serkg.nt", asserted, "nt")
-    export.write_triples(staging / "serkg.jsonld", asserted, "jsonld")
+    export.write_triples(folder / "serkg.ttl", asserted, "ttl")
+    export.write_triples(folder / "serkg-inferred.ttl", inferred, "ttl")
+    export.write_triples(folder / "serkg.nt", asserted, "nt")
+    export.write_triples(folder / "serkg.jsonld", asserted, "jsonld")
     safe_write.write_bytes(
-        staging / "serkg.trig", export.serialize_dataset(asserted, inferred, "trig")
+        folder / "serkg.trig", export.serialize_dataset(asserted, inferred, "trig")
     )
-    export.write_triples(staging / "void.ttl", metadata, "ttl")
+    export.write_triples(folder / "void.ttl", metadata, "ttl")
     return time.perf_counter() - started
-
-
-def _publish(staging: Path, out_dir: Path, names: Sequence[str]) -> None:
-    """Rename finished files from the staging folder into OUT_DIR (each rename is atomic)."""
-    for name in names:
-        source = staging / name
-        if source.exists():
-            source.replace(out_dir / name)

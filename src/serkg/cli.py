@@ -80,31 +80,43 @@ def app() -> None:
     help="OWL 2 RL engine (default: see docs/reasoning.md).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the one-line result.")
-def build(out_dir: Path, reasoner: str | None, quiet: bool) -> None:
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="If another build is writing --out, wait for it to end (default: refuse at once).",
+)
+def build(out_dir: Path, reasoner: str | None, quiet: bool, wait: bool) -> None:
     """Load, validate (SHACL + QC), reason (OWL 2 RL) and export the graph.
 
     \b
     Writes serkg.ttl (asserted), serkg-inferred.ttl, serkg.jsonld, serkg.nt,
-    serkg.trig (both graphs), validation-report.ttl/.txt, void.ttl and store/.
+    serkg.trig (both graphs), validation-report.ttl/.txt, void.ttl and store/,
+    all published at once (links into --out/current/). If the data fails validation,
+    its reports are in --out/failed/ and the previous build is left as it was.
     Example:  serkg build --out dist/
     """
     from rich.console import Console
 
     from serkg.build import BuildFailed
     from serkg.build import build as run_build
+    from serkg.safe_write import OutputError
 
     console = Console(stderr=True, quiet=quiet)
     status = console.status("building")
 
     def report(stage: str, message: str) -> None:
-        if message == "start":
+        if stage == "lock":
+            click.echo(f"serkg: {message}", err=True)
+        elif message == "start":
             status.update(f"[bold]{stage}[/bold] …")
         else:
             console.print(f"[green]✓[/green] {stage:<9} {message}")
 
     with status:
         try:
-            summary = run_build(out_dir, reasoner=reasoner, report=report)
+            summary = run_build(out_dir, reasoner=reasoner, report=report, wait=wait)
+        except OutputError as exc:
+            _fail(str(exc))
         except BuildFailed as exc:
             console.print(f"[red]✗ build failed:[/red] {exc}")
             if exc.summary.validation is not None and not exc.summary.validation.conforms:

@@ -4,15 +4,28 @@
 store: neither depends on the other. The work is forked (the child shares the parent's memory
 copy-on-write, nothing is pickled on the way in) and its picklable result comes back through a
 pipe. Where ``fork`` does not exist, the function runs when its result is asked for.
+
+A child never outlives its parent: on Linux it asks the kernel for SIGKILL when the parent dies
+(``PR_SET_PDEATHSIG``), so a ``kill -9`` of ``serkg build`` does not leave a worker blocked on its
+result pipe holding the build's stderr. The kernel sends that signal when the *thread* that forked
+exits, so create a :class:`Forked` from a thread that outlives it (``serkg build`` uses the main
+thread).
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 class ForkedError(RuntimeError):
@@ -30,13 +43,17 @@ class Forked(Generic[T]):
             context = multiprocessing.get_context("fork")
             self._reader, writer = context.Pipe(duplex=False)
             self._child = context.Process(
-                target=_run_and_send, args=(function, args, writer), daemon=True
+                target=_run_and_send, args=(function, args, writer, os.getpid()), daemon=True
             )
             self._child.start()
             writer.close()
 
     def result(self) -> T:
-        """Wait for the function's value; raises :class:`ForkedError` if it raised or died."""
+        """Wait for the function's value; raises :class:`ForkedError` if it raised or died.
+
+        An :class:`OSError` in the child is raised as an :class:`OSError` with the same errno
+        and message (a full disk must stay recognisable as one).
+        """
         if self._child is None:
             return self._function(*self._args)
         try:
@@ -49,6 +66,9 @@ class Forked(Generic[T]):
             self.close()
         if outcome[0] == "interrupted":  # Ctrl-C reached the child first
             raise KeyboardInterrupt
+        if outcome[0] == "oserror":
+            _, errno, message, filename = outcome
+            raise OSError(errno, message, filename) if errno is not None else OSError(message)
         if outcome[0] == "error":
             raise ForkedError(outcome[1])
         value: T = outcome[1]
@@ -70,12 +90,34 @@ class Forked(Generic[T]):
         return self._child is not None and self._child.is_alive()
 
 
-def _run_and_send(function: Callable[..., Any], args: tuple[Any, ...], writer: Any) -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """Have the kernel kill this child when its parent dies; exit now if it already has."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _run_and_send(
+    function: Callable[..., Any], args: tuple[Any, ...], writer: Any, parent_pid: int
+) -> None:
+    _die_with_parent(parent_pid)
+    # Ctrl-C is the parent's to handle: it stops this child (close) and reports the interruption
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    outcome: tuple[Any, ...]
     try:
-        writer.send(("ok", function(*args)))
+        outcome = ("ok", function(*args))
     except KeyboardInterrupt:
-        writer.send(("interrupted",))
+        outcome = ("interrupted",)
+    except OSError as exc:
+        message = exc.strerror if exc.errno is not None else str(exc)
+        outcome = ("oserror", exc.errno, message, exc.filename)
     except BaseException as exc:  # the parent raises it as ForkedError
-        writer.send(("error", f"{type(exc).__name__}: {exc}"))
+        outcome = ("error", f"{type(exc).__name__}: {exc}")
+    try:
+        writer.send(outcome)
+    except BrokenPipeError:  # the parent no longer wants the result
+        pass
     finally:
         writer.close()
