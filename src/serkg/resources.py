@@ -77,3 +77,8 @@ def view_query(name: str) -> str:
     if not path.exists():
         raise FileNotFoundError(f"view query {path} is missing; reinstall serkg")
     return path.read_text(encoding="utf-8")
+
+
+def import_module_files() -> list[Path]:
+    """The shipped import modules, ``ontology/imports/<ontology>_import.ttl``, sorted."""
+    return sorted((asset_root() / "ontology" / "imports").glob("*_import.ttl"))
