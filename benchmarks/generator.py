@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -92,9 +93,17 @@ def nn(iri: str) -> ox.NamedNode:
 def lit(value: object, datatype: str | None = None, lang: str | None = None) -> ox.Literal:
     if lang is not None:
         return ox.Literal(str(value), language=lang)
+    if datatype == "decimal":
+        return ox.Literal(canonical_decimal(str(value)), datatype=nn(XSD + datatype))
     if datatype is not None:
         return ox.Literal(str(value), datatype=nn(XSD + datatype))
     return ox.Literal(str(value))
+
+
+def canonical_decimal(text: str) -> str:
+    """A decimal as the store keeps it ("1.500" -> "1.5", "30.0" -> "30"): the loader refuses others."""
+    value = Decimal(text)
+    return "0" if value == 0 else format(value.normalize(), "f")
 
 
 A = nn(RDF + "type")
@@ -352,7 +361,7 @@ def compound_file(out: Path, i: int, pools: Pools, rng: random.Random) -> DataFi
         tb.add(trial, sk("phase"), sk(rng.choice(PHASES)))
         status = rng.choice(STATUSES)
         tb.add(trial, sk("overallStatus"), sk(status))
-        tb.add(trial, sk("enrollment"), lit(rng.randint(8, 400), "nonNegativeInteger"))
+        tb.add(trial, sk("enrollment"), lit(rng.randint(8, 400), "integer"))
         tb.add(trial, sk("enrollmentType"), sk(rng.choice(ENROLLMENT_TYPES)))
         tb.add(trial, sk("design"), sk(rng.choice(DESIGNS)))
         tb.add(trial, sk("studiesCondition"), pick(pools.diseases, 2 * i + t))

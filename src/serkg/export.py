@@ -54,14 +54,16 @@ def serialize_triples(triples: Iterable[ox.Triple], fmt: str) -> bytes:
 
 
 def serialize_jsonld(triples: Iterable[ox.Triple]) -> bytes:
-    """Compact JSON-LD with the curated context; no remote context is ever fetched.
+    """Compact JSON-LD with the curated context inline; no remote context is ever fetched.
 
     Written here from the triples (rdflib's compaction took 4 s at 100k triples, this about a
-    tenth of that): one node object per subject, IRIs compacted with the context's prefixes,
-    ``rdf:type`` as ``@type``, plain strings as JSON strings, other literals as value objects
-    with ``@language`` or ``@type`` (lexical forms are kept exactly: no native numbers or
-    booleans, which would rewrite "1.50" or lose digits past 2^53). A context term stands for its
-    property only where the term's ``@type`` coercion fits every value. One node per line.
+    tenth of that): one node object per subject, one node per line, ``rdf:type`` as ``@type``,
+    IRIs compacted with the context's prefixes. A property is written with its context term where
+    the term's coercion fits the value, so the value is plain JSON: an IRI string under an
+    ``"@id"`` term, a string under a language term, the lexical form under a datatype term, and a
+    native number or boolean only where that is lossless (an xsd:integer or xsd:boolean in its
+    canonical form, integers within 2^53). A value the term does not fit goes under the prefixed
+    property name as a value object, so nothing is rewritten: "1.50"^^xsd:decimal stays a string.
     """
     with _cyclic_gc_paused():
         return _compact_jsonld(triples)
@@ -95,10 +97,17 @@ def _compact_jsonld(triples: Iterable[ox.Triple]) -> bytes:
     nodes = {compactor.node_id(subject): node for subject, node in by_subject.items()}
     encode = json.JSONEncoder(ensure_ascii=False).encode
     lines = [encode(compactor.node(subject, nodes[subject])) for subject in sorted(nodes)]
-    head = json.dumps({"@context": context}, ensure_ascii=False, indent=1)[:-2]
+    head = _context_text(context)
     graph = ",\n".join(lines)
     text = f'{head},\n "@graph": [\n{graph}\n ]\n}}\n' if lines else f'{head},\n "@graph": []\n}}\n'
     return text.encode("utf-8")
+
+
+def _context_text(context: dict[str, Any]) -> str:
+    """The document's opening with the context, one term per line (the graph follows)."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    terms = ",\n".join(f"  {encode(term)}: {encode(value)}" for term, value in context.items())
+    return f'{{\n "@context": {{\n{terms}\n }}'
 
 
 def _sort_key(value: Any) -> str:
@@ -106,32 +115,49 @@ def _sort_key(value: Any) -> str:
 
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = _XSD + "string"
+_XSD_INTEGER = _XSD + "integer"
+_XSD_BOOLEAN = _XSD + "boolean"
+#: the largest integer every JSON reader holds exactly (IEEE doubles)
+_EXACT_JSON_INTEGER = 2**53
+#: a term's coercion: "@id", ("@type", datatype IRI), ("@language", tag) or None (no coercion)
+Coercion = str | tuple[str, str] | None
 
 
 class _JsonLdCompactor:
-    """IRI and value compaction against one curated context (prefixes and plain aliases)."""
+    """IRI and value compaction against one curated context (prefixes and typed terms)."""
 
     def __init__(self, context: dict[str, Any]) -> None:
         self.prefixes: list[tuple[str, str]] = []
-        #: property IRI -> (term, coerced to @id?)
-        self.terms: dict[str, tuple[str, bool]] = {}
+        #: property IRI -> (term, its coercion)
+        self.terms: dict[str, tuple[str, Coercion]] = {}
         for term, definition in context.items():
-            if isinstance(definition, str):
-                iri, coerce = definition, False
-            elif isinstance(definition, dict) and isinstance(definition.get("@id"), str):
-                iri, coerce = definition["@id"], definition.get("@type") == "@id"
-            else:
-                continue
             if term.startswith("@") or ":" in term:
                 continue
-            if isinstance(definition, str) and iri.endswith(("/", "#")):
-                self.prefixes.append((term, iri))
-            else:
-                self.terms.setdefault(self._expand(iri, context), (term, coerce))
+            if isinstance(definition, str):
+                if definition.endswith(("/", "#")):
+                    self.prefixes.append((term, definition))
+                else:
+                    self.terms.setdefault(self._expand(definition, context), (term, None))
+            elif isinstance(definition, dict) and isinstance(definition.get("@id"), str):
+                iri = self._expand(definition["@id"], context)
+                self.terms.setdefault(iri, (term, self._coercion(definition, context)))
         self.prefixes.sort(key=lambda pair: -len(pair[1]))  # the longest namespace wins
         self.schemes = set(context)
         self.cache: dict[str, str] = {}
+
+    @classmethod
+    def _coercion(cls, definition: dict[str, Any], context: dict[str, Any]) -> Coercion:
+        kind = definition.get("@type")
+        if kind == "@id":
+            return "@id"
+        if isinstance(kind, str):
+            return ("@type", cls._expand(kind, context))
+        language = definition.get("@language")
+        if isinstance(language, str):
+            return ("@language", language.lower())
+        return None
 
     @staticmethod
     def _expand(value: str, context: dict[str, Any]) -> str:
@@ -163,6 +189,7 @@ class _JsonLdCompactor:
         return self.iri(term.value)
 
     def value(self, term: Any) -> Any:
+        """A value under a prefixed property name (no coercion): strings plain, others objects."""
         if isinstance(term, ox.Literal):
             if term.language:
                 return {"@value": term.value, "@language": term.language}
@@ -172,28 +199,56 @@ class _JsonLdCompactor:
             return {"@value": term.value, "@type": self.iri(datatype)}
         return {"@id": self.node_id(term)}
 
+    def coerced(self, coercion: Coercion, term: Any) -> Any:
+        """TERM as plain JSON under a term with COERCION, or None where the coercion does not fit."""
+        if coercion is None:
+            return self.value(term)
+        if isinstance(coercion, str):  # "@id"
+            return None if isinstance(term, ox.Literal) else self.node_id(term)
+        if not isinstance(term, ox.Literal):
+            return None
+        kind, wanted = coercion
+        if kind == "@language":
+            return term.value if term.language == wanted else None
+        if term.language or term.datatype.value != wanted:
+            return None
+        return _native(wanted, term.value)
+
     def node(self, subject: str, properties: dict[str, list[Any]]) -> dict[str, Any]:
         node: dict[str, Any] = {"@id": subject}
-        entries: list[tuple[str, list[Any]]] = []
+        entries: dict[str, list[Any]] = {}
         for predicate, objects in properties.items():
             if predicate == _RDF_TYPE and not any(isinstance(o, ox.Literal) for o in objects):
                 types = sorted(self.node_id(o) for o in objects)
                 node["@type"] = types[0] if len(types) == 1 else types
                 continue
             term = self.terms.get(predicate)
-            is_literal = [isinstance(o, ox.Literal) for o in objects]
-            if term is not None and term[1] and not any(is_literal):
-                values: list[Any] = [self.node_id(o) for o in objects]
-                key = term[0]
-            else:
-                values = [self.value(o) for o in objects]
-                key = term[0] if term is not None and not term[1] else self.iri(predicate)
+            for o in objects:
+                plain = None if term is None else self.coerced(term[1], o)
+                if plain is not None:
+                    entries.setdefault(term[0], []).append(plain)  # type: ignore[index]
+                else:
+                    entries.setdefault(self.iri(predicate), []).append(self.value(o))
+        for key in sorted(entries):
+            values = entries[key]
             if len(values) > 1:
                 values.sort(key=_sort_key)
-            entries.append((key, values))
-        for key, values in sorted(entries):
             node[key] = values[0] if len(values) == 1 else values
         return node
+
+
+def _native(datatype: str, lexical: str) -> Any:
+    """A JSON number or boolean where it reads back as exactly this literal, else the string."""
+    if datatype == _XSD_BOOLEAN and lexical in {"true", "false"}:
+        return lexical == "true"
+    if datatype == _XSD_INTEGER:
+        try:
+            number = int(lexical)
+        except ValueError:
+            return lexical
+        if str(number) == lexical and abs(number) <= _EXACT_JSON_INTEGER:
+            return number
+    return lexical
 
 
 def serialize_dataset(

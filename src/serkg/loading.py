@@ -21,6 +21,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from serkg import literal_forms
 from serkg.prefixes import KG, SK
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -217,12 +218,25 @@ def load_knowledge(ontology_files: Sequence[Path], data_files: Sequence[Path]) -
     """Parse the ontology and the data files and flatten the claim bundles."""
     kb = KnowledgeBase()
     for path in ontology_files:
-        kb.ontology.extend(q.triple for q in parse_file(path))
+        kb.ontology.extend(q.triple for q in parse_stored_as_written(path))
         kb.files.append(path)
     for path in data_files:
-        add_data_file(kb, path, parse_file(path))
+        add_data_file(kb, path, parse_stored_as_written(path))
         kb.files.append(path)
     return kb
+
+
+def parse_stored_as_written(path: Path) -> list[ox.Quad]:
+    """Parse one knowledge file and refuse it if the store would rewrite one of its literals.
+
+    What is validated must be what is stored, served and exported (see :mod:`serkg.literal_forms`).
+    """
+    quads = parse_file(path)
+    rewrites = literal_forms.rewrites_in(path, quads)
+    if rewrites:
+        first = rewrites[0].lines
+        raise InputError(literal_forms.describe(rewrites), path, first[0] if first else None)
+    return quads
 
 
 def add_data_file(kb: KnowledgeBase, path: Path, quads: Iterable[ox.Quad]) -> None:
