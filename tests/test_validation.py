@@ -574,8 +574,8 @@ def test_an_unmodified_packaged_file_validates_alone_in_the_context_of_the_datas
 def test_a_broken_copy_of_a_packaged_file_is_reported_at_its_line(tmp_path: Path) -> None:
     source = resources.asset_root() / "data" / "l-serine" / "clinical-trials.trig"
     text = source.read_text(encoding="utf-8")
-    wrong = 'sk:enrollment "-20"^^xsd:integer'
-    text = text.replace('sk:enrollment "20"^^xsd:nonNegativeInteger', wrong, 1)
+    wrong = "sk:enrollment 20.5 ;"
+    text = text.replace("sk:enrollment 20 ;", wrong, 1)
     broken = tmp_path / source.name
     broken.write_text(text, encoding="utf-8")
     line = next(i for i, t in enumerate(text.splitlines(), 1) if wrong in t)
