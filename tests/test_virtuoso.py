@@ -61,12 +61,27 @@ def loaded(virtuoso: Virtuoso, built_dist: Path) -> Virtuoso:
     return virtuoso
 
 
-def comparable(term: Any) -> Any:
-    """A value both stores agree on: Virtuoso writes booleans as 1/0 and may drop xsd:string."""
+def term_kind(term: Any) -> str | None:
+    """IRI, blank node or literal: an IRI and a literal with the same text are different answers."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return "iri"
+    if isinstance(term, ox.BlankNode):
+        return "bnode"
+    return "literal"
+
+
+def comparable(term: Any) -> tuple[str | None, Any]:
+    """The kind of term and a value both stores agree on.
+
+    Virtuoso writes booleans as 1/0 and may drop xsd:string, so literals compare by value; the
+    kind is kept so that a query answering an IRI here and a literal there is a difference.
+    """
     value = python_value(term)
     if isinstance(value, Decimal):
-        return value.normalize()
-    return value
+        value = value.normalize()
+    return term_kind(term), value
 
 
 def row_bag(answer: Any) -> Counter[tuple[Any, ...]]:
