@@ -34,10 +34,30 @@ def cut_network() -> str | None:
     if libc.unshare(CLONE_NEWNET) == 0:
         return None
     alone = ctypes.get_errno()
+    uid, gid = os.getuid(), os.getgid()
     if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0:
+        _map_own_ids(uid, gid)
         return None
     with_user = ctypes.get_errno()
     return (
         f"unshare(CLONE_NEWNET) failed ({os.strerror(alone)}), and with a user namespace of "
         f"its own too ({os.strerror(with_user)})"
     )
+
+
+def _map_own_ids(uid: int, gid: int) -> None:
+    """Map this process's user and group into its new user namespace as themselves.
+
+    Unmapped, the process could still read, but the kernel refuses to create a file (EOVERFLOW)
+    for an owner it cannot name in the namespace. A process may map its own ids once.
+    """
+    for name, text in (
+        ("setgroups", "deny"),
+        ("uid_map", f"{uid} {uid} 1"),
+        ("gid_map", f"{gid} {gid} 1"),
+    ):
+        try:
+            with open(f"/proc/self/{name}", "w", encoding="ascii") as handle:
+                handle.write(text)
+        except OSError:
+            continue  # older kernels have no setgroups file

@@ -417,6 +417,34 @@ def test_deeply_nested_query_is_refused_before_a_worker_runs_it(
     assert worker_pids(safe_server) == before  # no worker died and none was replaced
 
 
+LONG_CHAINS = [
+    ("ASK { FILTER(" + "||".join(["1=2"] * 10_000) + ") }", 9_999),
+    ("ASK { FILTER(" + "&&".join(["true"] * 10_000) + ") }", 9_999),
+    ("SELECT (" + "-".join(["1"] * 10_000) + " AS ?x) {}", 9_999),
+    ("ASK { FILTER(" + "!" * 10_000 + "true) }", 10_000),
+    ("ASK { " + " UNION ".join(["{ ?s ?p ?o }"] * 10_000) + " }", 9_999),
+]
+
+
+def test_long_operator_chains_are_refused_before_a_worker_runs_them(
+    safe_server: RunningServer,
+) -> None:
+    """A flat chain is as deep as it is long to Oxigraph's parser: 10,000 crash a worker."""
+    before = worker_pids(safe_server)
+    for chain, operators in LONG_CHAINS:
+        response = send_query(safe_server, "post-query", chain)
+        assert response.status_code == 400
+        assert response.text.startswith(
+            f"the query chains {operators:,} operators (||, &&, UNION, + - * / ! | ^); "
+            "at most 2,000 are accepted"
+        )
+    names = "PREFIX kg: <https://w3id.org/serkg/id/> ASK { VALUES ?x { " + " ".join(f"kg:trial-{i}-arm-2" for i in range(5_000)) + " } }"
+    assert send_query(safe_server, "post-query", names).status_code == 200  # hyphens in names: no minus
+    at_the_limit = "ASK { FILTER(" + "||".join(["1=2"] * 2_001) + ") }"
+    assert send_query(safe_server, "post-query", at_the_limit).json()["boolean"] is False
+    assert worker_pids(safe_server) == before  # no worker died and none was replaced
+
+
 # ------------------------------------------------------------------------------- serkg validate
 HOSTILE_SHAPE = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
@@ -473,4 +501,52 @@ def test_validate_refuses_a_shape_that_calls_out(
         "serkg: error: shape <https://w3id.org/serkg/shapes/CallingOutShape>: " + message
     ), result.stderr
     assert "Traceback" not in result.stderr
+    assert listener.count == 0
+
+
+
+# a parser gap, simulated: validation code that opens a connection of its own
+CALLING_OUT_DURING_VALIDATION = """
+import socket
+import sys
+
+import serkg.validation as validation
+
+port, data_file = int(sys.argv[1]), sys.argv[2]
+real_validate_files = validation.validate_files
+
+
+def calling_out(*args, **kwargs):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    except OSError as exc:
+        print(f"connection refused by the wall: {exc}", file=sys.stderr)
+    return real_validate_files(*args, **kwargs)
+
+
+validation.validate_files = calling_out
+from serkg.cli import main
+
+sys.argv = ["serkg", "validate", data_file]
+main()
+"""
+
+
+def test_validate_runs_without_network_so_a_parser_gap_cannot_connect(listener: Listener) -> None:
+    """The second wall behind the shapes' SERVICE check: `serkg validate` has no network."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CALLING_OUT_DURING_VALIDATION,
+            str(listener.port),
+            str(REPO / "data" / "l-serine" / "identity.trig"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "connection refused by the wall: [Errno 101] Network is unreachable" in result.stderr
     assert listener.count == 0
