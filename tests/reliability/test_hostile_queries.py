@@ -438,8 +438,13 @@ def test_long_operator_chains_are_refused_before_a_worker_runs_them(
             f"the query chains {operators:,} operators (||, &&, UNION, + - * / ! | ^); "
             "at most 2,000 are accepted"
         )
-    names = "PREFIX kg: <https://w3id.org/serkg/id/> ASK { VALUES ?x { " + " ".join(f"kg:trial-{i}-arm-2" for i in range(5_000)) + " } }"
-    assert send_query(safe_server, "post-query", names).status_code == 200  # hyphens in names: no minus
+    names = (
+        "PREFIX kg: <https://w3id.org/serkg/id/> ASK { VALUES ?x { "
+        + " ".join(f"kg:trial-{i}-arm-2" for i in range(5_000))
+        + " } }"
+    )
+    # hyphens in names are no minus signs
+    assert send_query(safe_server, "post-query", names).status_code == 200
     at_the_limit = "ASK { FILTER(" + "||".join(["1=2"] * 2_001) + ") }"
     assert send_query(safe_server, "post-query", at_the_limit).json()["boolean"] is False
     assert worker_pids(safe_server) == before  # no worker died and none was replaced
@@ -502,7 +507,6 @@ def test_validate_refuses_a_shape_that_calls_out(
     ), result.stderr
     assert "Traceback" not in result.stderr
     assert listener.count == 0
-
 
 
 # a parser gap, simulated: validation code that opens a connection of its own
