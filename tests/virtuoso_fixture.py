@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,39 +124,84 @@ DefaultGraph =
     return ini
 
 
-def start_virtuoso(folder: Path, timeout: float = 60.0) -> Virtuoso:
-    """Start ``virtuoso-t`` with a fresh database in FOLDER and wait until SPARQL answers."""
+#: Virtuoso's last start-up line: both listeners are open when it is printed
+_ONLINE = b"Server online at"
+#: how often a start is retried when a chosen port was taken meanwhile
+_START_ATTEMPTS = 3
+
+
+def start_virtuoso(folder: Path, timeout: float = 300.0) -> Virtuoso:
+    """Start ``virtuoso-t`` with a fresh database in FOLDER; return once it says it is online.
+
+    Readiness is Virtuoso's own "Server online at" line, read from its output as it is written
+    (no polling, no sleeps), then one ``ASK {}`` over SPARQL. TIMEOUT only ends a start that
+    hangs. A port another process took between choosing it and Virtuoso binding it makes
+    Virtuoso exit; the start is then retried with new ports.
+    """
     binary = shutil.which("virtuoso-t")
     if binary is None:
         raise VirtuosoStartError("virtuoso-t not found")
     folder.mkdir(parents=True, exist_ok=True)
+    for _ in range(_START_ATTEMPTS):
+        server = _start_once(binary, folder, timeout)
+        if server is not None:
+            return server
+    raise VirtuosoStartError(
+        f"virtuoso-t could not bind free ports in {_START_ATTEMPTS} attempts:\n"
+        + (folder / "stdout.log").read_text(errors="replace")[-3000:]
+    )
+
+
+def _start_once(binary: str, folder: Path, timeout: float) -> Virtuoso | None:
+    """One start; None when Virtuoso exited because a port was taken."""
+    for leftover in folder.glob("virtuoso.*"):
+        if leftover.suffix != ".ini":
+            leftover.unlink()
     sql_port, http_port = free_port(), free_port()
     while http_port == sql_port:
         http_port = free_port()
     ini = write_ini(folder, sql_port, http_port)
-    output = (folder / "stdout.log").open("wb")
     process = subprocess.Popen(
         [binary, "+configfile", str(ini), "+foreground"],
         cwd=folder,
-        stdout=output,
+        stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     server = Virtuoso(folder, sql_port, http_port, process)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise VirtuosoStartError(
-                f"virtuoso-t exited with {process.returncode}:\n{server.log_tail()}"
-            )
-        try:
-            response = httpx.get(server.sparql_url, params={"query": "ASK {}"}, timeout=2.0)
-            if response.status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.25)
-    server.stop()
-    raise VirtuosoStartError(
-        f"Virtuoso did not answer within {timeout:.0f} s:\n{server.log_tail()}"
-    )
+    hung = threading.Timer(timeout, process.kill)  # a safety net for a start that never ends
+    hung.start()
+    output = bytearray()
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            output += line
+            if _ONLINE in line:
+                break
+    finally:
+        hung.cancel()
+    log = folder / "stdout.log"
+    log.write_bytes(bytes(output))
+    if process.poll() is not None or _ONLINE not in output:
+        process.wait(timeout=30)
+        text = output.decode(errors="replace")
+        if "Failed to start listening" in text or "Address already in use" in text:
+            return None
+        raise VirtuosoStartError(
+            f"virtuoso-t exited with {process.returncode} before it was online:\n{text[-3000:]}"
+        )
+    threading.Thread(target=_copy_rest, args=(process, log), daemon=True).start()
+    response = httpx.get(server.sparql_url, params={"query": "ASK {}"}, timeout=30.0)
+    if response.status_code != 200:
+        server.stop()
+        raise VirtuosoStartError(f"Virtuoso is online but SPARQL answered {response.status_code}")
+    return server
+
+
+def _copy_rest(process: subprocess.Popen[bytes], log: Path) -> None:
+    """Keep draining Virtuoso's output into its log, so that a full pipe never blocks it."""
+    assert process.stdout is not None
+    with log.open("ab") as out:
+        for line in process.stdout:
+            out.write(line)
+            out.flush()
