@@ -17,37 +17,46 @@ SMALL = f"SELECT ?cas WHERE {{ <{L_SERINE}> <{SK}casNumber> ?cas }}"
 
 
 def test_bomb_times_out_while_another_client_is_answered(strict_server: RunningServer) -> None:
+    """Other clients are answered while a runaway query runs, and the runaway one is stopped.
+
+    No latency is asserted (the machine may be busy): the small queries must be answered before
+    the bomb's 503, which cannot come before its 2 s time limit.
+    """
+    order: list[str] = []
     outcome: dict[str, object] = {}
+    sent = threading.Event()
 
     def run_bomb() -> None:
         started = time.monotonic()
-        response = httpx.post(strict_server.sparql, data={"query": BOMB}, timeout=30)
+        with httpx.Client(timeout=60) as client:
+            request = client.build_request("POST", strict_server.sparql, data={"query": BOMB})
+            sent.set()
+            response = client.send(request)
+        order.append("bomb")
         outcome["bomb"] = (response.status_code, response.text, time.monotonic() - started)
 
     bomb = threading.Thread(target=run_bomb)
     bomb.start()
-    time.sleep(0.5)  # the bomb is running in a worker now
-    latencies = []
+    sent.wait(timeout=30)
     for _ in range(5):
-        started = time.monotonic()
         response = httpx.get(
             strict_server.sparql,
             params={"query": SMALL},
             headers={"Accept": "text/csv"},
-            timeout=10,
+            timeout=30,
         )
-        latencies.append(time.monotonic() - started)
         assert response.status_code == 200
         assert response.text.splitlines() == ["cas", "56-45-1"]
-    bomb.join(timeout=30)
+        order.append("small")
+    bomb.join(timeout=60)
     status, text, seconds = outcome["bomb"]  # type: ignore[misc]
     assert status == 503
     assert "time limit of 2 s" in text  # type: ignore[operator]
-    assert 1.9 <= seconds < 6  # type: ignore[operator]
-    assert max(latencies) < 0.5, latencies
+    assert seconds >= 1.9  # type: ignore[operator]
+    assert order == ["small"] * 5 + ["bomb"], order
     # the killed worker was replaced: a second bomb is stopped the same way, then queries still work
-    assert httpx.post(strict_server.sparql, data={"query": BOMB}, timeout=30).status_code == 503
-    assert httpx.get(strict_server.sparql, params={"query": SMALL}, timeout=10).status_code == 200
+    assert httpx.post(strict_server.sparql, data={"query": BOMB}, timeout=60).status_code == 503
+    assert httpx.get(strict_server.sparql, params={"query": SMALL}, timeout=30).status_code == 200
 
 
 def test_row_cap(strict_server: RunningServer) -> None:
