@@ -19,6 +19,7 @@ KGSRC = "https://w3id.org/serkg/source/"
 GRAPH_BASE = "https://w3id.org/serkg/graph/"
 ASSERTED_GRAPH = GRAPH_BASE + "asserted"
 INFERRED_GRAPH = GRAPH_BASE + "inferred"
+SHP = "https://w3id.org/serkg/shapes/"
 ONTOLOGY_IRI = "https://w3id.org/serkg/vocab"
 
 #: prefix -> namespace. Order matters for compression only where namespaces nest.
@@ -26,6 +27,7 @@ PREFIX_MAP: dict[str, str] = {
     "sk": SK,
     "kg": KG,
     "kgsrc": KGSRC,
+    "shp": SHP,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
@@ -72,6 +74,8 @@ PREFIX_MAP: dict[str, str] = {
     "DOI": "https://doi.org/",
     "Orphanet": "http://www.orpha.net/ORDO/Orphanet_",
     "reactome": "http://identifiers.org/reactome/",
+    "UMLS": "http://identifiers.org/umls/",
+    "GeneReviews": "https://www.ncbi.nlm.nih.gov/books/",
 }
 
 #: prefixes serialisers bind (kept short: the vocabularies our files actually use)
