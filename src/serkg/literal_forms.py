@@ -19,9 +19,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from serkg.prefixes import compress
+from serkg.vocab import XSD
 
 _ROUND_TRIP_PREDICATE = ox.NamedNode("urn:serkg:literal-form")
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: how many rewritten literals one error message lists
 _LISTED = 10
 
@@ -88,7 +88,7 @@ def turtle(literal: ox.Literal) -> str:
     text = str(ox.Literal(literal.value))
     if literal.language:
         return f"{text}@{literal.language}"
-    if literal.datatype.value == _XSD_STRING:
+    if literal.datatype.value == XSD.string:
         return text
     return f"{text}^^{compress(literal.datatype.value)}"
 

@@ -3,7 +3,7 @@
 Each namespace class lists the terms serkg uses; a typo (``SK.hasTraget``) fails at once
 (mypy flags it, and at run time the lookup raises naming the namespace), instead of quietly
 matching nothing in a query. Namespaces come from :data:`serkg.prefixes.PREFIX_MAP`, so the two
-cannot drift. A term is a :class:`Term`: the IRI string itself (it compares and hashes as the
+cannot drift. A term is a :class:`VocabTerm`: the IRI string itself (it compares and hashes as the
 ``str``), with its pyoxigraph ``NamedNode`` built once on first use (``SK.Claim.node``).
 """
 
@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from serkg.prefixes import PREFIX_MAP, compress
 
 
-class Term(str):
+class VocabTerm(str):
     """A vocabulary IRI: usable wherever the IRI string is, with a cached pyoxigraph form."""
 
     @cached_property
@@ -27,10 +27,10 @@ class Term(str):
 
 
 class _ClosedNamespaceType(type):
-    """Fills each annotated name of a namespace class with its :class:`Term`."""
+    """Fills each annotated name of a namespace class with its :class:`VocabTerm`."""
 
     _namespace: str
-    _terms: dict[str, Term]
+    _terms: dict[str, VocabTerm]
 
     def __new__(
         mcs, name: str, bases: tuple[type, ...], attrs: dict[str, object]
@@ -41,14 +41,14 @@ class _ClosedNamespaceType(type):
             declared = cast("dict[str, object]", attrs.get("__annotations__", {}))
             names = [n for n in declared if not n.startswith("_")]
             # a trailing "_" spells a Python keyword: SH.in_ is sh:in
-            cls._terms = {n: Term(namespace + n.removesuffix("_")) for n in names}
+            cls._terms = {n: VocabTerm(namespace + n.removesuffix("_")) for n in names}
             for attribute, term in cls._terms.items():
                 setattr(cls, attribute, term)
         return cls
 
     if not TYPE_CHECKING:  # mypy reports unknown terms itself; at run time, say where to look
 
-        def __getattr__(cls, name: str) -> Term:
+        def __getattr__(cls, name: str) -> VocabTerm:
             if name.startswith("__"):
                 raise AttributeError(name)
             raise AttributeError(
@@ -56,7 +56,7 @@ class _ClosedNamespaceType(type):
                 f"declare it in serkg/vocab.py"
             )
 
-    def __iter__(cls) -> Iterator[Term]:
+    def __iter__(cls) -> Iterator[VocabTerm]:
         return iter(cls._terms.values())
 
     def __contains__(cls, iri: object) -> bool:
@@ -64,7 +64,7 @@ class _ClosedNamespaceType(type):
 
 
 class ClosedNamespace(metaclass=_ClosedNamespaceType):
-    """Base of the vocabulary classes: declare each term as ``name: Term``."""
+    """Base of the vocabulary classes: declare each term as ``name: VocabTerm``."""
 
     _namespace: ClassVar[str]
 
@@ -73,142 +73,142 @@ class SK(ClosedNamespace):
     """The serkg ontology terms code refers to (a test keeps them in ``ontology/serkg.ttl``)."""
 
     _namespace = PREFIX_MAP["sk"]
-    ChemicalCompound: Term
-    Claim: Term
-    ClinicalTrial: Term
-    Disease: Term
-    Phase2Phase3: Term
-    Phase3: Term
-    Phase4: Term
-    actsOnProcess: Term
-    averageMass: Term
-    casNumber: Term
-    claimObject: Term
-    claimPredicate: Term
-    claimSubject: Term
-    design: Term
-    hasTarget: Term
-    inchi: Term
-    inchiKey: Term
-    iupacName: Term
-    massUnit: Term
-    molecularFormula: Term
-    monoisotopicMass: Term
-    productCategory: Term
-    smiles: Term
-    sponsor: Term
-    studiesCondition: Term
-    supportedBy: Term
-    targets: Term
+    ChemicalCompound: VocabTerm
+    Claim: VocabTerm
+    ClinicalTrial: VocabTerm
+    Disease: VocabTerm
+    Phase2Phase3: VocabTerm
+    Phase3: VocabTerm
+    Phase4: VocabTerm
+    actsOnProcess: VocabTerm
+    averageMass: VocabTerm
+    casNumber: VocabTerm
+    claimObject: VocabTerm
+    claimPredicate: VocabTerm
+    claimSubject: VocabTerm
+    design: VocabTerm
+    hasTarget: VocabTerm
+    inchi: VocabTerm
+    inchiKey: VocabTerm
+    iupacName: VocabTerm
+    massUnit: VocabTerm
+    molecularFormula: VocabTerm
+    monoisotopicMass: VocabTerm
+    productCategory: VocabTerm
+    smiles: VocabTerm
+    sponsor: VocabTerm
+    studiesCondition: VocabTerm
+    supportedBy: VocabTerm
+    targets: VocabTerm
 
 
 class RDF(ClosedNamespace):
     _namespace = PREFIX_MAP["rdf"]
-    type: Term
-    first: Term
-    rest: Term
-    nil: Term
-    langString: Term
-    Property: Term
-    Statement: Term
+    type: VocabTerm
+    first: VocabTerm
+    rest: VocabTerm
+    nil: VocabTerm
+    langString: VocabTerm
+    Property: VocabTerm
+    Statement: VocabTerm
 
 
 class RDFS(ClosedNamespace):
     _namespace = PREFIX_MAP["rdfs"]
-    Class: Term
-    Resource: Term
-    Literal: Term
-    label: Term
-    comment: Term
-    subClassOf: Term
-    subPropertyOf: Term
-    domain: Term
-    range: Term
-    isDefinedBy: Term
-    seeAlso: Term
+    Class: VocabTerm
+    Resource: VocabTerm
+    Literal: VocabTerm
+    label: VocabTerm
+    comment: VocabTerm
+    subClassOf: VocabTerm
+    subPropertyOf: VocabTerm
+    domain: VocabTerm
+    range: VocabTerm
+    isDefinedBy: VocabTerm
+    seeAlso: VocabTerm
 
 
 class OWL(ClosedNamespace):
     _namespace = PREFIX_MAP["owl"]
-    Class: Term
-    Ontology: Term
-    ObjectProperty: Term
-    DatatypeProperty: Term
-    AnnotationProperty: Term
-    FunctionalProperty: Term
-    NamedIndividual: Term
-    Restriction: Term
-    Thing: Term
-    deprecated: Term
-    equivalentClass: Term
-    imports: Term
-    inverseOf: Term
-    sameAs: Term
-    versionIRI: Term
-    versionInfo: Term
+    Class: VocabTerm
+    Ontology: VocabTerm
+    ObjectProperty: VocabTerm
+    DatatypeProperty: VocabTerm
+    AnnotationProperty: VocabTerm
+    FunctionalProperty: VocabTerm
+    NamedIndividual: VocabTerm
+    Restriction: VocabTerm
+    Thing: VocabTerm
+    deprecated: VocabTerm
+    equivalentClass: VocabTerm
+    imports: VocabTerm
+    inverseOf: VocabTerm
+    sameAs: VocabTerm
+    versionIRI: VocabTerm
+    versionInfo: VocabTerm
 
 
 class XSD(ClosedNamespace):
     _namespace = PREFIX_MAP["xsd"]
-    string: Term
-    boolean: Term
-    integer: Term
-    nonNegativeInteger: Term
-    decimal: Term
-    double: Term
-    float: Term
-    date: Term
-    dateTime: Term
-    gYear: Term
-    gYearMonth: Term
-    anyURI: Term
+    string: VocabTerm
+    boolean: VocabTerm
+    integer: VocabTerm
+    nonNegativeInteger: VocabTerm
+    decimal: VocabTerm
+    double: VocabTerm
+    float: VocabTerm
+    date: VocabTerm
+    dateTime: VocabTerm
+    gYear: VocabTerm
+    gYearMonth: VocabTerm
+    anyURI: VocabTerm
 
 
 class SH(ClosedNamespace):
     _namespace = PREFIX_MAP["sh"]
-    ValidationReport: Term
-    ValidationResult: Term
-    NodeShape: Term
-    PropertyShape: Term
-    Violation: Term
-    Warning: Term
-    Info: Term
-    conforms: Term
-    result: Term
-    focusNode: Term
-    resultPath: Term
-    resultSeverity: Term
-    resultMessage: Term
-    sourceShape: Term
-    sourceConstraintComponent: Term
-    value: Term
-    path: Term
-    targetClass: Term
-    in_: Term
+    ValidationReport: VocabTerm
+    ValidationResult: VocabTerm
+    NodeShape: VocabTerm
+    PropertyShape: VocabTerm
+    Violation: VocabTerm
+    Warning: VocabTerm
+    Info: VocabTerm
+    conforms: VocabTerm
+    result: VocabTerm
+    focusNode: VocabTerm
+    resultPath: VocabTerm
+    resultSeverity: VocabTerm
+    resultMessage: VocabTerm
+    sourceShape: VocabTerm
+    sourceConstraintComponent: VocabTerm
+    value: VocabTerm
+    path: VocabTerm
+    targetClass: VocabTerm
+    in_: VocabTerm
 
 
 class DCTERMS(ClosedNamespace):
     _namespace = PREFIX_MAP["dcterms"]
-    title: Term
-    description: Term
-    created: Term
-    creator: Term
-    issued: Term
-    modified: Term
-    license: Term
-    source: Term
-    identifier: Term
+    title: VocabTerm
+    description: VocabTerm
+    created: VocabTerm
+    creator: VocabTerm
+    issued: VocabTerm
+    modified: VocabTerm
+    license: VocabTerm
+    source: VocabTerm
+    identifier: VocabTerm
 
 
 class PROV(ClosedNamespace):
     _namespace = PREFIX_MAP["prov"]
-    Entity: Term
-    Activity: Term
-    wasDerivedFrom: Term
-    wasGeneratedBy: Term
-    generatedAtTime: Term
-    wasAttributedTo: Term
-    used: Term
+    Entity: VocabTerm
+    Activity: VocabTerm
+    wasDerivedFrom: VocabTerm
+    wasGeneratedBy: VocabTerm
+    generatedAtTime: VocabTerm
+    wasAttributedTo: VocabTerm
+    used: VocabTerm
 
 
 def display_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | str | None) -> str:
