@@ -4,9 +4,11 @@ import json
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
-from serkg.prefixes import PREFIX_MAP, CurieError, compress, expand
+from serkg.prefixes import PREFIX_MAP, CurieError, compact_iri, compress, expand
+from serkg.vocab import XSD, display_term
 
 
 @pytest.mark.parametrize(
@@ -110,3 +112,31 @@ def test_drifted_shapes_are_caught(tmp_path: Path) -> None:
         "prefix map has http://www.w3.org/2004/02/skos/core#",
         "core.ttl: accepts http://identifiers.org/umls2/, a namespace the prefix map lacks",
     ]
+
+
+@pytest.mark.parametrize(
+    "iri",
+    [
+        "http://purl.obolibrary.org/obo/GO_0006914",
+        "http://purl.obolibrary.org/obo/BFO_0000001",
+        "https://w3id.org/serkg/vocab/hasTarget",
+        "http://www.w3.org/2001/XMLSchema#integer",
+        "http://identifiers.org/umls/C3151411",
+        "https://doi.org/10.1080/21678421.2016.1221971",
+        "https://example.org/unknown",
+    ],
+)
+def test_compact_iri_agrees_with_compress(iri: str) -> None:
+    assert compact_iri(iri) == compress(iri)
+
+
+def test_display_term_shows_curies_and_literals() -> None:
+    assert display_term(ox.NamedNode("http://purl.obolibrary.org/obo/CHEBI_17115")) == "CHEBI:17115"
+    assert display_term("https://example.org/x") == "https://example.org/x"
+    assert display_term(ox.BlankNode("b0")) == "_:b0"
+    assert display_term(None) == ""
+    number = ox.Literal("1", datatype=ox.NamedNode(XSD.integer))
+    assert display_term(number) == "1"
+    assert display_term(number, turtle_literals=True) == '"1"^^xsd:integer'
+    assert display_term(ox.Literal("sérine", language="fr"), turtle_literals=True) == '"sérine"@fr'
+    assert display_term(ox.Literal('say "hi"'), turtle_literals=True) == '"say \\"hi\\""'

@@ -7,6 +7,7 @@ implementation. Prefix case follows the Biolink / bioregistry conventions resear
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -139,3 +140,17 @@ def compress(iri: str) -> str:
     """The shortest CURIE for IRI, or the IRI itself when no prefix matches."""
     curie = converter().compress(iri)
     return curie if curie else iri
+
+
+_CURIE_LOCAL = re.compile(r"^[A-Za-z0-9_.~%-][A-Za-z0-9_.~%:/-]*$")
+
+
+def compact_iri(iri: str) -> str:
+    """The CURIE :func:`compress` gives, without importing ``curies`` (for tables and messages
+    on fast paths): the longest namespace whose remainder is a plain local name, else the IRI."""
+    best = ""
+    for prefix, namespace in PREFIX_MAP.items():
+        longer = len(namespace) > len(PREFIX_MAP.get(best, ""))
+        if longer and iri.startswith(namespace) and _CURIE_LOCAL.match(iri[len(namespace) :]):
+            best = prefix
+    return f"{best}:{iri[len(PREFIX_MAP[best]) :]}" if best else iri

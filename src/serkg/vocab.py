@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 import pyoxigraph as ox
 
-from serkg.prefixes import PREFIX_MAP, compress
+from serkg.prefixes import PREFIX_MAP, compact_iri
 
 
 class VocabTerm(str):
@@ -211,19 +211,27 @@ class PROV(ClosedNamespace):
     used: VocabTerm
 
 
-def display_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | str | None) -> str:
-    """A term as a message or table shows it: a CURIE where a prefix is known, else the IRI;
-    literals in Turtle form with a compact datatype (plain strings without one)."""
+def display_term(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | str | None, *, turtle_literals: bool = False
+) -> str:
+    """A term as a table or message shows it: a CURIE where a prefix is known, else the IRI.
+
+    Literals show their lexical form (table cells), or with ``turtle_literals`` their Turtle
+    form with a prefixed datatype (messages that must tell ``"1"`` from ``1``).
+    """
     if term is None:
         return ""
     if isinstance(term, str):
-        return compress(term)
+        return compact_iri(term)
     if isinstance(term, ox.NamedNode):
-        return compress(term.value)
+        return compact_iri(term.value)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
+    if not turtle_literals:
+        return term.value
+    text = str(ox.Literal(term.value))
     if term.language:
-        return f'"{term.value}"@{term.language}'
+        return f"{text}@{term.language}"
     if term.datatype.value == XSD.string:
-        return f'"{term.value}"'
-    return f'"{term.value}"^^{compress(term.datatype.value)}'
+        return text
+    return f"{text}^^{compact_iri(term.datatype.value)}"
