@@ -19,6 +19,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import SKOS
 
+from serkg import vocab
 from serkg.terms import rdflib_to_ox
 
 REPO = Path(__file__).resolve().parents[1]
@@ -332,3 +333,23 @@ def test_jsonld_context_has_a_term_for_every_property_typed_as_its_range() -> No
         if coercion.get("@type") == "xsd:double":
             problems.append(f"{prop}: a native JSON number would not keep the lexical form")
     assert not problems, "\n".join(problems)
+
+
+def test_every_sk_term_the_code_declares_is_in_the_ontology_with_label_and_definition() -> None:
+    graph = ontology()
+    problems = []
+    for term in vocab.SK:
+        iri = URIRef(term)
+        if (iri, RDFS.label, None) not in graph:
+            problems.append(f"{term}: no rdfs:label in ontology/serkg.ttl")
+        if (iri, SKOS.definition, None) not in graph:
+            problems.append(f"{term}: no skos:definition in ontology/serkg.ttl")
+    assert list(vocab.SK), "serkg.vocab.SK declares no terms"
+    assert problems == [], "\n".join(problems)
+
+
+def test_an_unknown_vocabulary_term_raises() -> None:
+    with pytest.raises(AttributeError, match="hasTraget"):
+        getattr(vocab.SK, "hasTraget")  # noqa: B009 (the typo is the point)
+    assert vocab.RDF.type == str(RDF.type)
+    assert vocab.RDF.type.node == ox.NamedNode(str(RDF.type))

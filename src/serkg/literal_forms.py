@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from serkg.prefixes import compress
+from serkg.vocab import display_term
 
 _ROUND_TRIP_PREDICATE = ox.NamedNode("urn:serkg:literal-form")
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 #: how many rewritten literals one error message lists
 _LISTED = 10
 
@@ -85,12 +84,7 @@ def describe(rewrites: Sequence[Rewrite]) -> str:
 
 def turtle(literal: ox.Literal) -> str:
     """A literal as a curator writes it in Turtle, with a prefixed datatype."""
-    text = str(ox.Literal(literal.value))
-    if literal.language:
-        return f"{text}@{literal.language}"
-    if literal.datatype.value == _XSD_STRING:
-        return text
-    return f"{text}^^{compress(literal.datatype.value)}"
+    return display_term(literal, turtle_literals=True)
 
 
 def _lines_of(lines: Sequence[str], literal: ox.Literal) -> tuple[int, ...]:

@@ -22,13 +22,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from serkg import literal_forms
-from serkg.prefixes import KG, SK
+from serkg.prefixes import KG
+from serkg.vocab import RDF, SK
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-SK_CLAIM = ox.NamedNode(SK + "Claim")
-SK_CLAIM_SUBJECT = ox.NamedNode(SK + "claimSubject")
-SK_CLAIM_PREDICATE = ox.NamedNode(SK + "claimPredicate")
-SK_CLAIM_OBJECT = ox.NamedNode(SK + "claimObject")
+SK_CLAIM_SUBJECT = SK.claimSubject.node
+SK_CLAIM_PREDICATE = SK.claimPredicate.node
+SK_CLAIM_OBJECT = SK.claimObject.node
 
 FORMATS_BY_SUFFIX = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -247,7 +246,9 @@ def add_data_file(kb: KnowledgeBase, path: Path, quads: Iterable[ox.Quad]) -> No
         ox.NamedNode | ox.BlankNode,
         list[tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]],
     ] = defaultdict(list)
-    claim_subjects = {q.subject for q in quads if q.predicate == RDF_TYPE and q.object == SK_CLAIM}
+    claim_subjects = {
+        q.subject for q in quads if q.predicate == RDF.type.node and q.object == SK.Claim.node
+    }
     seen_facts = kb.fact_set
     for quad in quads:
         if isinstance(quad.graph_name, ox.DefaultGraph):
@@ -271,7 +272,7 @@ def add_data_file(kb: KnowledgeBase, path: Path, quads: Iterable[ox.Quad]) -> No
         if quad.subject in claim_subjects:
             continue  # hand-written claims carry their own provenance
         claim = claim_iri(triple, bundle.value)
-        kb.claims.append(ox.Triple(claim, RDF_TYPE, SK_CLAIM))
+        kb.claims.append(ox.Triple(claim, RDF.type.node, SK.Claim.node))
         kb.claims.append(ox.Triple(claim, SK_CLAIM_SUBJECT, triple.subject))
         kb.claims.append(ox.Triple(claim, SK_CLAIM_PREDICATE, triple.predicate))
         kb.claims.append(ox.Triple(claim, SK_CLAIM_OBJECT, triple.object))
@@ -291,7 +292,9 @@ def interchangeable_claims(
     :mod:`serkg.reasoning`'s conditions), says of every member what it says of the first.
     Claims in EXCLUDE are left out.
     """
-    claims = {t.subject for t in triples if t.predicate == RDF_TYPE and t.object == SK_CLAIM}
+    claims = {
+        t.subject for t in triples if t.predicate == RDF.type.node and t.object == SK.Claim.node
+    }
     claims.difference_update(exclude)
     claims.difference_update([t.object for t in triples if t.object in claims])
     parts = {SK_CLAIM_SUBJECT, SK_CLAIM_PREDICATE, SK_CLAIM_OBJECT}

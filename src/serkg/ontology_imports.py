@@ -20,16 +20,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from serkg.loading import InputError, parse_file
+from serkg.prefixes import PREFIX_MAP
+from serkg.vocab import OWL, RDF, RDFS
 
-OBO = "http://purl.obolibrary.org/obo/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDFS_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
-OWL_ONTOLOGY = "http://www.w3.org/2002/07/owl#Ontology"
-OWL_DEPRECATED = "http://www.w3.org/2002/07/owl#deprecated"
-OWL_VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
-OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
+OBO = PREFIX_MAP["obo"]
 IAO_REPLACED_BY = OBO + "IAO_0100001"
 
 #: The ontologies we keep modules for: name used in file names -> OBO ID prefix.
@@ -168,99 +162,129 @@ def _read_obo(path: Path) -> SourceOntology:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read: {exc}", path) from exc
-    header: dict[str, str] = {}
-    terms: dict[str, Term] = {}
+    return _OboReader(path).read(lines)
+
+
+@dataclass
+class _OboReader:
+    """The state of one pass over an OBO file: the header, the terms, the open stanza."""
+
+    path: Path
+    header: dict[str, str] = field(default_factory=dict)
+    terms: dict[str, Term] = field(default_factory=dict)
     stanza: str | None = None
     current: Term | None = None
-    stanza_line = 0
+    stanza_line: int = 0
 
-    def finish() -> None:
-        if stanza == "Term" and current is None:
-            raise InputError("[Term] stanza without an id", path, stanza_line)
+    def read(self, lines: Iterable[str]) -> SourceOntology:
+        for number, line in enumerate(lines, start=1):
+            text = line.strip()
+            if not text or text.startswith("!"):
+                continue
+            if text.startswith("[") and text.endswith("]"):
+                self._finish_stanza()
+                self.stanza, self.current, self.stanza_line = text[1:-1], None, number
+                continue
+            tag, sep, raw = text.partition(":")
+            if not sep:
+                raise InputError(f"expected 'tag: value', got {text[:60]!r}", self.path, number)
+            self._read_tag(tag.strip(), raw.strip(), number)
+        self._finish_stanza()
+        version = self.header.get("data-version") or self.header.get("date")
+        return SourceOntology(self.path, self.terms, self.header.get("ontology"), version)
 
-    for number, line in enumerate(lines, start=1):
-        text = line.strip()
-        if not text or text.startswith("!"):
-            continue
-        if text.startswith("[") and text.endswith("]"):
-            finish()
-            stanza, current, stanza_line = text[1:-1], None, number
-            continue
-        tag, sep, raw = text.partition(":")
-        if not sep:
-            raise InputError(f"expected 'tag: value', got {text[:60]!r}", path, number)
-        tag, raw = tag.strip(), raw.strip()
-        if stanza is None:
-            header.setdefault(tag, raw)
-            continue
-        if stanza != "Term":
-            continue
+    def _finish_stanza(self) -> None:
+        if self.stanza == "Term" and self.current is None:
+            raise InputError("[Term] stanza without an id", self.path, self.stanza_line)
+
+    def _read_tag(self, tag: str, raw: str, number: int) -> None:
+        if self.stanza is None:
+            self.header.setdefault(tag, raw)
+            return
+        if self.stanza != "Term":
+            return
         if tag == "id":
-            if current is not None:
-                raise InputError("second id in one [Term] stanza", path, number)
+            if self.current is not None:
+                raise InputError("second id in one [Term] stanza", self.path, number)
             try:
                 iri = obo_iri(_obo_value(raw))
             except ValueError as exc:
-                raise InputError(str(exc), path, number) from exc
-            current = terms.setdefault(iri, Term(iri))
-            continue
-        if current is None:
-            raise InputError(f"{tag!r} before the stanza's id", path, number)
+                raise InputError(str(exc), self.path, number) from exc
+            self.current = self.terms.setdefault(iri, Term(iri))
+            return
+        if self.current is None:
+            raise InputError(f"{tag!r} before the stanza's id", self.path, number)
         try:
-            if tag == "name":
-                current.label = _unescape_obo(raw)
-            elif tag == "is_a":
-                current.parents.add(obo_iri(_obo_value(raw)))
-            elif tag == "is_obsolete":
-                current.obsolete = _obo_value(raw) == "true"
-            elif tag == "replaced_by":
-                current.replaced_by.add(obo_iri(_obo_value(raw)))
+            _read_term_tag(self.current, tag, raw)
         except ValueError as exc:
-            raise InputError(str(exc), path, number) from exc
-    finish()
-    version = header.get("data-version") or header.get("date")
-    return SourceOntology(path, terms, header.get("ontology"), version)
+            raise InputError(str(exc), self.path, number) from exc
+
+
+def _read_term_tag(term: Term, tag: str, raw: str) -> None:
+    """Copy one tag of a ``[Term]`` stanza onto ``term``; tags a module does not keep are skipped."""
+    if tag == "name":
+        term.label = _unescape_obo(raw)
+    elif tag == "is_a":
+        term.parents.add(obo_iri(_obo_value(raw)))
+    elif tag == "is_obsolete":
+        term.obsolete = _obo_value(raw) == "true"
+    elif tag == "replaced_by":
+        term.replaced_by.add(obo_iri(_obo_value(raw)))
 
 
 def _read_rdf(path: Path) -> SourceOntology:
     """Named classes of an RDF/XML or Turtle file, their labels and named superclasses."""
     terms: dict[str, Term] = {}
-    ontology: str | None = None
-    version_iri: str | None = None
-    version_info: str | None = None
+    header: dict[str, str] = {}  # the ontology's IRI, versionIRI and versionInfo (last one wins)
     labels: dict[str, list[tuple[str, str]]] = defaultdict(list)
-
-    def term(iri: str) -> Term:
-        return terms.setdefault(iri, Term(iri))
-
     for quad in parse_file(path):
         s, p, o = quad.subject, quad.predicate.value, quad.object
         if not isinstance(s, ox.NamedNode):
             continue  # restrictions, axiom annotations
-        if p == RDF_TYPE and isinstance(o, ox.NamedNode):
-            if o.value == OWL_CLASS:
-                term(s.value)
-            elif o.value == OWL_ONTOLOGY:
-                ontology = s.value
-        elif p == RDFS_SUBCLASS_OF and isinstance(o, ox.NamedNode):
-            term(s.value).parents.add(o.value)
-        elif p == RDFS_LABEL and isinstance(o, ox.Literal):
-            labels[s.value].append((o.language or "", o.value))
-        elif p == OWL_DEPRECATED and isinstance(o, ox.Literal):
-            if o.value in ("true", "1"):
-                term(s.value).obsolete = True
-        elif p == IAO_REPLACED_BY and isinstance(o, ox.NamedNode):
-            term(s.value).replaced_by.add(o.value)
-        elif p == OWL_VERSION_IRI and isinstance(o, ox.NamedNode):
-            version_iri = o.value
-        elif p == OWL_VERSION_INFO and isinstance(o, ox.Literal):
-            version_info = o.value
+        if isinstance(o, ox.NamedNode):
+            _read_rdf_link(terms, header, s.value, p, o.value)
+        elif isinstance(o, ox.Literal):
+            _read_rdf_value(terms, header, labels, (s.value, p, o))
     for iri, found in labels.items():
         if iri in terms:
             # an untagged or English label first; the smallest one, so the choice is stable
             terms[iri].label = min(found, key=lambda lv: (lv[0] not in ("", "en"), lv))[1]
+    ontology = header.get("ontology")
     terms.pop(ontology or "", None)
-    return SourceOntology(path, terms, ontology, version_info or version_iri)
+    version = header.get("versionInfo") or header.get("versionIRI")
+    return SourceOntology(path, terms, ontology, version)
+
+
+def _read_rdf_link(terms: dict[str, Term], header: dict[str, str], s: str, p: str, o: str) -> None:
+    """A statement whose object is an IRI: a class, a superclass, a replacement, a version IRI."""
+    if p == RDF.type:
+        if o == OWL.Class:
+            terms.setdefault(s, Term(s))
+        elif o == OWL.Ontology:
+            header["ontology"] = s
+    elif p == RDFS.subClassOf:
+        terms.setdefault(s, Term(s)).parents.add(o)
+    elif p == IAO_REPLACED_BY:
+        terms.setdefault(s, Term(s)).replaced_by.add(o)
+    elif p == OWL.versionIRI:
+        header["versionIRI"] = o
+
+
+def _read_rdf_value(
+    terms: dict[str, Term],
+    header: dict[str, str],
+    labels: dict[str, list[tuple[str, str]]],
+    statement: tuple[str, str, ox.Literal],
+) -> None:
+    """A statement whose object is a literal: a label, a deprecation flag, a version."""
+    s, p, o = statement
+    if p == RDFS.label:
+        labels[s].append((o.language or "", o.value))
+    elif p == OWL.deprecated:
+        if o.value in ("true", "1"):
+            terms.setdefault(s, Term(s)).obsolete = True
+    elif p == OWL.versionInfo:
+        header["versionInfo"] = o.value
 
 
 def read_seed_terms(path: Path) -> list[str]:
@@ -328,12 +352,7 @@ def extract(
 
 
 # ------------------------------------------------------------------------------------ writing
-_PREFIXES = {
-    "dcterms": "http://purl.org/dc/terms/",
-    "obo": OBO,
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-}
+_PREFIXES = {prefix: PREFIX_MAP[prefix] for prefix in ("dcterms", "obo", "owl", "rdfs")}
 _PN_LOCAL = re.compile(r"^[A-Za-z0-9_]+$")
 
 
@@ -416,7 +435,7 @@ def used_terms(files: Sequence[Path]) -> list[UsedTerm]:
             for node in (quad.subject, quad.predicate, quad.object):
                 if isinstance(node, ox.NamedNode) and _EXTERNAL_TERM.match(node.value):
                     found.add(node.value)
-            if quad.predicate.value == RDFS_LABEL and isinstance(quad.object, ox.Literal):
+            if quad.predicate.value == RDFS.label and isinstance(quad.object, ox.Literal):
                 own_labels[quad.subject.value].add(quad.object.value)
             elif isinstance(quad.object, ox.NamedNode) and _EXTERNAL_TERM.match(quad.object.value):
                 pointers[quad.object.value].add(quad.subject.value)

@@ -7,6 +7,7 @@ implementation. Prefix case follows the Biolink / bioregistry conventions resear
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ KGSRC = "https://w3id.org/serkg/source/"
 GRAPH_BASE = "https://w3id.org/serkg/graph/"
 ASSERTED_GRAPH = GRAPH_BASE + "asserted"
 INFERRED_GRAPH = GRAPH_BASE + "inferred"
+SHP = "https://w3id.org/serkg/shapes/"
 ONTOLOGY_IRI = "https://w3id.org/serkg/vocab"
 
 #: prefix -> namespace. Order matters for compression only where namespaces nest.
@@ -26,6 +28,7 @@ PREFIX_MAP: dict[str, str] = {
     "sk": SK,
     "kg": KG,
     "kgsrc": KGSRC,
+    "shp": SHP,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
@@ -72,6 +75,8 @@ PREFIX_MAP: dict[str, str] = {
     "DOI": "https://doi.org/",
     "Orphanet": "http://www.orpha.net/ORDO/Orphanet_",
     "reactome": "http://identifiers.org/reactome/",
+    "UMLS": "http://identifiers.org/umls/",
+    "GeneReviews": "https://www.ncbi.nlm.nih.gov/books/",
 }
 
 #: prefixes serialisers bind (kept short: the vocabularies our files actually use)
@@ -135,3 +140,17 @@ def compress(iri: str) -> str:
     """The shortest CURIE for IRI, or the IRI itself when no prefix matches."""
     curie = converter().compress(iri)
     return curie if curie else iri
+
+
+_CURIE_LOCAL = re.compile(r"^[A-Za-z0-9_.~%-][A-Za-z0-9_.~%:/-]*$")
+
+
+def compact_iri(iri: str) -> str:
+    """The CURIE :func:`compress` gives, without importing ``curies`` (for tables and messages
+    on fast paths): the longest namespace whose remainder is a plain local name, else the IRI."""
+    best = ""
+    for prefix, namespace in PREFIX_MAP.items():
+        longer = len(namespace) > len(PREFIX_MAP.get(best, ""))
+        if longer and iri.startswith(namespace) and _CURIE_LOCAL.match(iri[len(namespace) :]):
+            best = prefix
+    return f"{best}:{iri[len(PREFIX_MAP[best]) :]}" if best else iri

@@ -18,9 +18,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD + "string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+from serkg import vocab
+from serkg.prefixes import PREFIX_MAP
+
+XSD = PREFIX_MAP["xsd"]
+XSD_STRING = vocab.XSD.string
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 

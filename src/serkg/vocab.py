@@ -1,0 +1,237 @@
+"""Closed vocabularies: the ontology and standard terms serkg's code names, from one place.
+
+Each namespace class lists the terms serkg uses; a typo (``SK.hasTraget``) fails at once
+(mypy flags it, and at run time the lookup raises naming the namespace), instead of quietly
+matching nothing in a query. Namespaces come from :data:`serkg.prefixes.PREFIX_MAP`, so the two
+cannot drift. A term is a :class:`VocabTerm`: the IRI string itself (it compares and hashes as the
+``str``), with its pyoxigraph ``NamedNode`` built once on first use (``SK.Claim.node``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING, ClassVar, cast
+
+import pyoxigraph as ox
+
+from serkg.prefixes import PREFIX_MAP, compact_iri
+
+
+class VocabTerm(str):
+    """A vocabulary IRI: usable wherever the IRI string is, with a cached pyoxigraph form."""
+
+    @cached_property
+    def node(self) -> ox.NamedNode:
+        return ox.NamedNode(str(self))
+
+
+class _ClosedNamespaceType(type):
+    """Fills each annotated name of a namespace class with its :class:`VocabTerm`."""
+
+    _namespace: str
+    _terms: dict[str, VocabTerm]
+
+    def __new__(
+        mcs, name: str, bases: tuple[type, ...], attrs: dict[str, object]
+    ) -> _ClosedNamespaceType:
+        cls = super().__new__(mcs, name, bases, attrs)
+        namespace = attrs.get("_namespace")
+        if isinstance(namespace, str):
+            declared = cast("dict[str, object]", attrs.get("__annotations__", {}))
+            names = [n for n in declared if not n.startswith("_")]
+            # a trailing "_" spells a Python keyword: SH.in_ is sh:in
+            cls._terms = {n: VocabTerm(namespace + n.removesuffix("_")) for n in names}
+            for attribute, term in cls._terms.items():
+                setattr(cls, attribute, term)
+        return cls
+
+    if not TYPE_CHECKING:  # mypy reports unknown terms itself; at run time, say where to look
+
+        def __getattr__(cls, name: str) -> VocabTerm:
+            if name.startswith("__"):
+                raise AttributeError(name)
+            raise AttributeError(
+                f"{name!r} is not a term of {cls.__name__} ({cls._namespace}); "
+                f"declare it in serkg/vocab.py"
+            )
+
+    def __iter__(cls) -> Iterator[VocabTerm]:
+        return iter(cls._terms.values())
+
+    def __contains__(cls, iri: object) -> bool:
+        return iri in cls._terms.values()
+
+
+class ClosedNamespace(metaclass=_ClosedNamespaceType):
+    """Base of the vocabulary classes: declare each term as ``name: VocabTerm``."""
+
+    _namespace: ClassVar[str]
+
+
+class SK(ClosedNamespace):
+    """The serkg ontology terms code refers to (a test keeps them in ``ontology/serkg.ttl``)."""
+
+    _namespace = PREFIX_MAP["sk"]
+    ChemicalCompound: VocabTerm
+    Claim: VocabTerm
+    ClinicalTrial: VocabTerm
+    Disease: VocabTerm
+    Phase2Phase3: VocabTerm
+    Phase3: VocabTerm
+    Phase4: VocabTerm
+    actsOnProcess: VocabTerm
+    averageMass: VocabTerm
+    casNumber: VocabTerm
+    claimObject: VocabTerm
+    claimPredicate: VocabTerm
+    claimSubject: VocabTerm
+    design: VocabTerm
+    hasTarget: VocabTerm
+    inchi: VocabTerm
+    inchiKey: VocabTerm
+    iupacName: VocabTerm
+    massUnit: VocabTerm
+    molecularFormula: VocabTerm
+    monoisotopicMass: VocabTerm
+    productCategory: VocabTerm
+    smiles: VocabTerm
+    sponsor: VocabTerm
+    studiesCondition: VocabTerm
+    supportedBy: VocabTerm
+    targets: VocabTerm
+
+
+class RDF(ClosedNamespace):
+    _namespace = PREFIX_MAP["rdf"]
+    type: VocabTerm
+    first: VocabTerm
+    rest: VocabTerm
+    nil: VocabTerm
+    langString: VocabTerm
+    Property: VocabTerm
+    Statement: VocabTerm
+
+
+class RDFS(ClosedNamespace):
+    _namespace = PREFIX_MAP["rdfs"]
+    Class: VocabTerm
+    Resource: VocabTerm
+    Literal: VocabTerm
+    label: VocabTerm
+    comment: VocabTerm
+    subClassOf: VocabTerm
+    subPropertyOf: VocabTerm
+    domain: VocabTerm
+    range: VocabTerm
+    isDefinedBy: VocabTerm
+    seeAlso: VocabTerm
+
+
+class OWL(ClosedNamespace):
+    _namespace = PREFIX_MAP["owl"]
+    Class: VocabTerm
+    Ontology: VocabTerm
+    ObjectProperty: VocabTerm
+    DatatypeProperty: VocabTerm
+    AnnotationProperty: VocabTerm
+    FunctionalProperty: VocabTerm
+    NamedIndividual: VocabTerm
+    Restriction: VocabTerm
+    Thing: VocabTerm
+    deprecated: VocabTerm
+    equivalentClass: VocabTerm
+    imports: VocabTerm
+    inverseOf: VocabTerm
+    sameAs: VocabTerm
+    versionIRI: VocabTerm
+    versionInfo: VocabTerm
+
+
+class XSD(ClosedNamespace):
+    _namespace = PREFIX_MAP["xsd"]
+    string: VocabTerm
+    boolean: VocabTerm
+    integer: VocabTerm
+    nonNegativeInteger: VocabTerm
+    decimal: VocabTerm
+    double: VocabTerm
+    float: VocabTerm
+    date: VocabTerm
+    dateTime: VocabTerm
+    gYear: VocabTerm
+    gYearMonth: VocabTerm
+    anyURI: VocabTerm
+
+
+class SH(ClosedNamespace):
+    _namespace = PREFIX_MAP["sh"]
+    ValidationReport: VocabTerm
+    ValidationResult: VocabTerm
+    NodeShape: VocabTerm
+    PropertyShape: VocabTerm
+    Violation: VocabTerm
+    Warning: VocabTerm
+    Info: VocabTerm
+    conforms: VocabTerm
+    result: VocabTerm
+    focusNode: VocabTerm
+    resultPath: VocabTerm
+    resultSeverity: VocabTerm
+    resultMessage: VocabTerm
+    sourceShape: VocabTerm
+    sourceConstraintComponent: VocabTerm
+    value: VocabTerm
+    path: VocabTerm
+    targetClass: VocabTerm
+    in_: VocabTerm
+
+
+class DCTERMS(ClosedNamespace):
+    _namespace = PREFIX_MAP["dcterms"]
+    title: VocabTerm
+    description: VocabTerm
+    created: VocabTerm
+    creator: VocabTerm
+    issued: VocabTerm
+    modified: VocabTerm
+    license: VocabTerm
+    source: VocabTerm
+    identifier: VocabTerm
+
+
+class PROV(ClosedNamespace):
+    _namespace = PREFIX_MAP["prov"]
+    Entity: VocabTerm
+    Activity: VocabTerm
+    wasDerivedFrom: VocabTerm
+    wasGeneratedBy: VocabTerm
+    generatedAtTime: VocabTerm
+    wasAttributedTo: VocabTerm
+    used: VocabTerm
+
+
+def display_term(
+    term: ox.NamedNode | ox.BlankNode | ox.Literal | str | None, *, turtle_literals: bool = False
+) -> str:
+    """A term as a table or message shows it: a CURIE where a prefix is known, else the IRI.
+
+    Literals show their lexical form (table cells), or with ``turtle_literals`` their Turtle
+    form with a prefixed datatype (messages that must tell ``"1"`` from ``1``).
+    """
+    if term is None:
+        return ""
+    if isinstance(term, str):
+        return compact_iri(term)
+    if isinstance(term, ox.NamedNode):
+        return compact_iri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if not turtle_literals:
+        return term.value
+    text = str(ox.Literal(term.value))
+    if term.language:
+        return f"{text}@{term.language}"
+    if term.datatype.value == XSD.string:
+        return text
+    return f"{text}^^{compact_iri(term.datatype.value)}"
