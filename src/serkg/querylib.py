@@ -28,7 +28,8 @@ import pyoxigraph as ox
 
 from serkg import resources
 from serkg.prefixes import PREFIX_MAP
-from serkg.store import EmbeddedStore, EndpointStore, QueryStore, query_form
+from serkg.sparql_text import query_form
+from serkg.store import EmbeddedStore, EndpointStore, QueryStore
 from serkg.terms import XSD, OxTerm
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -10,7 +10,8 @@ from golden_io import REGENERATE_COMMAND, answer_text, comparable, golden_path
 
 from serkg import querylib
 from serkg.querylib import NamedQuery, QueryParameterError
-from serkg.store import EmbeddedStore, inject_values
+from serkg.sparql_text import inject_values
+from serkg.store import EmbeddedStore
 
 QUERIES = querylib.list_queries()
 NAMES = [q.name for q in QUERIES]

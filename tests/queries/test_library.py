@@ -21,7 +21,7 @@ from serkg.querylib import (
     load_query,
     parse_query_text,
 )
-from serkg.store import _tokens
+from serkg.sparql_text import words
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 QUERIES = querylib.list_queries()
@@ -91,7 +91,7 @@ def test_parses_in_pyoxigraph_and_rdflib(name: str) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_rows_have_a_stable_order(name: str) -> None:
     query = _query(name)
-    tokens = [t.upper() for t in _tokens(query.text)]
+    tokens = [t.upper() for t in words(query.text)]
     if query.form == "select":
         assert any(a == "ORDER" and b == "BY" for a, b in itertools.pairwise(tokens)), (
             f"{name} has no ORDER BY"
