@@ -71,33 +71,12 @@ def trial_facts(store: QueryStore, compound: str, cite: Citations) -> TrialFacts
             + ([Fragment(title)] if title else []),
             sep=" — ",
         )
-        status_text = display(first["status"], first["statusLabel"])
-        status_parts = [Fragment(status_text)] if status_text else []
-        dated = [r for r in history.get(trial, []) if r["statusDate"] is not None]
-        if len(dated) > 1 or (
-            dated and term_value(dated[0]["status"]) != term_value(first["status"])
-        ):
-            timeline = "; ".join(
-                f"{display(r['status'], r['statusLabel'])} {term_text(r['statusDate'])}"
-                for r in dated
-            )
-            status_parts.append(Fragment(f"history: {timeline}"))
-        if first["whyStopped"] is not None:
-            status_parts.append(Fragment(f"why stopped: {term_text(first['whyStopped'])}"))
+        status_parts = _status_parts(first, history.get(trial, []))
         end = term_text(first["completionDate"]) or term_text(first["terminationDate"])
         dates = " – ".join(x for x in (term_text(first["startDate"]), end) if x)
         if first["completionDate"] is None and first["terminationDate"] is not None:
             dates += " (terminated)"
-        enrollment = term_text(first["enrollment"])
-        if enrollment and first["enrollmentType"] is not None:
-            kind = display(first["enrollmentType"], first["enrollmentTypeLabel"]).lower()
-            enrollment += f" ({kind.replace(' enrollment', '')})"
-        if first["plannedEnrollment"] is not None and term_text(
-            first["plannedEnrollment"]
-        ) != term_text(first["enrollment"]):
-            enrollment += f"; {term_text(first['plannedEnrollment'])} planned"
-        if first["participantsCompleted"] is not None:
-            enrollment += f"; {term_text(first['participantsCompleted'])} completed"
+        enrollment = _enrollment_text(first)
         trial_outcomes = unique_rows(outcomes.get(trial, []), "outcome")
         outcome_parts = [Fragment(_outcome_text(o, short=True)) for o in trial_outcomes]
         for o in trial_outcomes:
@@ -171,6 +150,36 @@ def trial_facts(store: QueryStore, compound: str, cite: Citations) -> TrialFacts
         )
         section.subsections.append(outcomes_section)
     return TrialFacts(section, flat, unpublished)
+
+
+def _status_parts(first: Row, history: list[Row]) -> list[Fragment]:
+    """The trial's status, with its dated history when the status changed, and why it stopped."""
+    status_text = display(first["status"], first["statusLabel"])
+    status_parts = [Fragment(status_text)] if status_text else []
+    dated = [r for r in history if r["statusDate"] is not None]
+    if len(dated) > 1 or (dated and term_value(dated[0]["status"]) != term_value(first["status"])):
+        timeline = "; ".join(
+            f"{display(r['status'], r['statusLabel'])} {term_text(r['statusDate'])}" for r in dated
+        )
+        status_parts.append(Fragment(f"history: {timeline}"))
+    if first["whyStopped"] is not None:
+        status_parts.append(Fragment(f"why stopped: {term_text(first['whyStopped'])}"))
+    return status_parts
+
+
+def _enrollment_text(first: Row) -> str:
+    """Actual enrollment with its kind, then the planned and completed counts when they differ."""
+    enrollment = term_text(first["enrollment"])
+    if enrollment and first["enrollmentType"] is not None:
+        kind = display(first["enrollmentType"], first["enrollmentTypeLabel"]).lower()
+        enrollment += f" ({kind.replace(' enrollment', '')})"
+    if first["plannedEnrollment"] is not None and term_text(
+        first["plannedEnrollment"]
+    ) != term_text(first["enrollment"]):
+        enrollment += f"; {term_text(first['plannedEnrollment'])} planned"
+    if first["participantsCompleted"] is not None:
+        enrollment += f"; {term_text(first['participantsCompleted'])} completed"
+    return enrollment
 
 
 def _outcome_text(row: Row, short: bool = False) -> str:
