@@ -9,7 +9,7 @@ import pytest
 from golden_io import REGENERATE_COMMAND, answer_text, comparable, golden_path
 
 from serkg import querylib
-from serkg.querylib import NamedQuery, QueryParameterError
+from serkg.query_model import NamedQuery, QueryParameterError
 from serkg.sparql_text import inject_values
 from serkg.store import EmbeddedStore
 
