@@ -55,22 +55,27 @@ def parse_query_text(text: str, path: Path) -> NamedQuery:
         text=text,
         form=query_form(text),
     )
+    _check_values(query, path)
+    return query
+
+
+def _check_values(query: NamedQuery, path: Path) -> None:
+    """The example and the defaults parse as their parameters, and every parameter is used."""
     for key, value in query.example.items():
         try:
             query.parameter(key).parse(value)
         except QueryParameterError as exc:
             raise QueryHeaderError(path, None, f"example: {exc}") from None
-    for param in params:
+    for param in query.params:
         if param.default is not None:
             try:
                 param.parse(param.default)
             except QueryParameterError as exc:
                 raise QueryHeaderError(path, None, f"default: {exc}") from None
-        if not re.search(r"[?$]" + re.escape(param.name) + r"\b", without_header(text)):
+        if not re.search(r"[?$]" + re.escape(param.name) + r"\b", without_header(query.text)):
             raise QueryHeaderError(
                 path, None, f"parameter {param.name!r} is not used as ?{param.name}"
             )
-    return query
 
 
 def _make_param(item: object, query: str, path: Path) -> QueryParameter:
@@ -129,16 +134,7 @@ def read_header(text: str, path: Path) -> dict[str, Any]:
 
     Plain YAML tools (grlc) read the same header; a test checks PyYAML agrees.
     """
-    lines: list[tuple[int, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("#+"):
-            body = stripped[2:]
-            if body.startswith(" "):
-                body = body[1:]
-            lines.append((number, body.rstrip()))
-        elif stripped and not stripped.startswith("#"):
-            break
+    lines = _header_lines(text)
     out: dict[str, Any] = {}
     i = 0
     while i < len(lines):
@@ -163,18 +159,39 @@ def read_header(text: str, path: Path) -> dict[str, Any]:
         while i < len(lines) and (lines[i][1].startswith(" ") or not lines[i][1].strip()):
             block.append(lines[i])
             i += 1
-        if rest in {">", ">-", "|", "|-"}:
-            joiner = " " if rest.startswith(">") else "\n"
-            out[key] = joiner.join(b.strip() for _, b in block if b.strip())
-        elif rest:
-            if block:
-                raise QueryHeaderError(
-                    path, block[0][0], f"{key}: a value on the key line has no indented block"
-                )
-            out[key] = _scalar(rest, path, number)
-        else:
-            out[key] = _block(block, path, number)
+        out[key] = _header_value(key, rest, block, path, number)
     return out
+
+
+def _header_lines(text: str) -> list[tuple[int, str]]:
+    """The ``#+`` lines before the query, as (line number, text after ``#+ ``)."""
+    lines: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("#+"):
+            body = stripped[2:]
+            if body.startswith(" "):
+                body = body[1:]
+            lines.append((number, body.rstrip()))
+        elif stripped and not stripped.startswith("#"):
+            break
+    return lines
+
+
+def _header_value(
+    key: str, rest: str, block: list[tuple[int, str]], path: Path, number: int
+) -> Any:
+    """The value of KEY: folded or literal text, a one-line scalar, or an indented block."""
+    if rest in {">", ">-", "|", "|-"}:
+        joiner = " " if rest.startswith(">") else "\n"
+        return joiner.join(b.strip() for _, b in block if b.strip())
+    if rest:
+        if block:
+            raise QueryHeaderError(
+                path, block[0][0], f"{key}: a value on the key line has no indented block"
+            )
+        return _scalar(rest, path, number)
+    return _block(block, path, number)
 
 
 def _block(block: list[tuple[int, str]], path: Path, number: int) -> Any:
