@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -109,14 +109,9 @@ class EmbeddedStore:
         bindings: Mapping[str, OxTerm] | None = None,
         row_limit: int | None = None,
     ) -> QueryAnswer:
-        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(k): v for k, v in (bindings or {}).items()
-        }
         with self.reading():
             try:
-                result = self._store.query(
-                    sparql, use_default_graph_as_union=True, substitutions=substitutions or None
-                )
+                result = query_bound(self._store, sparql, bindings, use_default_graph_as_union=True)
             except SyntaxError as exc:
                 raise QuerySyntaxError(str(exc)) from exc
             except RuntimeError as exc:
@@ -129,6 +124,24 @@ class EmbeddedStore:
                     raise
                 raise StoreError(str(exc)) from exc
             return QueryAnswer.from_oxigraph(result, row_limit=row_limit)
+
+
+def query_bound(
+    store: ox.Store,
+    sparql: str,
+    bindings: Mapping[str, OxTerm] | None = None,
+    **dataset: Any,
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Run SPARQL on a pyoxigraph store with BINDINGS substituted in the parsed query (SEP-0007).
+
+    The one embedded binding: :class:`EmbeddedStore` and the server's query worker both call it,
+    so a parameter is bound the same way wherever the query runs in process. DATASET holds
+    pyoxigraph's dataset options (``use_default_graph_as_union``, ``default_graph``, ...).
+    """
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(k): v for k, v in (bindings or {}).items()
+    }
+    return store.query(sparql, substitutions=substitutions or None, **dataset)
 
 
 class EndpointStore:
