@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from serkg.results import QueryAnswer
-from serkg.store import EmbeddedStore, inject_values
+from serkg.sparql_text import inject_values
+from serkg.store import EmbeddedStore
 from serkg.terms import OxTerm
 
 REPO = Path(__file__).resolve().parents[1]

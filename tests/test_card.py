@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from serkg import resources
-from serkg.card import AmbiguousCompoundError, UnknownCompoundError, render_card, resolve_compound
 from serkg.querylib import load_query_file
 from serkg.store import EmbeddedStore
+from serkg.views.card import render_card
+from serkg.views.run import AmbiguousCompoundError, UnknownCompoundError, resolve_compound
 from tests.conftest import ValuesStore
 
 L_SERINE = "https://w3id.org/serkg/id/l-serine"

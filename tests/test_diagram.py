@@ -9,9 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from serkg.card import run_view
-from serkg.diagram import KINDS, DiagramError, neighbourhood, nodes_of, render_diagram, to_dot
 from serkg.store import EmbeddedStore
+from serkg.views.diagram import KINDS, DiagramError, neighbourhood, nodes_of, render_diagram, to_dot
+from serkg.views.run import run_view
 from tests.conftest import ValuesStore
 
 L_SERINE = "https://w3id.org/serkg/id/l-serine"
@@ -109,7 +109,7 @@ def test_png_is_a_png(store: EmbeddedStore) -> None:
 
 
 def test_labels_with_quotes_are_escaped_for_dot() -> None:
-    from serkg.diagram import Edge, Node, run_dot
+    from serkg.views.diagram import Edge, Node, run_dot
 
     a = Node("https://w3id.org/serkg/id/a", "compound", 'say "hi" \\ bye')
     b = Node("https://w3id.org/serkg/id/b", "mechanism", "line\nbreak")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from serkg.store import EmbeddedStore, QuerySyntaxError, inject_values, query_form
+from serkg.sparql_text import QuerySyntaxError, inject_values, query_form
+from serkg.store import EmbeddedStore
 
 EX = "http://example.org/"
 

@@ -683,7 +683,8 @@ def card(
     \b
     Example:  serkg card L-serine --format html --out l-serine.html
     """
-    from serkg.card import render_card, resolve_compound
+    from serkg.views.card import render_card
+    from serkg.views.run import resolve_compound
 
     query_store = _open_query_store(store, endpoint)
     iri = resolve_compound(query_store, compound)
@@ -704,8 +705,8 @@ def diagram(
     \b
     Example:  serkg diagram kg:l-serine --format svg --out l-serine.svg
     """
-    from serkg.card import resolve_compound
-    from serkg.diagram import render_diagram
+    from serkg.views.diagram import render_diagram
+    from serkg.views.run import resolve_compound
 
     query_store = _open_query_store(store, endpoint)
     iri = resolve_compound(query_store, compound)

@@ -107,7 +107,8 @@ class QueryDoc:
 
 def query_docs() -> tuple[list[QueryDoc], list[QueryDoc]]:
     """The named queries and the card/diagram view queries, each read through the query library."""
-    from serkg.querylib import QueryHeaderError, list_queries, load_query_file
+    from serkg.query_model import QueryHeaderError
+    from serkg.querylib import list_queries, load_query_file
 
     named = [_query_doc(q, f"queries/{q.path.name}") for q in list_queries()]
     views = []

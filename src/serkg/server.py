@@ -241,7 +241,7 @@ def sparql_keywords(sparql: str) -> list[str]:
     Upper-cased bare words of SPARQL text: not in strings, comments or IRIs, and not part of a
     variable, prefixed name or language tag. ``\\uXXXX`` escapes are decoded first, as in SPARQL.
     """
-    from serkg.store import _code_chars
+    from serkg.sparql_text import code_chars as _code_chars
 
     text = _CODEPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
     chars = [*_code_chars(text), (" ", True)]

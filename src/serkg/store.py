@@ -13,12 +13,13 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
 from serkg.results import QueryAnswer
+from serkg.sparql_text import QuerySyntaxError, inject_values, query_form
 from serkg.terms import OxTerm
 
 DEFAULT_STORE_DIR = Path("dist") / "store"
@@ -52,10 +53,6 @@ def _storage_reason(exc: BaseException) -> str | None:
         return None
     text = re.sub(r"^(Corruption: )+", "Corruption: ", text)
     return text.split(" The file ", 1)[0].rstrip(". ")
-
-
-class QuerySyntaxError(ValueError):
-    """The SPARQL text does not parse; the message is the parser's."""
 
 
 class QueryStore(Protocol):
@@ -112,14 +109,9 @@ class EmbeddedStore:
         bindings: Mapping[str, OxTerm] | None = None,
         row_limit: int | None = None,
     ) -> QueryAnswer:
-        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(k): v for k, v in (bindings or {}).items()
-        }
         with self.reading():
             try:
-                result = self._store.query(
-                    sparql, use_default_graph_as_union=True, substitutions=substitutions or None
-                )
+                result = query_bound(self._store, sparql, bindings, use_default_graph_as_union=True)
             except SyntaxError as exc:
                 raise QuerySyntaxError(str(exc)) from exc
             except RuntimeError as exc:
@@ -132,6 +124,24 @@ class EmbeddedStore:
                     raise
                 raise StoreError(str(exc)) from exc
             return QueryAnswer.from_oxigraph(result, row_limit=row_limit)
+
+
+def query_bound(
+    store: ox.Store,
+    sparql: str,
+    bindings: Mapping[str, OxTerm] | None = None,
+    **dataset: Any,
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Run SPARQL on a pyoxigraph store with BINDINGS substituted in the parsed query (SEP-0007).
+
+    The one embedded binding: :class:`EmbeddedStore` and the server's query worker both call it,
+    so a parameter is bound the same way wherever the query runs in process. DATASET holds
+    pyoxigraph's dataset options (``use_default_graph_as_union``, ``default_graph``, ...).
+    """
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(k): v for k, v in (bindings or {}).items()
+    }
+    return store.query(sparql, substitutions=substitutions or None, **dataset)
 
 
 class EndpointStore:
@@ -241,97 +251,3 @@ def _read_answer(url: str, kind: str, media_type: str, body: bytes) -> QueryAnsw
             f"the endpoint {url} answered a {kind.upper()} query with a {answer.kind} result"
         )
     return answer
-
-
-def query_form(sparql: str) -> str:
-    """'select', 'ask' or 'graph' (CONSTRUCT/DESCRIBE), read from the first query keyword."""
-    for token in _tokens(sparql):
-        upper = token.upper()
-        if upper in {"SELECT"}:
-            return "select"
-        if upper == "ASK":
-            return "ask"
-        if upper in {"CONSTRUCT", "DESCRIBE"}:
-            return "graph"
-    raise QuerySyntaxError("no SELECT, ASK, CONSTRUCT or DESCRIBE keyword found in the query")
-
-
-def inject_values(sparql: str, bindings: Mapping[str, OxTerm]) -> str:
-    """Place ``VALUES (?a ?b) { (t1 t2) }`` first in the query's top-level group pattern.
-
-    The terms are written by pyoxigraph's N-Triples serialiser, so no user text reaches the
-    query except as an escaped RDF term.
-    """
-    position = _where_open_brace(sparql)
-    variables = " ".join("?" + name for name in bindings)
-    values = " ".join(str(term) for term in bindings.values())
-    block = f"\n  VALUES ({variables}) {{ ({values}) }}\n"
-    return sparql[: position + 1] + block + sparql[position + 1 :]
-
-
-def _tokens(sparql: str) -> list[str]:
-    words: list[str] = []
-    current = ""
-    for ch, in_code in _code_chars(sparql):
-        if in_code and (ch.isalnum() or ch == "_"):
-            current += ch
-        else:
-            if current:
-                words.append(current)
-            current = ""
-    if current:
-        words.append(current)
-    return words
-
-
-def _code_chars(sparql: str):  # type: ignore[no-untyped-def]
-    """Yield (char, is_code) where is_code is False inside comments, strings and IRIs."""
-    i, n = 0, len(sparql)
-    while i < n:
-        ch = sparql[i]
-        if ch == "#":
-            while i < n and sparql[i] != "\n":
-                yield sparql[i], False
-                i += 1
-            continue
-        if ch in "\"'":
-            quote = sparql[i : i + 3] if sparql[i : i + 3] in {'"""', "'''"} else ch
-            yield from ((c, False) for c in quote)
-            i += len(quote)
-            while i < n and sparql[i : i + len(quote)] != quote:
-                if sparql[i] == "\\":
-                    yield sparql[i], False
-                    i += 1
-                yield sparql[i], False
-                i += 1
-            yield from ((c, False) for c in quote)
-            i += len(quote)
-            continue
-        if ch == "<" and i + 1 < n and not sparql[i + 1].isspace() and sparql[i + 1] not in "=<":
-            end = sparql.find(">", i)
-            if end != -1 and " " not in sparql[i:end] and "\n" not in sparql[i:end]:
-                for c in sparql[i : end + 1]:
-                    yield c, False
-                i = end + 1
-                continue
-        yield ch, True
-        i += 1
-
-
-def _where_open_brace(sparql: str) -> int:
-    """Index of the '{' that opens the top-level WHERE group (after a CONSTRUCT template)."""
-    form = query_form(sparql)
-    depth = 0
-    skipped_template = form != "graph" or "CONSTRUCT" not in [t.upper() for t in _tokens(sparql)]
-    for index, (ch, in_code) in enumerate(_code_chars(sparql)):
-        if not in_code:
-            continue
-        if ch == "{":
-            if depth == 0 and skipped_template:
-                return index
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0 and not skipped_template:
-                skipped_template = True
-    raise QuerySyntaxError("the query has no WHERE group to bind parameters in")

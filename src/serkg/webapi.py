@@ -38,7 +38,7 @@ def _text(query: Any) -> str:
 
 def _form(query: Any) -> str:
     """'select', 'ask' or 'graph' (CONSTRUCT/DESCRIBE), as the endpoint negotiates them."""
-    from serkg.store import query_form
+    from serkg.sparql_text import query_form
 
     return query_form(query.text)
 
@@ -286,7 +286,7 @@ def _try_form(path: str, parameters: list[dict[str, Any]]) -> str:
 def ui_examples() -> list[dict[str, str]]:
     """Each named query as ready-to-run text: its example parameters bound by a VALUES block
     of serialised terms (the UI runs plain SPARQL; the API binds by substitution)."""
-    from serkg.store import inject_values
+    from serkg.sparql_text import inject_values
 
     examples = []
     for name, query in sorted(_queries().items()):

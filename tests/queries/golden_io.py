@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from serkg import resources
 from serkg.loading import load_knowledge
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
-from serkg.querylib import NamedQuery
+from serkg.query_model import NamedQuery
 from serkg.results import QueryAnswer, serialize_triples
 from serkg.store import EmbeddedStore
 

@@ -9,8 +9,9 @@ import pytest
 from golden_io import REGENERATE_COMMAND, answer_text, comparable, golden_path
 
 from serkg import querylib
-from serkg.querylib import NamedQuery, QueryParameterError
-from serkg.store import EmbeddedStore, inject_values
+from serkg.query_model import NamedQuery, QueryParameterError
+from serkg.sparql_text import inject_values
+from serkg.store import EmbeddedStore
 
 QUERIES = querylib.list_queries()
 NAMES = [q.name for q in QUERIES]

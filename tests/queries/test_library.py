@@ -12,16 +12,16 @@ import pyoxigraph as ox
 import pytest
 
 from serkg import querylib, resources
-from serkg.querylib import (
+from serkg.query_header import parse_query_text, read_header, without_header
+from serkg.query_model import (
     NamedQuery,
     QueryHeaderError,
     QueryParameter,
     QueryParameterError,
     UnknownQueryError,
-    load_query,
-    parse_query_text,
 )
-from serkg.store import _tokens
+from serkg.querylib import load_query
+from serkg.sparql_text import words
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 QUERIES = querylib.list_queries()
@@ -75,7 +75,7 @@ def test_header_reads_the_same_with_pyyaml(name: str) -> None:
 
     theirs = yaml.safe_load("\n".join(lines))
     theirs = norm({k: (str(v) if isinstance(v, int | float) else v) for k, v in theirs.items()})
-    assert norm(querylib._read_header(query.text, query.path)) == theirs
+    assert norm(read_header(query.text, query.path)) == theirs
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -91,7 +91,7 @@ def test_parses_in_pyoxigraph_and_rdflib(name: str) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_rows_have_a_stable_order(name: str) -> None:
     query = _query(name)
-    tokens = [t.upper() for t in _tokens(query.text)]
+    tokens = [t.upper() for t in words(query.text)]
     if query.form == "select":
         assert any(a == "ORDER" and b == "BY" for a, b in itertools.pairwise(tokens)), (
             f"{name} has no ORDER BY"
@@ -103,7 +103,7 @@ def test_parameters_are_projected_and_used_at_top_level(name: str) -> None:
     """SEP-0007 keeps bound variables in the results, so a SELECT projects each parameter; and a
     parameter must occur outside OPTIONAL/sub-queries for VALUES binding to behave the same."""
     query = _query(name)
-    body = querylib._without_header(query.text)
+    body = without_header(query.text)
     if query.form == "select":
         projection = body[body.upper().index("SELECT") : body.upper().index("WHERE")]
         for param in query.params:
@@ -136,7 +136,7 @@ def _top_level_text(group: str) -> str:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_no_engine_extensions_or_whole_graph_subclass_paths(name: str) -> None:
-    body = querylib._without_header(_query(name).text)
+    body = without_header(_query(name).text)
     assert not re.search(r"subClassOf\s*\*", body), (
         "use the inferred rdf:type, not a/rdfs:subClassOf*"
     )

@@ -11,7 +11,8 @@ import pyoxigraph as ox
 import pytest
 
 from serkg import querylib
-from serkg.store import EmbeddedStore, inject_values
+from serkg.sparql_text import inject_values
+from serkg.store import EmbeddedStore
 
 JAVA_DIR = Path("/usr/share/java")
 NAMES = [q.name for q in querylib.list_queries()]

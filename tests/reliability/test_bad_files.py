@@ -12,7 +12,7 @@ import pytest
 
 from serkg import resources
 from serkg.loading import MAX_TOKEN_BYTES, InputError, parse_file
-from serkg.querylib import MAX_NUMBER_LENGTH, QueryParameterError
+from serkg.query_model import MAX_NUMBER_LENGTH, QueryParameterError
 
 
 def serkg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -136,7 +136,7 @@ def test_decimal_parameters_are_bound_in_canonical_form(given: str, bound: str) 
 
 
 def test_an_infinite_float_for_an_integer_parameter_is_a_parameter_error() -> None:
-    from serkg.querylib import QueryParameter
+    from serkg.query_model import QueryParameter
 
     param = QueryParameter("n", "integer", query="q")
     with pytest.raises(QueryParameterError, match="'inf' is not an integer"):

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from serkg.card import run_view
 from serkg.prefixes import KG, KGSRC, SK, compress
 from serkg.store import QueryStore
+from serkg.views.run import run_view
 
 DIAGRAM_FORMATS = ("svg", "png")
 DOT_TIMEOUT_S = 60

@@ -1,0 +1,1 @@
+"""Views of the graph for people: compound cards and neighbourhood diagrams, from documented view queries."""
