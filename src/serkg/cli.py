@@ -173,8 +173,7 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: str) -> None:
     Exit 0: conforms; 1: violations; 2: unusable input.
     Example:  serkg validate data/l-serine/clinical-trials.trig --format json
     """
-    from serkg.shacl_sparql import ShapesError
-    from serkg.validation import validate_files
+    from serkg.checks import ShapesError, validate_files
 
     try:
         outcome, qc_rows = validate_files(list(files), shapes=shapes)
