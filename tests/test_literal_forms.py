@@ -16,8 +16,8 @@ import pyoxigraph as ox
 import pytest
 
 from serkg import literal_forms, resources
+from serkg.checks import validate_files
 from serkg.loading import InputError, parse_file
-from serkg.validation import validate_files
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 
 from serkg import resources
+from serkg.checks import QcViolation, qc_check_names, qc_query, qc_query_file, qc_store, run_qc
 from serkg.loading import load_knowledge
-from serkg.validation import QcViolation, qc_check_names, qc_query, qc_query_file, qc_store, run_qc
 
 PREFIXES = """
 @prefix sk: <https://w3id.org/serkg/vocab/> .

@@ -32,9 +32,9 @@ from rdflib import RDF, BNode, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
+from serkg.checks import ShapesError, validate_triples
 from serkg.loading import parse_file
 from serkg.terms import triples_to_rdflib_graph
-from serkg.validation import ShapesError, validate_triples
 from tests.conftest import REPO, services_required
 
 SUITE = Path(

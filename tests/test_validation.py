@@ -15,10 +15,10 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, URIRef
 
 from serkg import resources
+from serkg.checks import SH, SHP, knowledge_graphs, shapes_graph, validate_files, validate_graph
 from serkg.loading import InputError, load_knowledge
 from serkg.prefixes import expand
 from serkg.terms import ox_to_rdflib
-from serkg.validation import SH, SHP, knowledge_graphs, shapes_graph, validate_files, validate_graph
 
 EXAMPLES = Path(__file__).resolve().parent / "shapes"
 SK = "https://w3id.org/serkg/vocab/"
@@ -446,7 +446,7 @@ def test_fast_engine_matches_pyshacl_for_each_choice_of_shapes() -> None:
 
 
 def test_every_sparql_constraint_runs_once_for_all_focus_nodes() -> None:
-    from serkg.validation import sparql_constraints
+    from serkg.checks.sparql_constraints import sparql_constraints
 
     constraints = sparql_constraints(shapes_graph("sparql"))
     assert sorted(str(c.shape)[len(SHP) :] for c in constraints) == [
@@ -460,7 +460,11 @@ def test_every_sparql_constraint_runs_once_for_all_focus_nodes() -> None:
 
 
 def test_a_constraint_run_per_focus_node_gives_the_same_results() -> None:
-    from serkg.validation import oxigraph_store, run_sparql_constraints, sparql_constraints
+    from serkg.checks.sparql_constraints import (
+        oxigraph_store,
+        run_sparql_constraints,
+        sparql_constraints,
+    )
 
     shapes = shapes_graph("sparql")
     select = URIRef(SH + "select")
@@ -509,10 +513,10 @@ def test_fast_engine_matches_pyshacl_on_the_real_data_with_broken_claims(
     workers: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Also with the Core shapes split over two processes (each validating half the focus nodes)."""
-    from serkg import validation
+    from serkg.checks import core_parallel
 
-    monkeypatch.setattr(validation, "default_workers", lambda: workers)
-    monkeypatch.setattr(validation, "PARALLEL_MIN_TRIPLES", 0)
+    monkeypatch.setattr(core_parallel, "default_workers", lambda: workers)
+    monkeypatch.setattr(core_parallel, "PARALLEL_MIN_TRIPLES", 0)
     data, onto = real_parts()
     graph = rdflib.Graph()
     for triple in data:
@@ -540,7 +544,7 @@ def test_fast_engine_matches_pyshacl_on_the_real_data_with_broken_claims(
 
 
 def test_claims_are_grouped_only_when_the_shapes_allow_it() -> None:
-    from serkg.validation import claims_by_bundle
+    from serkg.checks.core_parallel import claims_by_bundle
 
     data = load_knowledge([resources.ontology_file()], resources.data_files()).data
     core = shapes_graph("core")
@@ -618,7 +622,7 @@ def test_an_ill_typed_boolean_stays_ill_typed_between_rdflib_and_pyoxigraph() ->
 def test_worker_reports_merge_without_corrupting_a_sequence_path() -> None:
     from rdflib.collection import Collection
 
-    from serkg.validation import validate_triples
+    from serkg.checks import validate_triples
 
     shapes = rdflib.Graph().parse(
         data="""
@@ -654,7 +658,8 @@ def test_worker_reports_merge_without_corrupting_a_sequence_path() -> None:
     ],
 )
 def test_a_sparql_query_shacl_forbids_is_refused_naming_the_shape(where: str, reason: str) -> None:
-    from serkg.validation import ShapesError, sparql_constraints
+    from serkg.checks import ShapesError
+    from serkg.checks.sparql_constraints import sparql_constraints
 
     shapes = rdflib.Graph().parse(
         data=f"""

@@ -30,8 +30,8 @@ from serkg.loading import KnowledgeBase, load_knowledge
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
 
 if TYPE_CHECKING:
+    from serkg.checks import QcViolation, ValidationOutcome
     from serkg.reasoning import Inference
-    from serkg.validation import QcViolation, ValidationOutcome
 
 METADATA_GRAPH = "https://w3id.org/serkg/graph/metadata"
 ARTEFACTS = (
@@ -147,7 +147,8 @@ def _build_into(
     data_files: Sequence[Path] | None,
     report: StageReporter,
 ) -> BuildSummary:
-    from serkg import reasoning, validation
+    from serkg import checks as validation
+    from serkg import reasoning
     from serkg.void import describe_dataset
 
     out_dir = output.path
@@ -233,7 +234,7 @@ def _build_into(
 
 
 def _validate(kb: KnowledgeBase) -> ValidationOutcome:
-    from serkg.validation import validate_triples
+    from serkg.checks import validate_triples
 
     return validate_triples(kb.data, kb.ontology)
 

@@ -174,8 +174,7 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: str) -> None:
     Example:  serkg validate data/l-serine/clinical-trials.trig --format json
     """
     from serkg import sandbox
-    from serkg.shacl_sparql import ShapesError
-    from serkg.validation import validate_files
+    from serkg.checks import ShapesError, validate_files
 
     # second wall behind the shapes' SERVICE check: validation never needs the network
     no_wall = sandbox.cut_network()

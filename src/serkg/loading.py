@@ -288,7 +288,7 @@ def interchangeable_claims(
     A claim that nothing points to (every generated claim) is described by its
     sk:claimSubject/Predicate/Object and its bundle's metadata. Claims with the same metadata and
     the same number and kinds of parts form a group: a check that looks at the parts only through
-    their number and kind (SHACL, see :mod:`serkg.validation`), or not at all (OWL 2 RL under
+    their number and kind (SHACL, see :mod:`serkg.checks`), or not at all (OWL 2 RL under
     :mod:`serkg.reasoning`'s conditions), says of every member what it says of the first.
     Claims in EXCLUDE are left out.
     """

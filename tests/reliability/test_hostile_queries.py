@@ -514,7 +514,7 @@ CALLING_OUT_DURING_VALIDATION = """
 import socket
 import sys
 
-import serkg.validation as validation
+import serkg.checks as validation
 
 port, data_file = int(sys.argv[1]), sys.argv[2]
 real_validate_files = validation.validate_files

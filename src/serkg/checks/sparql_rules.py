@@ -18,12 +18,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from serkg.checks.shapes import ShapesError
+
 #: Variables SHACL pre-binds in an sh:sparql SELECT constraint.
 PREBOUND = frozenset({"this", "currentShape", "shapesGraph"})
-
-
-class ShapesError(RuntimeError):
-    """The shapes graph breaks a rule of SHACL (the message names the shape): nothing was run."""
 
 
 @dataclass(frozen=True)
@@ -136,23 +134,12 @@ def _bound(node: Any, outer: frozenset[str]) -> set[str]:
         return _bound(node.p, outer)
     if name == "Project":
         return _bound(node.p, outer) & {str(v) for v in node.PV}
-    if name == "OrderBy":
-        inner = _bound(node.p, outer)
-        for condition in node.expr:
-            _check(condition, inner | outer)
-        return inner
+    if name in ("OrderBy", "LeftJoin", "Filter", "Extend"):
+        return _bound_checking(node, outer)
     if name == "Join":
         return _bound(node.p1, outer) | _bound(node.p2, outer)
     if name == "Union":
         return _bound(node.p1, outer) & _bound(node.p2, outer)
-    if name == "LeftJoin":
-        left, right = _bound(node.p1, outer), _bound(node.p2, outer)
-        _check(node.expr, left | right | outer)
-        return left
-    if name in ("Filter", "Extend"):
-        inner = _bound(node.p, outer)
-        _check(node.expr, inner | outer)
-        return inner
     if name == "Graph":
         graph_var = {str(node.term)} if isinstance(node.term, Variable) else set()
         return _bound(node.p, outer) | graph_var
@@ -162,6 +149,22 @@ def _bound(node: Any, outer: frozenset[str]) -> set[str]:
     if name == "values":
         return set()
     raise _Unproven(name)
+
+
+def _bound_checking(node: Any, outer: frozenset[str]) -> set[str]:
+    """_bound of an OrderBy, LeftJoin, Filter or Extend, checking the expressions it evaluates."""
+    if node.name == "OrderBy":
+        inner = _bound(node.p, outer)
+        for condition in node.expr:
+            _check(condition, inner | outer)
+        return inner
+    if node.name == "LeftJoin":
+        left, right = _bound(node.p1, outer), _bound(node.p2, outer)
+        _check(node.expr, left | right | outer)
+        return left
+    inner = _bound(node.p, outer)  # Filter, Extend
+    _check(node.expr, inner | outer)
+    return inner
 
 
 def _check(expression: Any, bound: frozenset[str] | set[str]) -> None:

@@ -1,0 +1,291 @@
+"""Our SHACL-SPARQL engine: each ``sh:sparql`` constraint runs once for all focus nodes on Oxigraph,
+with the results pySHACL gives (:mod:`serkg.checks.sparql_rules` says when that is exact)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from serkg.checks import sparql_rules
+from serkg.checks.nodes import (
+    SH,
+    sh,
+)
+from serkg.checks.shapes import (
+    ShapesError,
+    has_target,
+    is_implicit_class_target,
+    nested_shapes,
+    shape_name,
+)
+
+if TYPE_CHECKING:
+    import rdflib
+
+
+_SELECT_HEAD = re.compile(r"^\s*SELECT\s+(DISTINCT\s+|REDUCED\s+)?", re.IGNORECASE)
+
+
+_NOT_JOINABLE = re.compile(
+    r"\b(GROUP\s+BY|ORDER\s+BY|LIMIT|OFFSET|HAVING)\b"
+    r"|\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\("
+    r"|[?$]failure\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    """One sh:sparql constraint of a node shape, ready to run on Oxigraph."""
+
+    shape: Any
+    node: Any
+    query: str
+    messages: tuple[Any, ...]
+    severity: Any
+    joinable: bool
+
+
+class NotInFastEngine(ValueError):
+    """A shape uses a feature the fast engine does not implement: pySHACL runs every shape."""
+
+
+def sparql_constraints(shapes_g: rdflib.Graph) -> list[SparqlConstraint]:
+    """The active SHACL-SPARQL constraints of targeted node shapes, with their prefixes applied.
+
+    ``joinable`` says the query can run once for all focus nodes (``$this`` certainly bound
+    where the query reads it, no aggregates or slices); otherwise it runs once per focus node
+    with ``$this`` substituted. Raises :class:`ShapesError` for a query SHACL forbids (naming the
+    shape) and :class:`NotInFastEngine` for one the fast path does not implement (property
+    shapes, sh:ask, SERVICE, $currentShape/$shapesGraph, a ``$this`` only pre-binding binds).
+    """
+    found = []
+    for shape, constraint in sorted(shapes_g.subject_objects(sh("sparql")), key=str):
+        name = shape_name(shape, shapes_g)
+        if _is_deactivated(shapes_g, constraint):
+            continue
+        select = _select_of(shapes_g, constraint, name)
+        prefixes = "\n".join(sorted(set(_prefix_declarations(shapes_g, constraint)))) + "\n"
+        body = str(select)
+        facts = sparql_rules.analyse(prefixes + body, name)
+        _refuse_unsupported_shape(shapes_g, shape, name)
+        if not has_target(shapes_g, shape):
+            continue
+        _refuse_unsupported_query(shapes_g, shape, name, facts)
+        joinable = bool(_SELECT_HEAD.match(body)) and not _NOT_JOINABLE.search(body)
+        query = _joined_query(prefixes, body) if joinable else prefixes + body
+        severity = shapes_g.value(shape, sh("severity")) or sh("Violation")
+        messages = tuple(shapes_g.objects(constraint, sh("message")))
+        found.append(SparqlConstraint(shape, constraint, query, messages, severity, joinable))
+    return found
+
+
+def _is_deactivated(shapes_g: rdflib.Graph, constraint: Any) -> bool:
+    from rdflib import Literal
+
+    deactivated = shapes_g.value(constraint, sh("deactivated"))
+    return isinstance(deactivated, Literal) and bool(deactivated.toPython())
+
+
+def _select_of(shapes_g: rdflib.Graph, constraint: Any, name: str) -> Any:
+    """The sh:select of CONSTRAINT (an sh:ask one is left to pySHACL; neither is an error)."""
+    select = shapes_g.value(constraint, sh("select"))
+    if select is None:
+        if (constraint, sh("ask"), None) in shapes_g:
+            raise NotInFastEngine(f"sh:ask in the SPARQL constraint of {name}")
+        raise ShapesError(f"the SPARQL constraint of {name} has no sh:select")
+    return select
+
+
+def _refuse_unsupported_shape(shapes_g: rdflib.Graph, shape: Any, name: str) -> None:
+    if shapes_g.value(shape, sh("path")) is not None:
+        raise NotInFastEngine(f"a SPARQL constraint on the property shape {name}")
+    if shape in nested_shapes(shapes_g):
+        raise NotInFastEngine(f"{name} has SPARQL constraints and other shapes refer to it")
+
+
+def _refuse_unsupported_query(
+    shapes_g: rdflib.Graph, shape: Any, name: str, facts: sparql_rules.QueryFacts
+) -> None:
+    if facts.uses_service:  # the fast engine never sends a query anywhere
+        raise NotInFastEngine(f"SERVICE in the SPARQL constraint of {name}")
+    if facts.uses_other_prebound:
+        raise NotInFastEngine(f"$currentShape, $shapesGraph or $PATH in {name}")
+    if not facts.joins_like_prebinding:
+        raise NotInFastEngine(f"$this may be unbound where the query of {name} reads it")
+    if list(shapes_g.objects(shape, sh("message"))):
+        raise NotInFastEngine(f"sh:message on the SPARQL-constrained shape {name}")
+
+
+def _joined_query(prefixes: str, body: str) -> str:
+    """BODY as a sub-select projecting $this, to run once for all focus nodes."""
+    head = _SELECT_HEAD.match(body)
+    assert head is not None
+    projection = body[head.end() : body.upper().find("WHERE")]
+    if not re.search(r"[?$]this\b", projection) and "*" not in projection:
+        body = body[: head.end()] + "$this " + body[head.end() :]
+    return prefixes + "SELECT * WHERE {\n{\n" + body + "\n}\n}"
+
+
+def _prefix_declarations(shapes_g: rdflib.Graph, constraint: Any) -> Iterator[str]:
+    """PREFIX lines of CONSTRAINT: sh:prefixes/owl:imports*/sh:declare (SHACL 5.2.1)."""
+    from rdflib import OWL, URIRef
+
+    todo = list(shapes_g.objects(constraint, URIRef(SH + "prefixes")))
+    seen: set[Any] = set()
+    while todo:
+        source = todo.pop()
+        if source in seen:
+            continue
+        seen.add(source)
+        todo.extend(shapes_g.objects(source, OWL.imports))
+        for declaration in shapes_g.objects(source, URIRef(SH + "declare")):
+            prefix = shapes_g.value(declaration, URIRef(SH + "prefix"))
+            namespace = shapes_g.value(declaration, URIRef(SH + "namespace"))
+            yield f"PREFIX {prefix}: <{namespace}>"
+
+
+def _target_nodes(store: ox.Store, shapes_g: rdflib.Graph, shape: Any) -> set[Any]:
+    """The focus nodes of SHAPE in the data, as SHACL defines them (classes follow subClassOf)."""
+    from rdflib import URIRef
+
+    from serkg.terms import rdflib_to_ox
+
+    nodes: set[Any] = set()
+    classes = list(shapes_g.objects(shape, URIRef(SH + "targetClass")))
+    if is_implicit_class_target(shapes_g, shape):
+        classes.append(shape)
+    queries = {
+        "targetClass": "SELECT DISTINCT ?n ?c WHERE { ?n a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }",
+        "targetSubjectsOf": "SELECT DISTINCT ?n ?c WHERE { ?n ?c ?o }",
+        "targetObjectsOf": "SELECT DISTINCT ?n ?c WHERE { ?s ?c ?n }",
+    }
+    for kind, text in queries.items():
+        values = classes if kind == "targetClass" else shapes_g.objects(shape, URIRef(SH + kind))
+        for value in values:
+            result = store.query(text, substitutions={ox.Variable("c"): rdflib_to_ox(value)})
+            nodes.update(solution[0] for solution in result)  # type: ignore[union-attr]
+    for node in shapes_g.objects(shape, URIRef(SH + "targetNode")):
+        nodes.add(rdflib_to_ox(node))
+    return nodes
+
+
+def oxigraph_store(*graphs: Iterable[ox.Triple]) -> ox.Store:
+    """An in-memory Oxigraph store of the union of GRAPHS (the graph pySHACL would query)."""
+    store = ox.Store()
+    for triples in graphs:
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return store
+
+
+def run_sparql_constraints(
+    store: ox.Store,
+    shapes_g: rdflib.Graph,
+    *,
+    focus_nodes: Sequence[str] | None = None,
+) -> list[tuple[Any, list[tuple[Any, Any]]]]:
+    """Evaluate every SHACL-SPARQL constraint on STORE; one (result node, report triples) each.
+
+    The results are those pySHACL gives (same focus, path, value, shape, constraint, severity and
+    message, formatted as pySHACL formats ``{?var}``), computed with one query per constraint.
+    """
+    wanted = None if not focus_nodes else {ox.NamedNode(f) for f in focus_nodes}
+    reports: list[tuple[Any, list[tuple[Any, Any]]]] = []
+    for constraint in sparql_constraints(shapes_g):
+        targets = _target_nodes(store, shapes_g, constraint.shape)
+        if wanted is not None:
+            targets = {t for t in targets if isinstance(t, ox.NamedNode) and t in wanted}
+        if targets:
+            reports.extend(_results(constraint, _rows(store, constraint, targets)))
+    return reports
+
+
+Row = tuple[Any, dict[str, Any]]
+
+
+def _rows(store: ox.Store, constraint: SparqlConstraint, targets: set[Any]) -> list[Row]:
+    """(focus node, solution) of CONSTRAINT's query for each of TARGETS: one query if joinable."""
+    rows: list[Row] = []
+    if constraint.joinable:
+        result = store.query(constraint.query)
+        names = [v.value for v in result.variables]  # type: ignore[union-attr]
+        for solution in result:  # type: ignore[union-attr]
+            values = dict(zip(names, solution, strict=True))
+            focus = values.get("this")
+            if focus in targets:
+                rows.append((focus, values))
+    else:
+        for focus in sorted(targets, key=str):
+            result = store.query(constraint.query, substitutions={ox.Variable("this"): focus})
+            names = [v.value for v in result.variables]  # type: ignore[union-attr]
+            rows.extend((focus, dict(zip(names, s, strict=True))) for s in result)  # type: ignore[union-attr]
+    return rows
+
+
+def _results(
+    constraint: SparqlConstraint, rows: Sequence[Row]
+) -> list[tuple[Any, list[tuple[Any, Any]]]]:
+    """The report results of ROWS, deduplicated as pySHACL does (one per ?failure focus)."""
+    from serkg.terms import ox_to_rdflib
+
+    reports: list[tuple[Any, list[tuple[Any, Any]]]] = []
+    seen: dict[Any, list[Any]] = defaultdict(list)
+    failed: set[Any] = set()
+    for focus, values in sorted(rows, key=lambda r: str(r[0])):
+        bound = {k: ox_to_rdflib(v) for k, v in values.items() if v is not None}
+        f = ox_to_rdflib(focus)
+        if bound.pop("failure", None) is not None:
+            if f not in failed:
+                failed.add(f)
+                reports.append(_sparql_result(constraint, f, f, None, bound))
+            continue
+        path = bound.pop("path", None)
+        value = bound.pop("value", None)
+        this = bound.pop("this", None)
+        if path is None and value is None and this is None:
+            continue
+        key = (this, path, value, bound)
+        if key in seen[f]:
+            continue
+        seen[f].append(key)
+        shown = value if value is not None else f
+        variables = dict(bound)
+        variables.update(
+            {k: v for k, v in (("this", this), ("path", path), ("value", shown)) if v is not None}
+        )
+        reports.append(_sparql_result(constraint, this or f, shown, path, variables))
+    return reports
+
+
+def _sparql_result(
+    constraint: SparqlConstraint, focus: Any, value: Any, path: Any, variables: Mapping[str, Any]
+) -> tuple[Any, list[tuple[Any, Any]]]:
+    from rdflib import RDF, BNode, Literal, URIRef
+
+    node = BNode()
+    triples: list[tuple[Any, Any]] = [
+        (RDF.type, URIRef(SH + "ValidationResult")),
+        (URIRef(SH + "sourceConstraintComponent"), URIRef(SH + "SPARQLConstraintComponent")),
+        (URIRef(SH + "sourceShape"), constraint.shape),
+        (URIRef(SH + "resultSeverity"), constraint.severity),
+        (URIRef(SH + "focusNode"), focus),
+        (URIRef(SH + "sourceConstraint"), constraint.node),
+    ]
+    if value is not None:
+        triples.append((URIRef(SH + "value"), value))
+    if path is not None:
+        triples.append((URIRef(SH + "resultPath"), path))
+    for message in constraint.messages:
+        text = str(message.value) if isinstance(message, Literal) else str(message)
+        if isinstance(message, Literal):
+            for name, term in variables.items():  # the way pySHACL fills in {?var} and {$var}
+                text = re.sub(f"{{[?$]{name}}}", str(term), text)
+            triples.append((URIRef(SH + "resultMessage"), Literal(text)))
+        else:
+            triples.append((URIRef(SH + "resultMessage"), message))
+    return node, triples
