@@ -33,6 +33,7 @@ from serkg.http_limits import DEFAULT_HEADER_TIMEOUT_S
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
 from serkg.results import RowLimitExceeded
 from serkg.sparql_guard import LOAD, SERVICE
+from serkg.store import query_bound
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -173,10 +174,8 @@ def _run_job(
         if job.update:
             store.update(job.sparql)
             return ("ok", "update", None, b"")
-        options = dataset_options(job)
-        if job.bindings:
-            options["substitutions"] = {ox.Variable(k): v for k, v in job.bindings.items()}
-        answer = QueryAnswer.from_oxigraph(store.query(job.sparql, **options), row_limit=max_rows)
+        solutions = query_bound(store, job.sparql, job.bindings, **dataset_options(job))
+        answer = QueryAnswer.from_oxigraph(solutions, row_limit=max_rows)
     except SyntaxError as exc:
         return ("error", 400, f"SPARQL syntax error: {exc}")
     except RowLimitExceeded as exc:

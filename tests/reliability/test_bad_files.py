@@ -91,10 +91,10 @@ def test_no_progress_for_small_files(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_ill_typed_literals_are_violations_without_rdflib_tracebacks(tmp_path: Path) -> None:
     source = resources.asset_root() / "data" / "l-serine" / "clinical-trials.trig"
     text = source.read_text(encoding="utf-8")
-    assert '"20"^^xsd:nonNegativeInteger' in text and '"2013-04-19"^^xsd:date' in text
+    assert "sk:enrollment 20 ;" in text and '"2013-04-19"^^xsd:date' in text
     bad = tmp_path / "clinical-trials.trig"
     bad.write_text(
-        text.replace('"20"^^xsd:nonNegativeInteger', '"abc"^^xsd:nonNegativeInteger').replace(
+        text.replace("sk:enrollment 20 ;", 'sk:enrollment "abc"^^xsd:integer ;').replace(
             '"2013-04-19"^^xsd:date', '"2018-13-45"^^xsd:date'
         ),
         encoding="utf-8",
@@ -103,7 +103,7 @@ def test_ill_typed_literals_are_violations_without_rdflib_tracebacks(tmp_path: P
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "Failed to convert Literal" not in result.stderr
-    assert 'value "abc"^^xsd:nonNegativeInteger' in result.stdout
+    assert 'value "abc"^^xsd:integer' in result.stdout
     assert 'value "2018-13-45"^^xsd:date' in result.stdout
 
 
