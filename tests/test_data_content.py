@@ -190,9 +190,10 @@ def test_data_files_exist() -> None:
 
 @pytest.mark.parametrize("path", data_files(), ids=lambda p: str(p.relative_to(DATA_DIR)))
 def test_file_parses_as_trig_with_rdflib_and_pyoxigraph(path: Path) -> None:
-    assert len(parsed(path)) >= 0
     quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TRIG))
     assert quads, f"{path} holds no quads"
+    by_rdflib = list(parsed(path).quads((None, None, None, None)))
+    assert len(by_rdflib) == len(set(quads)), "rdflib and pyoxigraph read different statements"
 
 
 def test_no_advertising_text() -> None:
