@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from serkg import export, resources, safe_write
+from serkg import export, resources, safe_write, store_checksums
 from serkg.forked import Forked
 from serkg.loading import KnowledgeBase, load_knowledge
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
@@ -268,6 +268,7 @@ def _load_store(
     store.flush()
     store.optimize()
     del store
+    store_checksums.write_checksums(folder)
 
 
 def _write_exports(

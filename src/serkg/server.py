@@ -28,7 +28,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from serkg import sandbox, sparql_guard
+from serkg import sandbox, sparql_guard, store_checksums
 from serkg.http_limits import DEFAULT_HEADER_TIMEOUT_S
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
 from serkg.results import RowLimitExceeded
@@ -138,6 +138,12 @@ def _worker_main(
     answer jobs until the pipe closes. The first message says whether the network is cut."""
     # before the store opens: RocksDB starts threads, and a user namespace needs a lone thread
     no_wall = "--allow-service was given" if allow_service else sandbox.cut_network()
+    if writable:  # updates change the store: the build's checksums no longer describe it
+        store_checksums.remove_checksums(Path(store_path))
+    elif (problem := store_checksums.checksum_problem(Path(store_path))) is not None:
+        message = f"cannot open the store at {store_path}: {problem}; rebuild with `serkg build`"
+        conn.send(("ready", message, no_wall))
+        return
     try:
         store = ox.Store(store_path) if writable else ox.Store.read_only(store_path)
     except OSError as exc:

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
 from serkg.results import QueryAnswer
 from serkg.sparql_text import QuerySyntaxError, inject_values, query_form
+from serkg.store_checksums import checksum_problem
 from serkg.terms import OxTerm
 
 DEFAULT_STORE_DIR = Path("dist") / "store"
@@ -79,6 +80,10 @@ class EmbeddedStore:
                 f"no built store at {location}: run `serkg build` first "
                 "(or pass --store DIR / --endpoint URL)"
             )
+        # before RocksDB reads a byte: some damage it only notices mid-query, or not at all
+        problem = checksum_problem(location)
+        if problem is not None:
+            raise DamagedStoreError(location, problem)
         try:
             return cls(ox.Store.read_only(str(location)), str(location))
         except (OSError, RuntimeError) as exc:

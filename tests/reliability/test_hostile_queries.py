@@ -323,6 +323,16 @@ def test_updates_still_work_without_service(update_server: RunningServer) -> Non
     assert ask.json()["boolean"] is True
 
 
+def test_a_store_opened_for_updates_loses_the_builds_checksums(
+    servers: dict[str, RunningServer], server_store: Path
+) -> None:
+    """Updates change the store, so its SHA256SUMS would call it damaged: the worker removes it
+    before it opens the store for writing; the store served read-only keeps its checksums."""
+    assert not (servers["update"].store / "SHA256SUMS").exists()
+    assert servers["safe"].store == server_store
+    assert (server_store / "SHA256SUMS").exists()
+
+
 def test_with_allow_service_service_does_connect(
     service_server: RunningServer, listener: Listener
 ) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -289,6 +291,26 @@ def publish(out_dir: Path, folder: Path) -> None:
     os.replace(link, out_dir / "store")
 
 
+def server_process(store: Path, port: int) -> subprocess.Popen[bytes]:
+    """`python -m serkg.server` on STORE with one worker, stdout and stderr on one pipe."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "serkg.server", "--store", str(store),
+         "--port", str(port), "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+
+
+def wait_for_line(process: subprocess.Popen[bytes], text: str) -> str:
+    """The first line PROCESS writes that holds TEXT (readline blocks; bounded in lines)."""
+    assert process.stdout is not None
+    for _ in range(200):
+        line = process.stdout.readline().decode()
+        assert line, f"the server exited before saying {text!r}"
+        if text in line:
+            return line
+    raise AssertionError(f"the server never said {text!r}")
+
+
 def test_rebuilt_store_is_served_without_a_restart(tmp_path: Path) -> None:
     """Regression: a running server kept serving the store it started with."""
     publish(tmp_path, write_store(tmp_path, "store-old", "old"))
@@ -309,37 +331,52 @@ def test_rebuilt_store_is_served_without_a_restart(tmp_path: Path) -> None:
 def test_sighup_switches_to_the_rebuilt_store_before_any_request(tmp_path: Path) -> None:
     """SIGHUP makes the server open the new store at once (it says so on stderr)."""
     import signal
-    import subprocess
-    import sys
 
     from tests.conftest import free_port
 
     publish(tmp_path, write_store(tmp_path, "store-old", "old"))
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "serkg.server", "--store", str(tmp_path / "store"),
-         "--port", str(port), "--workers", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
-    assert process.stdout is not None
-
-    def wait_for_line(text: str) -> str:
-        for _ in range(200):  # bounded; readline blocks until the server writes a line
-            line = process.stdout.readline().decode()  # type: ignore[union-attr]
-            assert line, f"the server exited before saying {text!r}"
-            if text in line:
-                return line
-        raise AssertionError(f"the server never said {text!r}")
+    process = server_process(tmp_path / "store", port)
 
     try:
-        wait_for_line("Uvicorn running on")
+        wait_for_line(process, "Uvicorn running on")
         publish(tmp_path, write_store(tmp_path, "store-new", "new"))
         process.send_signal(signal.SIGHUP)
-        line = wait_for_line("serving the rebuilt store")
+        line = wait_for_line(process, "serving the rebuilt store")
         assert line.strip().endswith(str((tmp_path / ".stores" / "store-new").resolve()))
         query = {"query": "SELECT ?v WHERE { ?s <urn:test:says> ?v }", "format": "csv"}
         url = f"http://127.0.0.1:{port}/sparql"
         assert httpx.get(url, params=query).text.splitlines() == ["v", "new"]
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+
+
+def test_a_rebuilt_store_that_fails_its_checksums_is_not_served(tmp_path: Path) -> None:
+    """A store whose files differ from its SHA256SUMS is refused at the switch (one message on
+    stderr); the server goes on answering from the store it had."""
+    import signal
+
+    from serkg.store_checksums import write_checksums
+    from tests.conftest import free_port
+
+    publish(tmp_path, write_store(tmp_path, "store-old", "old"))
+    damaged = write_store(tmp_path, "store-new", "new")
+    write_checksums(damaged)
+    identity = damaged / "IDENTITY"
+    identity.write_text(identity.read_text() + "changed")
+    port = free_port()
+    process = server_process(tmp_path / "store", port)
+
+    try:
+        wait_for_line(process, "Uvicorn running on")
+        publish(tmp_path, damaged)
+        process.send_signal(signal.SIGHUP)
+        line = wait_for_line(process, "cannot serve the rebuilt store")
+        assert "IDENTITY has changed since the build" in line
+        query = {"query": "SELECT ?v WHERE { ?s <urn:test:says> ?v }", "format": "csv"}
+        url = f"http://127.0.0.1:{port}/sparql"
+        assert httpx.get(url, params=query).text.splitlines() == ["v", "old"]
     finally:
         process.terminate()
         process.communicate(timeout=30)
