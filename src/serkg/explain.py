@@ -35,6 +35,8 @@ RDFS_LABEL = ox.NamedNode(RDFS + "label")
 STATUSES = ("asserted", "inferred", "not entailed")
 #: how many derivations the search may try before it gives up (keeps a request bounded)
 SEARCH_BUDGET = 20_000
+#: how one triple can be derived: the rule's name, the axioms it uses, the premises it needs
+Derivation = tuple[str, list[ox.Triple], list[ox.Triple]]
 TRIVIA_NOTE = (
     "serkg does not store trivial entailments (owl:sameAs self-links, owl:Thing typing, "
     "schema-level closure); see docs/reasoning.md"
@@ -376,62 +378,79 @@ class _Search:
                 return step
         return None
 
-    def derivations(self, t: ox.Triple) -> Iterator[tuple[str, list[ox.Triple], list[ox.Triple]]]:
+    def derivations(self, t: ox.Triple) -> Iterator[Derivation]:
         """Every (rule, axioms, premises) that would yield T; premises are known triples."""
-        s, p, o = t.subject, t.predicate, t.object
+        if t.predicate == RDF_TYPE:
+            yield from self._class_derivations(t.subject, t.object)
+            yield from self._restriction_derivations(t.subject, t.object)
+        elif t.predicate == OWL_SAME_AS:
+            yield from self._same_as_derivations(t.subject, t.object)
+        else:
+            yield from self._property_derivations(t.subject, t.predicate, t.object)
+
+    def _class_derivations(self, s: Any, o: Any) -> Iterator[Derivation]:
+        """S a O by a subclass, a domain or a range axiom."""
         onto, view = self.ontology, self.view
-        if p == RDF_TYPE:
-            for sub, axiom in onto.subclasses.get(o, {}).items():
-                premise = ox.Triple(s, RDF_TYPE, sub)
-                if view.status(premise):
-                    yield "subclass (rdfs:subClassOf / owl:equivalentClass)", [axiom], [premise]
-            for prop, classes in onto.domain.items():
-                if o in classes:
-                    for value in sorted(view.objects(s, prop), key=str)[:3]:
-                        yield "domain (rdfs:domain)", [classes[o]], [ox.Triple(s, prop, value)]
-            for prop, classes in onto.range.items():
-                if o in classes and not isinstance(s, ox.Literal):
-                    for holder in sorted(view.subjects(prop, s), key=str)[:3]:
-                        yield "range (rdfs:range)", [classes[o]], [ox.Triple(holder, prop, s)]
-            if o in onto.restrictions:
-                kind, prop, target, axiom = onto.restrictions[o]
-                if kind == "hasValue" and view.status(ox.Triple(s, prop, target)):
-                    yield "owl:hasValue restriction", [axiom], [ox.Triple(s, prop, target)]
-                if kind == "someValuesFrom":
-                    for value in sorted(view.objects(s, prop), key=str):
-                        if view.status(ox.Triple(value, RDF_TYPE, target)):
-                            yield (
-                                "owl:someValuesFrom restriction",
-                                [axiom],
-                                [ox.Triple(s, prop, value), ox.Triple(value, RDF_TYPE, target)],
-                            )
-                            break
-            if o in onto.intersections:
-                members, axiom = onto.intersections[o]
-                premises = [ox.Triple(s, RDF_TYPE, m) for m in members]
-                if all(view.status(pr) for pr in premises):
-                    yield "owl:intersectionOf", [axiom], premises
-            return
-        if p == OWL_SAME_AS:
-            if view.status(ox.Triple(o, OWL_SAME_AS, s)):  # type: ignore[arg-type]
-                yield "owl:sameAs is symmetric", [], [ox.Triple(o, OWL_SAME_AS, s)]  # type: ignore[arg-type]
-            for prop, axiom in onto.functional.items():
-                for holder in view.subjects(prop, s):
-                    if view.status(ox.Triple(holder, prop, o)):
+        for sub, axiom in onto.subclasses.get(o, {}).items():
+            premise = ox.Triple(s, RDF_TYPE, sub)
+            if view.status(premise):
+                yield "subclass (rdfs:subClassOf / owl:equivalentClass)", [axiom], [premise]
+        for prop, classes in onto.domain.items():
+            if o in classes:
+                for value in sorted(view.objects(s, prop), key=str)[:3]:
+                    yield "domain (rdfs:domain)", [classes[o]], [ox.Triple(s, prop, value)]
+        for prop, classes in onto.range.items():
+            if o in classes and not isinstance(s, ox.Literal):
+                for holder in sorted(view.subjects(prop, s), key=str)[:3]:
+                    yield "range (rdfs:range)", [classes[o]], [ox.Triple(holder, prop, s)]
+
+    def _restriction_derivations(self, s: Any, o: Any) -> Iterator[Derivation]:
+        """S a O where O is an owl:Restriction or an owl:intersectionOf class."""
+        onto, view = self.ontology, self.view
+        if o in onto.restrictions:
+            kind, prop, target, axiom = onto.restrictions[o]
+            if kind == "hasValue" and view.status(ox.Triple(s, prop, target)):
+                yield "owl:hasValue restriction", [axiom], [ox.Triple(s, prop, target)]
+            if kind == "someValuesFrom":
+                for value in sorted(view.objects(s, prop), key=str):
+                    if view.status(ox.Triple(value, RDF_TYPE, target)):
                         yield (
-                            "functional property",
+                            "owl:someValuesFrom restriction",
                             [axiom],
-                            [ox.Triple(holder, prop, s), ox.Triple(holder, prop, o)],
+                            [ox.Triple(s, prop, value), ox.Triple(value, RDF_TYPE, target)],
                         )
-            for prop, axiom in onto.inverse_functional.items():
-                for value in view.objects(s, prop):
-                    if view.status(ox.Triple(o, prop, value)):  # type: ignore[arg-type]
-                        yield (
-                            "inverse functional property",
-                            [axiom],
-                            [ox.Triple(s, prop, value), ox.Triple(o, prop, value)],  # type: ignore[arg-type]
-                        )
-            return
+                        break
+        if o in onto.intersections:
+            members, axiom = onto.intersections[o]
+            premises = [ox.Triple(s, RDF_TYPE, m) for m in members]
+            if all(view.status(pr) for pr in premises):
+                yield "owl:intersectionOf", [axiom], premises
+
+    def _same_as_derivations(self, s: Any, o: Any) -> Iterator[Derivation]:
+        """S owl:sameAs O by symmetry or a (inverse) functional property."""
+        onto, view = self.ontology, self.view
+        if view.status(ox.Triple(o, OWL_SAME_AS, s)):
+            yield "owl:sameAs is symmetric", [], [ox.Triple(o, OWL_SAME_AS, s)]
+        for prop, axiom in onto.functional.items():
+            for holder in view.subjects(prop, s):
+                if view.status(ox.Triple(holder, prop, o)):
+                    yield (
+                        "functional property",
+                        [axiom],
+                        [ox.Triple(holder, prop, s), ox.Triple(holder, prop, o)],
+                    )
+        for prop, axiom in onto.inverse_functional.items():
+            for value in view.objects(s, prop):
+                if view.status(ox.Triple(o, prop, value)):
+                    yield (
+                        "inverse functional property",
+                        [axiom],
+                        [ox.Triple(s, prop, value), ox.Triple(o, prop, value)],
+                    )
+
+    def _property_derivations(self, s: Any, p: Any, o: Any) -> Iterator[Derivation]:
+        """S P O by an inverse, symmetric, transitive, chain or sub-property axiom."""
+        onto, view = self.ontology, self.view
         if not isinstance(o, ox.Literal):
             for q, axiom in onto.inverse.get(p, {}).items():
                 premise = ox.Triple(o, q, s)
