@@ -33,7 +33,8 @@ class SerkgGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from serkg.loading import InputError
         from serkg.prefixes import CurieError
-        from serkg.store import QuerySyntaxError, StoreError
+        from serkg.sparql_text import QuerySyntaxError
+        from serkg.store import StoreError
 
         try:
             return super().invoke(ctx)

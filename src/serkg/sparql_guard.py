@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable
 from functools import lru_cache
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
     import rdflib
@@ -181,7 +181,7 @@ def _nodes(tree: Any) -> list[Any]:
             pending.extend(node.values())
         elif isinstance(node, ParseResults):
             pending.extend(node)
-            pending.extend(node.values())
+            pending.extend(cast(Any, node).values())  # pyparsing's values() has no type hints
         elif isinstance(node, list | tuple):
             pending.extend(node)
     return out
