@@ -27,13 +27,12 @@ import pyoxigraph as ox
 from serkg import export, resources, safe_write, store_checksums
 from serkg.forked import Forked
 from serkg.loading import KnowledgeBase, load_knowledge
-from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
+from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
 
 if TYPE_CHECKING:
     from serkg.checks import QcViolation, ValidationOutcome
     from serkg.reasoning import Inference
 
-METADATA_GRAPH = "https://w3id.org/serkg/graph/metadata"
 ARTEFACTS = (
     "serkg.ttl",
     "serkg-inferred.ttl",

@@ -20,6 +20,8 @@ KGSRC = "https://w3id.org/serkg/source/"
 GRAPH_BASE = "https://w3id.org/serkg/graph/"
 ASSERTED_GRAPH = GRAPH_BASE + "asserted"
 INFERRED_GRAPH = GRAPH_BASE + "inferred"
+#: the dataset's own description (VoID, DCAT): a named graph only, not in the default graph
+METADATA_GRAPH = GRAPH_BASE + "metadata"
 SHP = "https://w3id.org/serkg/shapes/"
 ONTOLOGY_IRI = "https://w3id.org/serkg/vocab"
 

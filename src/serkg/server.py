@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from serkg import sandbox, sparql_guard, store_checksums
 from serkg.http_limits import DEFAULT_HEADER_TIMEOUT_S
-from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
+from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
 from serkg.results import RowLimitExceeded
 from serkg.sparql_guard import LOAD, SERVICE
 from serkg.store import query_bound
@@ -981,7 +981,6 @@ def _outcome_response(outcome: tuple[Any, ...], error: Any) -> Any:
 def _service_description(request: Any, config: ServerConfig) -> Any:
     from fastapi.responses import Response
 
-    from serkg.build import METADATA_GRAPH
     from serkg.results import QueryAnswer
 
     sd = "http://www.w3.org/ns/sparql-service-description#"
