@@ -74,7 +74,7 @@ class _NTriplesBoundary:
     from each output triple), so the set difference and the trivia drops run on plain strings
     and only the few new lines are parsed back by pyoxigraph. rdflib rewrites some typed lexical
     forms when it creates a literal ("01" -> "1" for xsd:integer), and the rdflib-based boundary
-    (:class:`_Boundary`) saw every literal in that form: the same rewriting is applied to output
+    (:class:`serkg.reasoning.owlrl_engine._Boundary`) saw every literal in that form: the same rewriting is applied to output
     literals and to the keys of asserted ones, so the result is the same, line for line.
     """
 

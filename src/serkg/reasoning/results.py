@@ -1,7 +1,7 @@
 """What a reasoning run hands back: the kept triples with their counts, or the clash that stopped it.
 
-Kept apart from the engines so callers (build, background process) can name the types without
-pulling in a reasoner.
+Kept apart from the engines because the orchestration, the consistency check and the forked
+process all build or raise them.
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ FILTERS: dict[str, str] = {
 
 
 def is_schema_triple(t: ox.Triple, ontology: Ontology) -> bool:
+    """Whether T states schema (an axiom, a list cell, a fact about an ontology term)."""
     return (
         t.predicate in SCHEMA_PREDICATES
         or t.predicate in (RDF_FIRST, RDF_REST)

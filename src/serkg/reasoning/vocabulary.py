@@ -1,7 +1,7 @@
 """The RDF, RDFS, OWL and XSD terms the rules, filters and checks compare against.
 
-One place for them so every module of the reasoner tests the same pyoxigraph terms (built once,
-compared by identity of value), and so explanations can reuse them.
+One place for them, built once at import, so the ontology index, rules, filters, checks and
+explanations all compare against the same pyoxigraph terms.
 """
 
 from __future__ import annotations
@@ -118,4 +118,5 @@ TOP_CLASS_IRIS = (OWL + "Thing", RDFS + "Resource")
 
 
 def is_builtin(term: Any) -> bool:
+    """Whether TERM is an IRI in the rdf:, rdfs:, owl: or xsd: namespace."""
     return isinstance(term, ox.NamedNode) and term.value.startswith(BUILTIN_NAMESPACES)
