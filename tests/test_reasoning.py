@@ -11,6 +11,7 @@ import pytest
 from serkg import reasoning, resources
 from serkg.loading import KnowledgeBase, add_data_file, load_knowledge, parse_file
 from serkg.prefixes import KG, SK, compress, expand
+from serkg.reasoning import owlrl_engine, reasonable_engine, vocabulary
 
 FIXTURES = Path(__file__).resolve().parent / "reasoning"
 MINI_ONTOLOGY = FIXTURES / "mini-ontology.ttl"
@@ -169,26 +170,28 @@ def test_ntriples_boundary_equals_the_rdflib_boundary(tmp_path: Path) -> None:
     asserted = _literal_copy_graph() + synthetic_facts(30)
     schema = load_knowledge([resources.ontology_file()], []).ontology
     asserted += schema
-    slow = reasoning._Boundary(asserted)
+    slow = owlrl_engine._Boundary(asserted)
     slow_reasoner = reasonable.PyReasoner()
     slow_reasoner.from_graph(slow.input)
     slow_output = slow_reasoner.reason()
-    fast = reasoning._NTriplesBoundary(asserted)
+    fast = reasonable_engine._NTriplesBoundary(asserted)
     fast_reasoner = reasonable.PyReasoner()
     (tmp_path / "asserted.ttl").write_bytes(fast.ntriples)
     fast_reasoner.load_file(str(tmp_path / "asserted.ttl"))
-    with reasoning._plain_terms():
+    with reasonable_engine._plain_terms():
         fast_output = fast_reasoner.reason()
     assert {type(term) for triple in fast_output for term in triple} <= {
-        reasoning._Iri,
-        reasoning._Blank,
-        reasoning._Lit,
+        reasonable_engine._Iri,
+        reasonable_engine._Blank,
+        reasonable_engine._Lit,
     }
     # the rdflib boundary leaves top-class typing and x sameAs x to the later filters
-    top = {reasoning.OWL_THING, reasoning.RDFS_RESOURCE}
+    top = {vocabulary.OWL_THING, vocabulary.RDFS_RESOURCE}
     everything = slow.new_triples(slow_output)
-    typing = [t for t in everything if t.predicate == reasoning.RDF_TYPE and t.object in top]
-    same = [t for t in everything if t.predicate == reasoning.OWL_SAME_AS and t.subject == t.object]
+    typing = [t for t in everything if t.predicate == vocabulary.RDF_TYPE and t.object in top]
+    same = [
+        t for t in everything if t.predicate == vocabulary.OWL_SAME_AS and t.subject == t.object
+    ]
     expected = sorted(str(t) for t in everything if t not in {*typing, *same})
     assert len(expected) > 100 and len(typing) > 100
     assert sorted(map(str, fast.new_triples(fast_output))) == expected
@@ -198,7 +201,7 @@ def test_ntriples_boundary_equals_the_rdflib_boundary(tmp_path: Path) -> None:
         "top_class_typing": len(typing),
     }
     # rdflib terms through the fast boundary: the same again
-    again = reasoning._NTriplesBoundary(asserted)
+    again = reasonable_engine._NTriplesBoundary(asserted)
     assert sorted(map(str, again.new_triples(slow_output))) == expected
 
 
@@ -206,8 +209,8 @@ def test_plain_terms_are_undone_after_an_error() -> None:
     import rdflib
 
     before = (rdflib.URIRef, rdflib.BNode, rdflib.Literal)
-    with pytest.raises(RuntimeError), reasoning._plain_terms():
-        assert rdflib.URIRef is reasoning._Iri
+    with pytest.raises(RuntimeError), reasonable_engine._plain_terms():
+        assert rdflib.URIRef is reasonable_engine._Iri
         raise RuntimeError("reasoner failed")
     assert (rdflib.URIRef, rdflib.BNode, rdflib.Literal) == before
 
@@ -215,17 +218,17 @@ def test_plain_terms_are_undone_after_an_error() -> None:
 # ---------------------------------------------------------------------------- no trivia
 def assert_no_trivia(triples: list[ox.Triple], ontology_triples: list[ox.Triple]) -> None:
     ontology = reasoning.Ontology.from_triples(ontology_triples)
-    builtin = reasoning.BUILTIN_NAMESPACES
+    builtin = vocabulary.BUILTIN_NAMESPACES
     for t in triples:
         assert not isinstance(t.subject, ox.Literal), t
-        assert not (t.predicate == reasoning.OWL_SAME_AS and t.subject == t.object), t
+        assert not (t.predicate == vocabulary.OWL_SAME_AS and t.subject == t.object), t
         assert not (
-            t.predicate == reasoning.RDF_TYPE
-            and t.object in (reasoning.OWL_THING, reasoning.RDFS_RESOURCE)
+            t.predicate == vocabulary.RDF_TYPE
+            and t.object in (vocabulary.OWL_THING, vocabulary.RDFS_RESOURCE)
         ), t
         assert not (isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(builtin)), t
         assert t.subject not in ontology.terms, t
-        assert t.predicate not in reasoning.SCHEMA_PREDICATES, t
+        assert t.predicate not in vocabulary.SCHEMA_PREDICATES, t
 
 
 @pytest.mark.parametrize("engine", reasoning.ENGINES)
@@ -492,7 +495,7 @@ def test_generated_claims_are_reasoned_once_with_the_same_result(
     members = sum(len(g) for g in groups)
     assert groups and members > 5 * len(groups)  # most claims are not reasoned over one by one
     once = reasoning.infer(asserted)
-    monkeypatch.setattr(reasoning, "claims_reasoned_once", lambda *_: [])
+    monkeypatch.setattr(reasoning.inference, "claims_reasoned_once", lambda *_: [])
     every = reasoning.infer(asserted)
     assert once.triples == every.triples
     assert once.counts_by_kind == every.counts_by_kind

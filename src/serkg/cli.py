@@ -428,7 +428,7 @@ def explain(subject: str, predicate: str, obj: str, store: Path | None) -> None:
     CURIEs are accepted. Example:
       serkg explain kg:l-serine sk:targets kg:cathepsin-b
     """
-    from serkg.reasoning import explain_from_store
+    from serkg.explain import explain_from_store
     from serkg.store import EmbeddedStore
 
     opened = EmbeddedStore.open(_store_path(store))

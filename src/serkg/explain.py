@@ -18,7 +18,8 @@ from typing import Any, Protocol
 import pyoxigraph as ox
 
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, CurieError, compress, expand
-from serkg.reasoning import (
+from serkg.reasoning import Ontology, TripleIndex, trivia_filter
+from serkg.reasoning.vocabulary import (
     META_CLASSES,
     OWL_DISTINCT_MEMBERS,
     OWL_SAME_AS,
@@ -27,8 +28,6 @@ from serkg.reasoning import (
     RDF_TYPE,
     RDFS,
     SCHEMA_PREDICATES,
-    Ontology,
-    TripleIndex,
 )
 
 RDFS_LABEL = ox.NamedNode(RDFS + "label")
@@ -323,8 +322,6 @@ def explain_triple(triple: ox.Triple, view: GraphView, ontology: Ontology) -> Ex
 
 
 def _is_trivial(triple: ox.Triple, ontology: Ontology) -> bool:
-    from serkg.reasoning import trivia_filter
-
     return trivia_filter(triple, ontology, set(), set()) not in (None, "blank_node")
 
 

@@ -1,0 +1,30 @@
+"""What a reasoning run hands back: the kept triples with their counts, or the clash that stopped it.
+
+Kept apart from the engines because the orchestration, the consistency check and the forked
+process all build or raise them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+
+class InconsistencyError(RuntimeError):
+    """The closure contradicts the ontology; ``entities`` are the IRIs involved."""
+
+    def __init__(self, message: str, entities: list[str]) -> None:
+        super().__init__(message)
+        self.entities = entities
+
+
+@dataclass
+class Inference:
+    """What a reasoning run added, after the trivia filters."""
+
+    triples: list[ox.Triple]
+    counts_by_kind: dict[str, int]
+    dropped_by_filter: dict[str, int]
+    engine: str
+    seconds: float
