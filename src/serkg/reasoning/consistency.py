@@ -23,6 +23,18 @@ from serkg.reasoning.vocabulary import (
 )
 
 
+class _Clashes:
+    """The clashes found so far, in the order the checks run, and the entities they name."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.entities: set[str] = set()
+
+    def add(self, message: str, *terms: Any) -> None:
+        self.problems.append(message)
+        self.entities.update(term.value for term in terms if isinstance(term, ox.NamedNode))
+
+
 def check_consistency(
     closure: TripleIndex, ontology: Ontology, engine_errors: Sequence[str] = ()
 ) -> None:
@@ -33,16 +45,33 @@ def check_consistency(
     irreflexive (prp-irp) and disjoint properties (prp-pdw). owlrl's own error messages are
     reported as well when our checks find nothing (e.g. ill-typed literals).
     """
-    problems: list[str] = []
-    entities: set[str] = set()
+    clashes = _Clashes()
+    for check in (
+        _disjoint_classes,
+        _same_and_different,
+        _asymmetric_properties,
+        _irreflexive_properties,
+        _disjoint_properties,
+        _functional_properties,
+    ):
+        check(closure, ontology, clashes)
+    if not clashes.problems and engine_errors:
+        for message in sorted(set(engine_errors)):
+            clashes.problems.append(message)
+            clashes.entities.update(re.findall(r"https?://[^\s,()'\"]+", message))
+    problems = clashes.problems
+    if problems:
+        shown = "; ".join(problems[:20]) + (
+            f"; and {len(problems) - 20} more" if len(problems) > 20 else ""
+        )
+        raise InconsistencyError(f"{len(problems)} clash(es): {shown}", sorted(clashes.entities))
 
-    def clash(message: str, *terms: Any) -> None:
-        problems.append(message)
-        entities.update(term.value for term in terms if isinstance(term, ox.NamedNode))
 
+def _disjoint_classes(closure: TripleIndex, ontology: Ontology, clashes: _Clashes) -> None:
+    """cls-nothing2, cax-dw, cax-adc."""
     nothing = closure.subjects(RDF_TYPE, OWL_NOTHING)
     for member in sorted(nothing, key=str):
-        clash(f"{_c(member)} is a member of owl:Nothing", member)
+        clashes.add(f"{_c(member)} is a member of owl:Nothing", member)
     types_by_subject: dict[Any, set[Any]] = defaultdict(set)
     for t in closure.with_predicate(RDF_TYPE):
         types_by_subject[t.subject].add(t.object)
@@ -52,13 +81,17 @@ def check_consistency(
         for cls in sorted(types, key=str):
             for other in sorted(set(ontology.disjoint.get(cls, {})) & types, key=str):
                 if str(cls) < str(other):
-                    clash(
+                    clashes.add(
                         f"{_c(member)} is an instance of the disjoint classes "
                         f"{_c(cls)} and {_c(other)}",
                         member,
                         cls,
                         other,
                     )
+
+
+def _same_and_different(closure: TripleIndex, ontology: Ontology, clashes: _Clashes) -> None:
+    """eq-diff1..3."""
     different = {(t.subject, t.object) for t in closure.with_predicate(OWL_DIFFERENT_FROM)}
     for members, _axiom in ontology.all_different:
         different.update(itertools.permutations(members, 2))
@@ -66,36 +99,52 @@ def check_consistency(
         # x differentFrom x only follows from another clash by sameAs substitution: not reported
         report_pair = str(a) < str(b) or (b, a) not in different
         if a != b and report_pair and ox.Triple(a, OWL_SAME_AS, b) in closure:
-            clash(f"{_c(a)} is both owl:sameAs and owl:differentFrom {_c(b)}", a, b)
+            clashes.add(f"{_c(a)} is both owl:sameAs and owl:differentFrom {_c(b)}", a, b)
+
+
+def _asymmetric_properties(closure: TripleIndex, ontology: Ontology, clashes: _Clashes) -> None:
+    """prp-asyp."""
     for prop in sorted(ontology.asymmetric, key=str):
         for t in closure.with_predicate(prop):
             mirrored = ox.Triple(t.object, prop, t.subject)  # type: ignore[arg-type]
             if mirrored in closure and str(t.subject) <= str(t.object):
-                clash(
+                clashes.add(
                     f"{_c(prop)} is asymmetric but {_c(t.subject)} and {_c(t.object)} "
                     "point at each other",
                     t.subject,
                     t.object,
                     prop,
                 )
+
+
+def _irreflexive_properties(closure: TripleIndex, ontology: Ontology, clashes: _Clashes) -> None:
+    """prp-irp."""
     for prop in sorted(ontology.irreflexive, key=str):
         for t in closure.with_predicate(prop):
             if t.subject == t.object:
-                clash(
+                clashes.add(
                     f"{_c(prop)} is irreflexive but {_c(t.subject)} {_c(prop)} itself",
                     t.subject,
                     prop,
                 )
+
+
+def _disjoint_properties(closure: TripleIndex, ontology: Ontology, clashes: _Clashes) -> None:
+    """prp-pdw."""
     for prop, others in sorted(ontology.property_disjoint.items(), key=lambda kv: str(kv[0])):
         for t in closure.with_predicate(prop):
             for other in others:
                 if str(prop) < str(other) and ox.Triple(t.subject, other, t.object) in closure:
-                    clash(
+                    clashes.add(
                         f"{_c(t.subject)} is linked to {_c(t.object)} by the disjoint properties "
                         f"{_c(prop)} and {_c(other)}",
                         t.subject,
                         t.object,
                     )
+
+
+def _functional_properties(closure: TripleIndex, ontology: Ontology, clashes: _Clashes) -> None:
+    """prp-fp on literal values: two distinct values (by value, not lexical form) clash."""
     for prop in sorted(ontology.functional, key=str):
         values: dict[Any, dict[Any, ox.Literal]] = defaultdict(dict)
         for t in closure.with_predicate(prop):
@@ -104,21 +153,12 @@ def check_consistency(
         for holder, distinct in sorted(values.items(), key=lambda kv: str(kv[0])):
             if len(distinct) > 1:
                 shown = ", ".join(sorted(str(v) for v in distinct.values()))
-                clash(
+                clashes.add(
                     f"{_c(holder)} has {len(distinct)} values for the functional property "
                     f"{_c(prop)}: {shown}",
                     holder,
                     prop,
                 )
-    if not problems and engine_errors:
-        for message in sorted(set(engine_errors)):
-            problems.append(message)
-            entities.update(re.findall(r"https?://[^\s,()'\"]+", message))
-    if problems:
-        shown = "; ".join(problems[:20]) + (
-            f"; and {len(problems) - 20} more" if len(problems) > 20 else ""
-        )
-        raise InconsistencyError(f"{len(problems)} clash(es): {shown}", sorted(entities))
 
 
 def _c(term: Any) -> str:

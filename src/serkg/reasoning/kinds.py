@@ -38,15 +38,7 @@ def classify_kind(triple: ox.Triple, ontology: Ontology, known: TripleIndex | No
     if p == RDF_TYPE:
         return "class_typing"
     if known is None:
-        if p in ontology.transitive:
-            return "transitive"
-        if p in ontology.symmetric:
-            return "symmetric"
-        if p in ontology.chains:
-            return "property_chain"
-        if p in ontology.inverse:
-            return "inverse"
-        return "other"
+        return _declared_kind(p, ontology)
     if p in ontology.transitive and any(
         o in known.objects(m, p) for m in known.objects(s, p) if m != o
     ):
@@ -58,6 +50,19 @@ def classify_kind(triple: ox.Triple, ontology: Ontology, known: TripleIndex | No
             return "property_chain"
     if any(ox.Triple(o, q, s) in known for q in ontology.inverse.get(p, {})):  # type: ignore[arg-type]
         return "inverse"
+    return "other"
+
+
+def _declared_kind(predicate: Any, ontology: Ontology) -> str:
+    """The kind a property's declared characteristics give, with no triples to look at."""
+    for kind, declared in (
+        ("transitive", ontology.transitive),
+        ("symmetric", ontology.symmetric),
+        ("property_chain", ontology.chains),
+        ("inverse", ontology.inverse),
+    ):
+        if predicate in declared:
+            return kind
     return "other"
 
 

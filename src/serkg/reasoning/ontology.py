@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,10 +95,36 @@ class Ontology:
     def from_triples(cls, triples: Iterable[ox.Triple]) -> Ontology:
         """Index the axioms among TRIPLES (other triples are ignored)."""
         onto = cls()
-        lists: dict[Any, tuple[Any, Any]] = {}
+        firsts, rests, deferred = onto._first_pass(triples)
+        lists = {s: (first, rests.get(s, RDF_NIL)) for s, first in firsts.items()}
+
+        def items(head: Any) -> list[Any]:
+            return _list_items(lists, head)
+
+        on_property = {t.subject: t.object for t in deferred if t.predicate == OWL_ON_PROPERTY}
+        individuals = {
+            t.subject for t in deferred if t.predicate == RDF_TYPE and t.object == OWL_ALL_DIFFERENT
+        }  # owl:members serves both AllDisjointClasses and AllDifferent
+        for t in deferred:
+            onto._index_axiom(t, items, on_property, individuals)
+        return onto
+
+    def _first_pass(
+        self, triples: Iterable[ox.Triple]
+    ) -> tuple[dict[Any, Any], dict[Any, Any], list[ox.Triple]]:
+        """rdf:first and rdf:rest links, property characteristics and ontology terms; the
+        axioms that need lists or other triples are returned to be indexed afterwards."""
         firsts: dict[Any, Any] = {}
         rests: dict[Any, Any] = {}
         deferred: list[ox.Triple] = []
+        characteristics: dict[Any, dict[Any, ox.Triple]] = {
+            OWL_SYMMETRIC: self.symmetric,
+            OWL_TRANSITIVE: self.transitive,
+            OWL_ASYMMETRIC: self.asymmetric,
+            OWL_IRREFLEXIVE: self.irreflexive,
+            OWL_FUNCTIONAL: self.functional,
+            OWL_INVERSE_FUNCTIONAL: self.inverse_functional,
+        }
         for t in triples:
             s, p, o = t.subject, t.predicate, t.object
             if p == RDF_FIRST:
@@ -107,98 +133,66 @@ class Ontology:
                 rests[s] = o
             elif p == RDF_TYPE:
                 if o in META_CLASSES:
-                    onto.terms.add(s)
-                table: dict[Any, ox.Triple] | None = {
-                    OWL_SYMMETRIC: onto.symmetric,
-                    OWL_TRANSITIVE: onto.transitive,
-                    OWL_ASYMMETRIC: onto.asymmetric,
-                    OWL_IRREFLEXIVE: onto.irreflexive,
-                    OWL_FUNCTIONAL: onto.functional,
-                    OWL_INVERSE_FUNCTIONAL: onto.inverse_functional,
-                }.get(o)  # type: ignore[arg-type]
-                if table is not None:
-                    table[s] = t
+                    self.terms.add(s)
+                if o in characteristics:
+                    characteristics[o][s] = t
                 if o in (OWL_ALL_DISJOINT_CLASSES, OWL_ALL_DIFFERENT):
                     deferred.append(t)
             elif p in SCHEMA_PREDICATES:
                 if isinstance(o, ox.NamedNode | ox.BlankNode):
-                    onto.terms.add(o)
-                onto.terms.add(s)
+                    self.terms.add(o)
+                self.terms.add(s)
                 deferred.append(t)
-            elif p in (OWL_DISTINCT_MEMBERS,):
+            elif p == OWL_DISTINCT_MEMBERS:
                 deferred.append(t)
-        for s in firsts:
-            lists[s] = (firsts[s], rests.get(s, RDF_NIL))
+        return firsts, rests, deferred
 
-        def items(head: Any) -> list[Any]:
-            out: list[Any] = []
-            seen: set[Any] = set()
-            while head != RDF_NIL and head in lists and head not in seen:
-                seen.add(head)
-                first, head = lists[head]
-                out.append(first)
-            return out
+    def _index_axiom(
+        self,
+        t: ox.Triple,
+        items: Callable[[Any], list[Any]],
+        on_property: dict[Any, Any],
+        individuals: set[Any],
+    ) -> None:
+        """Index one schema triple: a pairwise axiom, or one over a list or a restriction."""
+        s, p, o = t.subject, t.predicate, t.object
+        pairwise = self._pairwise_tables().get(p)
+        if pairwise is not None:
+            table, subject_first, both_ways = pairwise
+            key, value = (s, o) if subject_first else (o, s)
+            table[key][value] = t
+            if both_ways:
+                table[value][key] = t
+        elif p == OWL_PROPERTY_CHAIN:
+            chain = items(o)
+            if chain:
+                self.chains[s].append((chain, t))
+        elif p == OWL_HAS_KEY:
+            self.keys[s].append((items(o), t))
+        elif p == OWL_INTERSECTION_OF:
+            self.intersections[s] = (items(o), t)
+        elif p in (OWL_HAS_VALUE, OWL_SOME_VALUES_FROM) and s in on_property:
+            kind = "hasValue" if p == OWL_HAS_VALUE else "someValuesFrom"
+            self.restrictions[s] = (kind, on_property[s], o, t)
+        elif p == OWL_DISTINCT_MEMBERS or (p == OWL_MEMBERS and s in individuals):
+            self.all_different.append((items(o), t))
+        elif p == OWL_MEMBERS:
+            for a, b in itertools.permutations(items(o), 2):
+                self.disjoint[a].setdefault(b, t)
 
-        on_property: dict[Any, Any] = {}
-        for t in deferred:
-            if t.predicate == OWL_ON_PROPERTY:
-                on_property[t.subject] = t.object
-        for t in deferred:
-            s, p, o = t.subject, t.predicate, t.object
-            if p == OWL_INVERSE_OF:
-                onto.inverse[s][o] = t
-                onto.inverse[o][s] = t
-            elif p == RDFS_SUBPROPERTY:
-                onto.subproperties[o][s] = t
-            elif p == OWL_EQUIVALENT_PROPERTY:
-                onto.subproperties[o][s] = t
-                onto.subproperties[s][o] = t
-            elif p == RDFS_SUBCLASS:
-                onto.subclasses[o][s] = t
-            elif p == OWL_EQUIVALENT_CLASS:
-                onto.subclasses[o][s] = t
-                onto.subclasses[s][o] = t
-            elif p == RDFS_DOMAIN:
-                onto.domain[s][o] = t
-            elif p == RDFS_RANGE:
-                onto.range[s][o] = t
-            elif p == OWL_DISJOINT_WITH:
-                onto.disjoint[s][o] = t
-                onto.disjoint[o][s] = t
-            elif p == OWL_PROPERTY_DISJOINT_WITH:
-                onto.property_disjoint[s][o] = t
-                onto.property_disjoint[o][s] = t
-            elif p == OWL_PROPERTY_CHAIN:
-                chain = items(o)
-                if chain:
-                    onto.chains[s].append((chain, t))
-            elif p == OWL_HAS_KEY:
-                onto.keys[s].append((items(o), t))
-            elif p == OWL_INTERSECTION_OF:
-                onto.intersections[s] = (items(o), t)
-            elif p in (OWL_HAS_VALUE, OWL_SOME_VALUES_FROM) and s in on_property:
-                kind = "hasValue" if p == OWL_HAS_VALUE else "someValuesFrom"
-                onto.restrictions[s] = (kind, on_property[s], o, t)
-            elif p in (OWL_MEMBERS, OWL_DISTINCT_MEMBERS):
-                members = items(o)
-                if p == OWL_DISTINCT_MEMBERS:
-                    onto.all_different.append((members, t))
-                else:
-                    # owl:members serves both AllDisjointClasses and AllDifferent
-                    target = "classes"
-                    for d in deferred:
-                        if (
-                            d.subject == s
-                            and d.predicate == RDF_TYPE
-                            and d.object == OWL_ALL_DIFFERENT
-                        ):
-                            target = "individuals"
-                    if target == "individuals":
-                        onto.all_different.append((members, t))
-                    else:
-                        for a, b in itertools.permutations(members, 2):
-                            onto.disjoint[a].setdefault(b, t)
-        return onto
+    def _pairwise_tables(self) -> dict[Any, tuple[dict[Any, dict[Any, ox.Triple]], bool, bool]]:
+        """predicate -> (table, keyed by the subject?, indexed both ways?)."""
+        return {
+            OWL_INVERSE_OF: (self.inverse, True, True),
+            RDFS_SUBPROPERTY: (self.subproperties, False, False),
+            OWL_EQUIVALENT_PROPERTY: (self.subproperties, False, True),
+            RDFS_SUBCLASS: (self.subclasses, False, False),
+            OWL_EQUIVALENT_CLASS: (self.subclasses, False, True),
+            RDFS_DOMAIN: (self.domain, True, False),
+            RDFS_RANGE: (self.range, True, False),
+            OWL_DISJOINT_WITH: (self.disjoint, True, True),
+            OWL_PROPERTY_DISJOINT_WITH: (self.property_disjoint, True, True),
+        }
 
     def kinds_of_axiom_used(self) -> list[str]:
         """Names of the axiom kinds this ontology uses (for docs and tests)."""
@@ -218,3 +212,14 @@ class Ontology:
             "owl:IrreflexiveProperty": bool(self.irreflexive),
         }
         return [name for name, present in used.items() if present]
+
+
+def _list_items(lists: dict[Any, tuple[Any, Any]], head: Any) -> list[Any]:
+    """The members of the RDF list at HEAD (a cycle or a broken list ends it)."""
+    out: list[Any] = []
+    seen: set[Any] = set()
+    while head != RDF_NIL and head in lists and head not in seen:
+        seen.add(head)
+        first, head = lists[head]
+        out.append(first)
+    return out
