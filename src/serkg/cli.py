@@ -14,6 +14,8 @@ from typing import Any, NoReturn
 
 import click
 
+from serkg.formats import EXPORT_FORMATS, GRAPH_FORMATS, RESULT_FORMATS
+
 EXIT_OK, EXIT_NO, EXIT_USAGE = 0, 1, 2
 DEFAULT_OUT = Path("dist")
 
@@ -245,7 +247,7 @@ def queries(fmt: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "jsonld", "nt", "rdfxml"]),
+    type=click.Choice(["table", *RESULT_FORMATS, *GRAPH_FORMATS]),
     default="table",
     show_default=True,
 )
@@ -322,7 +324,7 @@ def query(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ttl", "jsonld", "nt", "trig", "nq"]),
+    type=click.Choice(EXPORT_FORMATS),
     default="ttl",
     show_default=True,
 )

@@ -17,17 +17,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from serkg import resources, safe_write
+from serkg import formats, resources, safe_write
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIX_MAP, SERIALISATION_PREFIXES
 
-EXPORT_FORMATS = ("ttl", "jsonld", "nt", "trig", "nq")
 GRAPH_CHOICES = ("asserted", "inferred", "all")
-_OX_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-}
 
 
 def _prefixes() -> dict[str, str]:
@@ -42,15 +35,16 @@ def jsonld_context() -> dict[str, Any]:
 
 
 def serialize_triples(triples: Iterable[ox.Triple], fmt: str) -> bytes:
-    """Triples as Turtle, N-Triples or compact JSON-LD."""
-    if fmt == "jsonld":
+    """Triples in the RDF format FMT (a key of :data:`formats.FORMATS` that holds one graph):
+    Turtle and RDF/XML with the project's prefixes, compact JSON-LD with the curated context."""
+    spec = formats.FORMATS.get(fmt)
+    if spec is None or not spec.is_rdf or spec.key in formats.DATASET_FORMATS:
+        raise ValueError(f"{fmt!r} is not a format for one graph")
+    if spec.writer_key == "jsonld":
         return serialize_jsonld(triples)
-    if fmt not in {"ttl", "nt"}:
-        raise ValueError(f"triples are written as ttl, nt or jsonld, not {fmt!r}")
-    data = ox.serialize(
-        list(triples), format=_OX_FORMATS[fmt], prefixes=_prefixes() if fmt == "ttl" else None
-    )
-    return data or b""
+    writer = formats.FORMATS[spec.writer_key]
+    prefixes = _prefixes() if writer.key in {"ttl", "rdfxml"} else None
+    return ox.serialize(list(triples), format=writer.syntax(), prefixes=prefixes) or b""
 
 
 def serialize_jsonld(triples: Iterable[ox.Triple]) -> bytes:
@@ -268,9 +262,10 @@ def _serialize_quads(
     quads += [
         ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(INFERRED_GRAPH)) for t in inferred
     ]
-    data = ox.serialize(
-        quads, format=_OX_FORMATS[fmt], prefixes=_prefixes() if fmt == "trig" else None
-    )
+    if fmt not in formats.DATASET_FORMATS:
+        raise ValueError(f"{fmt!r} is not a format for named graphs")
+    syntax = formats.FORMATS[fmt].syntax()
+    data = ox.serialize(quads, format=syntax, prefixes=_prefixes() if fmt == "trig" else None)
     return data or b""
 
 
@@ -285,14 +280,14 @@ def graph_triples(store: ox.Store, graph: str) -> list[ox.Triple]:
 
 def export_from_store(store: ox.Store, fmt: str, graph: str = "all") -> bytes:
     """What ``serkg export`` writes: one graph or both, in FMT, read from the built store."""
-    if fmt not in EXPORT_FORMATS:
+    if fmt not in formats.EXPORT_FORMATS:
         raise ValueError(
-            f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}"
+            f"unknown export format {fmt!r}; choose one of {', '.join(formats.EXPORT_FORMATS)}"
         )
     if graph not in GRAPH_CHOICES:
         raise ValueError(f"unknown graph {graph!r}; choose one of {', '.join(GRAPH_CHOICES)}")
     asserted = graph_triples(store, ASSERTED_GRAPH) if graph in {"asserted", "all"} else []
     inferred = graph_triples(store, INFERRED_GRAPH) if graph in {"inferred", "all"} else []
-    if fmt in {"trig", "nq"}:
+    if fmt in formats.DATASET_FORMATS:
         return serialize_dataset(asserted, inferred, fmt)
     return serialize_triples([*asserted, *inferred], fmt)

@@ -14,23 +14,13 @@ from typing import Any, Literal
 
 import pyoxigraph as ox
 
+from serkg import formats
 from serkg.terms import XSD_STRING, OxTerm, python_value
 
 AnswerKind = Literal["select", "ask", "graph"]
-SELECT_FORMATS = ("table", "json", "csv", "tsv", "xml")
-GRAPH_FORMATS = ("ttl", "jsonld", "nt", "rdfxml")
-GRAPH_MEDIA_TYPES = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-SELECT_MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
+#: the CLI's `table` is a presentation, not a format: it comes first in every list of choices
+SELECT_FORMATS = ("table", *formats.RESULT_FORMATS)
+GRAPH_FORMATS = formats.GRAPH_FORMATS
 
 
 FORM_NAMES = {"select": "SELECT", "ask": "ASK", "graph": "CONSTRUCT/DESCRIBE"}
@@ -113,7 +103,8 @@ class QueryAnswer:
 
     # ---- serialisation -------------------------------------------------------------------------
     def serialize(self, fmt: str) -> str:
-        """Serialise to FMT: json|csv|tsv|xml (SELECT/ASK) or ttl|jsonld|nt|rdfxml (graphs)."""
+        """Serialise to FMT: one of :data:`formats.RESULT_FORMATS` (SELECT/ASK) or of
+        :data:`formats.GRAPH_FORMATS` (graphs)."""
         if fmt == "table" or fmt not in formats_for(self.kind):
             raise AnswerFormatError(self.kind, fmt, "the answer")
         if self.kind == "graph":
@@ -239,20 +230,8 @@ def _tsv_term(term: OxTerm) -> str:
 
 
 def serialize_triples(triples: list[ox.Triple], fmt: str) -> str:
-    """Serialise triples with the project's prefixes (Turtle, JSON-LD) or as N-Triples / RDF/XML."""
-    from serkg.prefixes import PREFIX_MAP, SERIALISATION_PREFIXES
+    """Triples in the RDF format FMT, written by :mod:`serkg.export` (JSON-LD compacted with the
+    curated context), so the CLI, the endpoint and the export files write the same bytes."""
+    from serkg.export import serialize_triples as write_rdf
 
-    formats = {
-        "ttl": ox.RdfFormat.TURTLE,
-        "nt": ox.RdfFormat.N_TRIPLES,
-        "jsonld": ox.RdfFormat.JSON_LD,
-        "rdfxml": ox.RdfFormat.RDF_XML,
-    }
-    prefixes = (
-        {p: PREFIX_MAP[p] for p in SERIALISATION_PREFIXES}
-        if fmt in {"ttl", "rdfxml", "jsonld"}
-        else None
-    )
-    data = ox.serialize(triples, format=formats[fmt], prefixes=prefixes)
-    assert data is not None
-    return data.decode("utf-8")
+    return write_rdf(triples, fmt).decode("utf-8")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from serkg import __version__, resources
+from serkg import __version__, formats, resources
 from serkg.loading import parse_file
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, KG
 
@@ -24,13 +24,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 #: the files a build writes beside void.ttl, with their media types (described as DCAT
 #: distributions by file name: their download location depends on where dist/ is published)
-DUMP_FILES = {
-    "serkg.ttl": "text/turtle",
-    "serkg-inferred.ttl": "text/turtle",
-    "serkg.nt": "application/n-triples",
-    "serkg.trig": "application/trig",
-    "serkg.jsonld": "application/ld+json",
-}
+DUMP_FILES = ("serkg.ttl", "serkg-inferred.ttl", "serkg.nt", "serkg.trig", "serkg.jsonld")
 
 
 def _integer(value: int) -> ox.Literal:
@@ -90,7 +84,8 @@ def describe_dataset(
         add(partition, VOID + "class", cls)
         add(partition, VOID + "entities", _integer(count))
 
-    for file_name, media_type in DUMP_FILES.items():
+    for file_name in DUMP_FILES:
+        media_type = formats.media_type_of_file(file_name)
         distribution = ox.BlankNode()
         add(DATASET, DCAT + "distribution", distribution)
         add(distribution, str(RDF_TYPE.value), ox.NamedNode(DCAT + "Distribution"))
