@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from serkg.http_limits import DEFAULT_HEADER_TIMEOUT_S
-from serkg.web.app import serve
 from serkg.web.config import (
     DEFAULT_HOST,
     DEFAULT_MAX_QUERY_BYTES,
@@ -119,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         allowed_hosts=hosts,
         header_timeout_s=args.header_timeout,
     )
+    from serkg.web.app import serve  # not at import: spawned query workers re-import this module
+
     serve(config, access_log=args.access_log)
     return 0
 
