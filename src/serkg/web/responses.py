@@ -7,9 +7,7 @@ from fastapi.responses import JSONResponse, Response
 from serkg.web.negotiation import content_type, media_type_for
 
 
-def error_response(
-    status: int, message: str, parameter: str | None = None, *, close: bool = False
-) -> Response:
+def error_response(status: int, message: str, *, close: bool = False) -> Response:
     """A refusal as plain text (the SPARQL endpoint and linked data answer so)."""
     return Response(
         message + "\n",
