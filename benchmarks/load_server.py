@@ -76,7 +76,7 @@ def query_paths() -> list[str]:
 def start_server(store: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "serkg.server", "--store", str(store), "--port", str(port)],
+            [sys.executable, "-m", "serkg.web", "--store", str(store), "--port", str(port)],
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -268,7 +268,7 @@ def render(
             "",
             f"- Machine: {machine()}",
             f"- Store: {args.store} ({store_size(args.store)} quads).",
-            "- Server: `python -m serkg.server` (uvicorn with h11, default query worker processes) "
+            "- Server: `python -m serkg.web` (uvicorn with h11, default query worker processes) "
             "on 127.0.0.1; the load generator (wrk) runs on the same cores.",
             f"- Requests: the {len(paths)} named queries of `queries/`, each with its example "
             "parameters, in turn (`/api/queries/NAME?...`).",

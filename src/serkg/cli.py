@@ -520,20 +520,21 @@ def serve(
     \b
     Example:  serkg serve --port 8000   then open http://127.0.0.1:8000/
     """
-    from serkg import server
     from serkg.store import EmbeddedStore
+    from serkg.web.app import serve
+    from serkg.web.config import ServerConfig, parse_hosts, parse_origins
 
     path = _store_path(store)
     EmbeddedStore.open(path)  # fail early, with the usual message, when there is no store
     try:
-        origins = server.parse_origins(cors) if cors is not None else ()
+        origins = parse_origins(cors) if cors is not None else ()
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--cors") from None
     try:
-        hosts = server.parse_hosts(host_header) if host_header is not None else ()
+        hosts = parse_hosts(host_header) if host_header is not None else ()
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--host-header") from None
-    config = server.ServerConfig(
+    config = ServerConfig(
         store_path=path,
         host=host,
         port=port,
@@ -546,7 +547,7 @@ def serve(
         allowed_hosts=hosts,
         header_timeout_s=header_timeout_s,
     )
-    server.serve(config)
+    serve(config)
 
 
 # ---------------------------------------------------------------------------------------- load

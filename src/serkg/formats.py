@@ -120,8 +120,9 @@ FORMATS: dict[str, Format] = {
 RESULT_FORMATS = ("json", "csv", "tsv", "xml")
 #: CONSTRUCT and DESCRIBE answers (``serkg query`` and the endpoint)
 GRAPH_FORMATS = ("ttl", "jsonld", "nt", "rdfxml")
-#: graph answers over HTTP: N3 too, as SPARQL clients ask for it
-HTTP_GRAPH_FORMATS = (*GRAPH_FORMATS, "n3")
+#: graph answers over HTTP, in the order content negotiation prefers them (a wildcard such as
+#: ``application/*`` gets N-Triples before JSON-LD); N3 too, as SPARQL clients ask for it
+HTTP_GRAPH_FORMATS = ("ttl", "nt", "jsonld", "rdfxml", "n3")
 #: ``serkg export``: one graph, or the asserted and inferred graphs as a dataset (TriG, N-Quads)
 EXPORT_FORMATS = ("ttl", "jsonld", "nt", "trig", "nq")
 #: formats that hold named graphs

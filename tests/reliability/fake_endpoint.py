@@ -81,77 +81,81 @@ class FakeEndpoint:
         ]
 
 
-def _handler(endpoint: FakeEndpoint) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+class _Handler(BaseHTTPRequestHandler):
+    """Answers as its endpoint's mode says (a subclass per endpoint sets ``endpoint``)."""
 
-        def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
-            return
+    endpoint: FakeEndpoint
+    protocol_version = "HTTP/1.1"
 
-        def _record(self) -> Seen:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            url = urlsplit(self.path)
-            seen = Seen(self.command, url.path, parse_qs(url.query), body)
-            endpoint.seen.append(seen)
-            return seen
+    def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
+        return
 
-        def _answer(self, status: int, media_type: str, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", media_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def _record(self) -> Seen:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        url = urlsplit(self.path)
+        seen = Seen(self.command, url.path, parse_qs(url.query), body)
+        self.endpoint.seen.append(seen)
+        return seen
 
-        def _trickle(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/sparql-results+json")
-            self.send_header("Content-Length", str(TRICKLE_STEPS * 10))  # never all of it
-            self.end_headers()
-            for _ in range(TRICKLE_STEPS):
-                try:
-                    self.wfile.write(b" ")
-                    self.wfile.flush()
-                except OSError:
-                    endpoint.client_gone.set()
-                    return
-                if endpoint.stop.wait(STEP_S):
-                    return
+    def _answer(self, status: int, media_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", media_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
-        def _hang(self) -> None:
-            self.connection.settimeout(HANG_LIMIT_S)
+    def _trickle(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(TRICKLE_STEPS * 10))  # never all of it
+        self.end_headers()
+        for _ in range(TRICKLE_STEPS):
             try:
-                if self.connection.recv(1) == b"":
-                    endpoint.client_gone.set()
-            except (TimeoutError, OSError):
-                endpoint.client_gone.set()
-            self.close_connection = True
+                self.wfile.write(b" ")
+                self.wfile.flush()
+            except OSError:
+                self.endpoint.client_gone.set()
+                return
+            if self.endpoint.stop.wait(STEP_S):
+                return
 
-        def _serve(self) -> None:
-            seen = self._record()
-            mode = endpoint.mode
-            if mode == "trickle":
-                self._trickle()
-            elif mode == "hang":
-                self._hang()
-            elif mode in MODES:
-                self._answer(*MODES[mode])
-            elif mode == "store":  # a store that takes writes and updates
-                number = len([s for s in endpoint.seen if s.method in {"PUT", "POST"}])
-                if endpoint.fail_at is not None and number == endpoint.fail_at:
-                    self._answer(500, "text/plain", b"disk full")
-                elif seen.method in {"PUT", "POST"} and seen.path == "/sparql-graph-crud":
-                    self._answer(201, "text/plain", b"")
-                elif seen.method == "POST" and seen.path == "/sparql":
-                    self._answer(200, "text/plain", b"done")
-                else:
-                    self._answer(404, "text/plain", b"no such path")
-            else:  # pragma: no cover - a test asked for a mode that does not exist
-                self._answer(500, "text/plain", f"unknown mode {mode}".encode())
+    def _hang(self) -> None:
+        self.connection.settimeout(HANG_LIMIT_S)
+        try:
+            if self.connection.recv(1) == b"":
+                self.endpoint.client_gone.set()
+        except (TimeoutError, OSError):
+            self.endpoint.client_gone.set()
+        self.close_connection = True
 
-        do_GET = do_POST = do_PUT = _serve
+    def _serve(self) -> None:
+        seen = self._record()
+        mode = self.endpoint.mode
+        if mode == "trickle":
+            self._trickle()
+        elif mode == "hang":
+            self._hang()
+        elif mode in MODES:
+            self._answer(*MODES[mode])
+        elif mode == "store":  # a store that takes writes and updates
+            number = len([s for s in self.endpoint.seen if s.method in {"PUT", "POST"}])
+            if self.endpoint.fail_at is not None and number == self.endpoint.fail_at:
+                self._answer(500, "text/plain", b"disk full")
+            elif seen.method in {"PUT", "POST"} and seen.path == "/sparql-graph-crud":
+                self._answer(201, "text/plain", b"")
+            elif seen.method == "POST" and seen.path == "/sparql":
+                self._answer(200, "text/plain", b"done")
+            else:
+                self._answer(404, "text/plain", b"no such path")
+        else:  # pragma: no cover - a test asked for a mode that does not exist
+            self._answer(500, "text/plain", f"unknown mode {mode}".encode())
 
-    return Handler
+    do_GET = do_POST = do_PUT = _serve
+
+
+def _handler(endpoint: FakeEndpoint) -> type[BaseHTTPRequestHandler]:
+    return type("Handler", (_Handler,), {"endpoint": endpoint})
 
 
 @contextmanager

@@ -351,17 +351,18 @@ def test_start_up_log_says_the_workers_have_no_network(safe_server: RunningServe
 # ------------------------------------------------------------------------- the second wall alone
 def _unguarded_worker(conn: Any, store: str, allow_service: bool) -> None:
     """A query worker whose parse-based guard is switched off (runs in a spawned process)."""
-    from serkg import server, sparql_guard
+    from serkg import sparql_guard
+    from serkg.web import workers
 
     def nothing_found(sparql: str, *, update: bool) -> frozenset[str]:
         return frozenset()
 
     sparql_guard.network_operations = nothing_found  # type: ignore[assignment]
-    server._worker_main(conn, store, 100, False, allow_service)
+    workers.worker_main(conn, store, 100, False, allow_service)
 
 
 def run_unguarded(store: Path, allow_service: bool, sparql: str) -> tuple[Any, ...]:
-    from serkg.server import QueryJob
+    from serkg.web.jobs import QueryJob
 
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe()

@@ -15,7 +15,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from serkg.server import parse_hosts, parse_origins
+from serkg.web.config import parse_hosts, parse_origins
 from tests.server.conftest import (
     L_SERINE,
     SK,
@@ -292,9 +292,9 @@ def publish(out_dir: Path, folder: Path) -> None:
 
 
 def server_process(store: Path, port: int) -> subprocess.Popen[bytes]:
-    """`python -m serkg.server` on STORE with one worker, stdout and stderr on one pipe."""
+    """`python -m serkg.web` on STORE with one worker, stdout and stderr on one pipe."""
     return subprocess.Popen(
-        [sys.executable, "-m", "serkg.server", "--store", str(store),
+        [sys.executable, "-m", "serkg.web", "--store", str(store),
          "--port", str(port), "--workers", "1"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )  # fmt: skip

@@ -1,4 +1,4 @@
-"""Server test fixtures: one store per session, `python -m serkg.server` subprocesses."""
+"""Server test fixtures: one store per session, `python -m serkg.web` subprocesses."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def server_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 def start_server(store: Path, log_dir: Path, *options: str) -> RunningServer:
-    """Start `python -m serkg.server` on a free loopback port and wait until it answers."""
+    """Start `python -m serkg.web` on a free loopback port and wait until it answers."""
     port = free_port()
     log = log_dir / f"server-{port}.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -59,7 +59,7 @@ def start_server(store: Path, log_dir: Path, *options: str) -> RunningServer:
             [
                 sys.executable,
                 "-m",
-                "serkg.server",
+                "serkg.web",
                 "--store",
                 str(store),
                 "--port",

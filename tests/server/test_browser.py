@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from serkg.server import YASGUI_BUILD, ui_dir
+from serkg.web.ui import YASGUI_BUILD, ui_dir
 
 from .conftest import RunningServer
 
@@ -75,7 +75,7 @@ def test_named_query_example_runs_in_yasgui(server: RunningServer, browser: Any)
 
 def test_ui_page_without_install_says_how(server: RunningServer, tmp_path: Path) -> None:
     """The install hint is what `/` shows when the UI folder is empty (checked in-process)."""
-    from serkg.webapi import ui_missing_page
+    from serkg.web.ui import ui_missing_page
 
     page = ui_missing_page(tmp_path)
     assert "scripts/install-ui.sh" in page and str(tmp_path) in page

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from serkg.server import (
-    GRAPH_NEGOTIATION,
+from serkg.sparql_guard import MAX_NESTING, nesting_depth, network_operations
+from serkg.web.negotiation import GRAPH_NEGOTIATION, SELECT_NEGOTIATION, negotiate
+from serkg.web.refusals import (
     LOAD_REFUSED,
-    SELECT_NEGOTIATION,
     SERVICE_REFUSED,
     QueryRefused,
-    negotiate,
     operation_refusal,
     refusals,
 )
-from serkg.sparql_guard import MAX_NESTING, nesting_depth, network_operations
 
 
 @pytest.mark.parametrize(

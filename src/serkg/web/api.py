@@ -1,4 +1,5 @@
-"""The named-query library over HTTP (grlc-style OpenAPI) and the web UI pages of ``serkg serve``.
+"""The named-query library over HTTP (grlc-style OpenAPI): ``/api/queries``, ``/openapi.json``
+and ``/api/docs``.
 
 Parameters are validated in the server process by the query library (the same checks and
 messages as ``serkg query``) and then bound in a worker by SEP-0007 substitution: nothing a
@@ -9,18 +10,53 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from serkg.server import (
-    GRAPH_NEGOTIATION,
-    SELECT_NEGOTIATION,
-    QueryJob,
-    QueryRefused,
-    _wanted_formats,
-)
+from fastapi import Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from serkg.web.jobs import QueryJob
+from serkg.web.negotiation import GRAPH_NEGOTIATION, SELECT_NEGOTIATION, wanted_formats
+from serkg.web.refusals import QueryRefused
+from serkg.web.responses import json_error_response, outcome_response
 
 
+# ------------------------------------------------------------------------------------ routes
+async def list_named_queries(request: Request) -> Response:
+    """``GET /api/queries``."""
+    return JSONResponse(query_list())
+
+
+async def run_named_query(request: Request) -> Response:
+    """``GET /api/queries/{name}``: run one named query with the request's parameters."""
+    try:
+        job = named_query_job(
+            request.path_params["name"],
+            list(request.query_params.multi_items()),
+            request.headers.get("accept"),
+        )
+        outcome = await request.app.state.pools.run(job)
+    except QueryRefused as exc:
+        return json_error_response(exc.status, exc.message, exc.parameter)
+    return outcome_response(outcome, json_errors=True)
+
+
+async def openapi(request: Request) -> Response:
+    """``GET /openapi.json``: one path per named query."""
+    return JSONResponse(openapi_document(_server_url(request), request.app.version))
+
+
+async def api_docs(request: Request) -> Response:
+    """``GET /api/docs``: the same document as a page."""
+    document = openapi_document(_server_url(request), request.app.version)
+    return HTMLResponse(api_docs_page(document))
+
+
+def _server_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+# ------------------------------------------------------------------------------- named queries
 def _library() -> Any:
     from serkg import querylib
 
@@ -82,7 +118,7 @@ def named_query_job(name: str, params: Sequence[tuple[str, str]], accept: str | 
         bindings = query.bind(raw)
     except library.QueryParameterError as exc:
         raise QueryRefused(400, str(exc), exc.parameter) from None
-    select_format, graph_format = _wanted_formats(params, accept)
+    select_format, graph_format = wanted_formats(params, accept)
     return QueryJob(
         sparql=_text(query),
         bindings=dict(bindings),
@@ -228,40 +264,56 @@ def api_docs_page(document: dict[str, Any]) -> str:
     ]
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
-            parts.append(f"<section id='{esc(operation.get('operationId', path))}'>")
-            parts.append(f"<h2><code>{esc(method.upper())} {esc(path)}</code></h2>")
-            parts.append(f"<p>{esc(operation.get('summary', ''))}</p>")
-            if operation.get("description"):
-                parts.append(f"<p>{esc(operation['description'])}</p>")
-            parameters = operation.get("parameters", [])
-            if parameters:
-                parts.append(
-                    "<table><tr><th>parameter</th><th>required</th><th>type</th>"
-                    "<th>default</th><th>values</th><th>description</th></tr>"
-                )
-                for parameter in parameters:
-                    schema = parameter.get("schema", {})
-                    kind = schema.get("type", "")
-                    if schema.get("format"):
-                        kind += f" ({schema['format']})"
-                    values = ", ".join(str(v) for v in schema.get("enum", []))
-                    default = "" if "default" not in schema else str(schema["default"])
-                    parts.append(
-                        f"<tr><td><code>{esc(parameter['name'])}</code></td>"
-                        f"<td>{'yes' if parameter.get('required') else 'no'}</td>"
-                        f"<td>{esc(kind)}</td><td>{esc(default)}</td><td>{esc(values)}</td>"
-                        f"<td>{esc(parameter.get('description', ''))}</td></tr>"
-                    )
-                parts.append("</table>")
-            answers = operation.get("responses", {}).get("200", {}).get("content", {})
-            if answers:
-                listed = ", ".join(f"<code>{esc(m)}</code>" for m in answers)
-                parts.append(f"<p>Answers: {listed}.</p>")
-            if path.startswith("/api/queries/"):
-                parts.append(_try_form(path, parameters))
-            parts.append("</section>")
+            parts.append(_operation_section(path, method, operation))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _operation_section(path: str, method: str, operation: dict[str, Any]) -> str:
+    """One operation of the API docs page: summary, parameters, answers and a try-it form."""
+    esc = html.escape
+    parts = [
+        f"<section id='{esc(operation.get('operationId', path))}'>",
+        f"<h2><code>{esc(method.upper())} {esc(path)}</code></h2>",
+        f"<p>{esc(operation.get('summary', ''))}</p>",
+    ]
+    if operation.get("description"):
+        parts.append(f"<p>{esc(operation['description'])}</p>")
+    parameters = operation.get("parameters", [])
+    if parameters:
+        parts.append(_parameter_table(parameters))
+    answers = operation.get("responses", {}).get("200", {}).get("content", {})
+    if answers:
+        listed = ", ".join(f"<code>{esc(m)}</code>" for m in answers)
+        parts.append(f"<p>Answers: {listed}.</p>")
+    if path.startswith("/api/queries/"):
+        parts.append(_try_form(path, parameters))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def _parameter_table(parameters: list[dict[str, Any]]) -> str:
+    """The parameters of one operation: name, required, type, default, values, description."""
+    esc = html.escape
+    rows = [
+        "<table><tr><th>parameter</th><th>required</th><th>type</th>"
+        "<th>default</th><th>values</th><th>description</th></tr>"
+    ]
+    for parameter in parameters:
+        schema = parameter.get("schema", {})
+        kind = schema.get("type", "")
+        if schema.get("format"):
+            kind += f" ({schema['format']})"
+        values = ", ".join(str(v) for v in schema.get("enum", []))
+        default = "" if "default" not in schema else str(schema["default"])
+        rows.append(
+            f"<tr><td><code>{esc(parameter['name'])}</code></td>"
+            f"<td>{'yes' if parameter.get('required') else 'no'}</td>"
+            f"<td>{esc(kind)}</td><td>{esc(default)}</td><td>{esc(values)}</td>"
+            f"<td>{esc(parameter.get('description', ''))}</td></tr>"
+        )
+    rows.append("</table>")
+    return "\n".join(rows)
 
 
 def _try_form(path: str, parameters: list[dict[str, Any]]) -> str:
@@ -280,108 +332,3 @@ def _try_form(path: str, parameters: list[dict[str, Any]]) -> str:
         "<option>xml</option><option>ttl</option><option>jsonld</option></select> "
         "<button type='submit'>run</button></form>"
     )
-
-
-# ------------------------------------------------------------------------------------------ UI
-def ui_examples() -> list[dict[str, str]]:
-    """Each named query as ready-to-run text: its example parameters bound by a VALUES block
-    of serialised terms (the UI runs plain SPARQL; the API binds by substitution)."""
-    from serkg.sparql_text import inject_values
-
-    examples = []
-    for name, query in sorted(_queries().items()):
-        text = _text(query)
-        try:
-            bindings = query.bind(query.example)
-            if bindings:
-                text = inject_values(text, bindings)
-        except ValueError:
-            pass  # an example the library rejects: show the text with unbound parameters
-        examples.append({"name": name, "summary": _summary(query), "query": text})
-    return examples
-
-
-def ui_page() -> str:
-    """The YASGUI page, every script and style served by this server (works offline)."""
-    return _UI_PAGE
-
-
-def ui_missing_page(folder: Path) -> str:
-    """What ``/`` says when the UI files are not installed (the endpoint works regardless)."""
-    return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>serkg</title>"
-        "</head><body>"
-        "<h1>serkg SPARQL endpoint</h1>"
-        "<p>The endpoint is at <a href='/sparql'>/sparql</a>, the named-query API at "
-        "<a href='/api/queries'>/api/queries</a> (<a href='/openapi.json'>OpenAPI</a>).</p>"
-        f"<p>The web UI (YASGUI) is not installed in <code>{html.escape(str(folder))}</code>. "
-        "Install it from the repository with <code>scripts/install-ui.sh</code> "
-        "(or <code>scripts/install-ui.sh DIR</code> and start the server with "
-        "<code>SERKG_UI_DIR=DIR</code>), then reload this page.</p></body></html>"
-    )
-
-
-_UI_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>serkg SPARQL</title>
-<link rel="stylesheet" href="/ui/yasgui.min.css">
-<style>
-  body { margin: 0; font-family: system-ui, sans-serif; display: flex; }
-  nav { width: 17rem; flex: none; padding: .8rem; border-right: 1px solid #ddd; height: 100vh;
-        overflow-y: auto; box-sizing: border-box; }
-  nav h1 { font-size: 1.1rem; margin: 0 0 .4rem; }
-  nav p { font-size: .8rem; color: #555; margin: .2rem 0 .8rem; }
-  nav button { display: block; width: 100%; text-align: left; margin: 0 0 .4rem;
-               padding: .35rem .5rem;
-               border: 1px solid #ccc; border-radius: 4px; background: #fafafa; cursor: pointer; }
-  nav button:hover { background: #eef4ff; }
-  nav button span { display: block; font-size: .75rem; color: #555; }
-  main { flex: 1; min-width: 0; }
-</style>
-</head>
-<body>
-<nav>
-  <h1>serkg</h1>
-  <p>Named queries: click one to open it in a new tab and run it. API:
-     <a href="/api/queries">/api/queries</a>, <a href="/openapi.json">OpenAPI</a>.</p>
-  <div id="examples"></div>
-</nav>
-<main><div id="yasgui"></div></main>
-<script src="/ui/yasgui.min.js"></script>
-<script>
-(function () {
-  var endpoint = window.location.origin + "/sparql";
-  var yasgui = new Yasgui(document.getElementById("yasgui"), {
-    requestConfig: { endpoint: endpoint, method: "POST" },
-    copyEndpointOnNewTab: false,
-    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
-    persistenceId: null,
-    yasqe: { autocompleters: ["prefixes", "variables"] }
-  });
-  window.serkgYasgui = yasgui;
-  fetch("/ui/examples.json").then(function (r) { return r.json(); }).then(function (examples) {
-    var list = document.getElementById("examples");
-    examples.forEach(function (example) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "serkg-example";
-      button.dataset.query = example.name;
-      button.textContent = example.name;
-      var summary = document.createElement("span");
-      summary.textContent = example.summary;
-      button.appendChild(summary);
-      button.addEventListener("click", function () {
-        var tab = yasgui.addTab(true, { name: example.name, yasqe: { value: example.query } });
-        tab.setEndpoint(endpoint);
-        tab.query();
-      });
-      list.appendChild(button);
-    });
-  });
-})();
-</script>
-</body>
-</html>
-"""

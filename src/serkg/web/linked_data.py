@@ -17,21 +17,22 @@ from functools import cache
 from typing import Any
 
 import pyoxigraph as ox
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
 
 from serkg import resources
+from serkg.formats import GRAPH_FORMATS, media_type_of
 from serkg.prefixes import KG, KGSRC, ONTOLOGY_IRI, SK, compress
 from serkg.results import QueryAnswer
-from serkg.server import (
+from serkg.web.jobs import QueryJob, serialize_answer
+from serkg.web.negotiation import (
     GRAPH_FORMAT_NAMES,
     GRAPH_NEGOTIATION,
-    QueryJob,
     content_type,
-    media_type_for,
     negotiate,
-    serialize_answer,
 )
-
-__all__ = ["KG", "KGSRC", "ONTOLOGY_IRI", "SK", "EntityPage", "describe_query", "respond"]
+from serkg.web.refusals import QueryRefused
+from serkg.web.responses import error_response
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -90,12 +91,38 @@ class EntityPage:
     alternates: list[tuple[str, str]] = field(default_factory=list)
 
 
-async def respond(
-    iri: str, request: Any, run: Callable[[QueryJob], Awaitable[tuple[Any, ...]]]
-) -> Any:
-    """The response for a dereferenced IRI: HTML for browsers, RDF otherwise, 404 when unknown."""
-    from fastapi.responses import HTMLResponse, Response
+# ------------------------------------------------------------------------------------ routes
+async def entity(request: Request) -> Response:
+    """``GET /id/{local}``."""
+    return await _linked(request, KG + request.path_params["local"])
 
+
+async def vocab_term(request: Request) -> Response:
+    """``GET /vocab/{term}``."""
+    return await _linked(request, SK + request.path_params["term"])
+
+
+async def vocab(request: Request) -> Response:
+    """``GET /vocab``: the ontology itself."""
+    return await _linked(request, ONTOLOGY_IRI)
+
+
+async def source(request: Request) -> Response:
+    """``GET /source/{local}``."""
+    return await _linked(request, KGSRC + request.path_params["local"])
+
+
+async def _linked(request: Request, iri: str) -> Response:
+    try:
+        return await respond(iri, request, request.app.state.pools.run)
+    except QueryRefused as exc:
+        return error_response(exc.status, exc.message)
+
+
+async def respond(
+    iri: str, request: Request, run: Callable[[QueryJob], Awaitable[tuple[Any, ...]]]
+) -> Response:
+    """The response for a dereferenced IRI: HTML for browsers, RDF otherwise, 404 when unknown."""
     requested = request.query_params.get("format")
     if requested is not None:
         fmt = {**GRAPH_FORMAT_NAMES, "html": "html"}.get(requested.strip().lower())
@@ -131,7 +158,7 @@ async def respond(
     headers = {"Vary": "Accept"}
     if fmt != "html":
         body = serialize_answer(QueryAnswer("graph", triples=_sorted(triples.triples)), fmt)
-        return Response(body, media_type=content_type(media_type_for(fmt)), headers=headers)
+        return Response(body, media_type=content_type(media_type_of(fmt)), headers=headers)
     sources = await _answer(run, resources.view_query("entity-sources"), subject)
     page = build_page(iri, triples.triples, sources, str(request.url.path))
     return HTMLResponse(_template().render(page=page), headers=headers)
@@ -140,8 +167,6 @@ async def respond(
 async def _answer(
     run: Callable[[QueryJob], Awaitable[tuple[Any, ...]]], sparql: str, subject: ox.NamedNode
 ) -> QueryAnswer:
-    from serkg.server import QueryRefused
-
     outcome = await run(QueryJob(sparql=sparql, bindings={"entity": subject}, raw=True))
     if outcome[0] == "error":
         raise QueryRefused(outcome[1], outcome[2])
@@ -195,9 +220,7 @@ def build_page(iri: str, triples: list[ox.Triple], sources: QueryAnswer, path: s
                     sections.value if isinstance(sections, ox.Literal) else "",
                 )
             )
-    page.alternates = [
-        (f"{path}?format={fmt}", media_type_for(fmt)) for fmt in ("ttl", "jsonld", "nt", "rdfxml")
-    ]
+    page.alternates = [(f"{path}?format={fmt}", media_type_of(fmt)) for fmt in GRAPH_FORMATS]
     return page
 
 

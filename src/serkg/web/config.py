@@ -1,0 +1,67 @@
+"""What ``serkg serve`` can be told: the server's settings and the checks of its options."""
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from serkg.http_limits import DEFAULT_HEADER_TIMEOUT_S
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEFAULT_TIMEOUT_S = 30.0
+DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_QUERY_BYTES = 1 << 20
+#: a form-encoded body may percent-encode every byte of a query at the cap, plus other fields
+FORM_OVERHEAD_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Everything ``serkg serve`` can be told; defaults are the safe ones."""
+
+    store_path: Path
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    max_rows: int = DEFAULT_MAX_ROWS
+    allow_update: bool = False
+    allow_service: bool = False
+    workers: int = 0  # 0: chosen from the number of cores (1 when updates are allowed)
+    max_query_bytes: int = DEFAULT_MAX_QUERY_BYTES
+    cors_origins: tuple[str, ...] = ()  # ("*",): any origin, as public read-only endpoints do
+    allowed_hosts: tuple[str, ...] = ()  # Host header values accepted (DNS rebinding); (): any
+    header_timeout_s: float = DEFAULT_HEADER_TIMEOUT_S
+
+    @property
+    def header_limit(self) -> int:
+        """Bytes a request line and headers may take: a GET may carry a query at the cap."""
+        return self.max_query_bytes + FORM_OVERHEAD_BYTES
+
+    @property
+    def worker_count(self) -> int:
+        if self.allow_update:
+            return 1  # one writer: RocksDB allows a single read-write handle
+        return self.workers or max(2, min(4, (os.cpu_count() or 2) + 1))
+
+
+def parse_origins(value: str) -> tuple[str, ...]:
+    """``--cors``: ``*`` or comma-separated origins (``https://example.org``), checked."""
+    origins = tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+    for origin in origins:
+        if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+            raise ValueError(f"{origin!r} is not an origin (scheme://host[:port]) or *")
+    if not origins:
+        raise ValueError("give * or at least one origin")
+    return origins
+
+
+def parse_hosts(value: str) -> tuple[str, ...]:
+    """``--host-header``: comma-separated host names (``*.example.org`` allowed), no ports."""
+    hosts = tuple(h.strip().lower() for h in value.split(",") if h.strip())
+    for host in hosts:
+        if not re.fullmatch(r"(\*\.)?[a-z0-9.\-]+|\[[0-9a-f:.]+\]", host):
+            raise ValueError(f"{host!r} is not a host name (the Host header without its port)")
+    if not hosts:
+        raise ValueError("give at least one host name")
+    return hosts

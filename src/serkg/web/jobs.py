@@ -1,0 +1,150 @@
+"""A query job and how a worker runs it: dataset, bound terms, row cap and answer bytes.
+
+Everything here runs inside a query worker process (:mod:`serkg.web.workers`) except the
+construction of :class:`QueryJob`, which the route modules do.
+"""
+
+import pickle
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
+from serkg.results import RowLimitExceeded
+from serkg.store import query_bound
+from serkg.web.negotiation import GRAPH_NEGOTIATION, SELECT_NEGOTIATION
+from serkg.web.refusals import operation_refusal
+
+
+@dataclass
+class QueryJob:
+    """One query (or update) for a worker: text, bound terms, dataset and wanted answer formats.
+
+    ``default_graphs``/``named_graphs`` are the protocol's ``default-graph-uri`` and
+    ``named-graph-uri``; None for both means the request named no dataset (see
+    :func:`dataset_options`). ``base_iri`` resolves relative IRIs in the query text.
+    """
+
+    sparql: str
+    update: bool = False
+    bindings: dict[str, Any] = field(default_factory=dict)
+    default_graphs: list[str] | None = None
+    named_graphs: list[str] | None = None
+    base_iri: str | None = None
+    select_format: str | None = "json"
+    graph_format: str | None = "ttl"
+    raw: bool = False  # answer with the QueryAnswer itself (linked-data pages build on it)
+
+
+def run_job(
+    store: ox.Store, job: QueryJob, max_rows: int, allow_service: bool, *, walled: bool
+) -> tuple[Any, ...]:
+    """The worker's answer to JOB: ``("ok", kind, format, bytes)`` or ``("error", status, text)``."""
+    from serkg.results import QueryAnswer
+
+    refused = operation_refusal(
+        job.sparql, update=job.update, allow_service=allow_service, walled=walled
+    )
+    if refused is not None:
+        return ("error", *refused)
+    try:
+        if job.update:
+            store.update(job.sparql)
+            return ("ok", "update", None, b"")
+        solutions = query_bound(store, job.sparql, job.bindings, **dataset_options(job))
+        answer = QueryAnswer.from_oxigraph(solutions, row_limit=max_rows)
+    except SyntaxError as exc:
+        return ("error", 400, f"SPARQL syntax error: {exc}")
+    except RowLimitExceeded as exc:
+        return ("error", 403, str(exc))
+    except (RuntimeError, OSError, ValueError) as exc:
+        if "projection" in str(exc):
+            return ("error", 400, f"{exc}: a SELECT query must project every parameter variable")
+        return ("error", 500, f"the store could not answer: {exc}")
+    if job.raw:
+        return ("ok", answer.kind, "raw", pickle.dumps(answer))
+    fmt = job.graph_format if answer.kind == "graph" else job.select_format
+    if fmt is None:
+        wanted = GRAPH_NEGOTIATION if answer.kind == "graph" else SELECT_NEGOTIATION
+        offered = ", ".join(media for _, types in wanted for media in types[:1])
+        return (
+            "error",
+            406,
+            f"none of the accepted media types fits a {answer.kind.upper()} answer; "
+            f"ask for one of {offered}",
+        )
+    return ("ok", answer.kind, fmt, serialize_answer(answer, fmt))
+
+
+#: the default graph of a query that names no dataset: the store's own default graph (empty
+#: after a build; where an allowed INSERT DATA writes) and the asserted and inferred graphs; the
+#: metadata graph (VoID, provenance) is reachable by FROM, GRAPH or named-graph-uri only
+DEFAULT_GRAPH_PARTS = (ASSERTED_GRAPH, INFERRED_GRAPH)
+
+
+def dataset_options(job: QueryJob) -> dict[str, Any]:
+    """pyoxigraph's dataset and base IRI arguments for JOB, as SPARQL 1.1 says.
+
+    Protocol parameters replace the query's FROM/FROM NAMED (Protocol 2.1.4), and like FROM and
+    FROM NAMED, giving only one kind leaves the other empty (Query 13.2). A query with its own
+    FROM or FROM NAMED gets exactly that dataset; any other gets :data:`DEFAULT_GRAPH_PARTS` as
+    its default graph, with every graph available to GRAPH.
+    """
+    options: dict[str, Any] = {}
+    if job.base_iri:
+        options["base_iri"] = job.base_iri
+    if job.default_graphs is not None or job.named_graphs is not None:
+        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs or ()]
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs or ()]
+    elif not has_dataset_clause(job.sparql):
+        options["default_graph"] = [ox.DefaultGraph()] + [
+            ox.NamedNode(g) for g in DEFAULT_GRAPH_PARTS
+        ]
+    return options
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """Whether the query says FROM (the keyword only a dataset clause uses)."""
+    lowered = sparql.lower()
+    if "from" not in lowered and "\\u" not in lowered:
+        return False  # the common case, without the scan of strings and comments
+    return "FROM" in sparql_keywords(sparql)
+
+
+def sparql_keywords(sparql: str) -> list[str]:
+    """Only for choosing the dataset (is there a FROM?), never for deciding what may run.
+
+    Upper-cased bare words of SPARQL text: not in strings, comments or IRIs, and not part of a
+    variable, prefixed name or language tag. ``\\uXXXX`` escapes are decoded first, as in SPARQL.
+    """
+    from serkg.sparql_text import code_chars as _code_chars
+
+    text = _CODEPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+    chars = [*_code_chars(text), (" ", True)]
+    words: list[str] = []
+    start: int | None = None
+    lead = previous = " "
+    for index, (ch, in_code) in enumerate(chars):
+        if in_code and (ch.isalnum() or ch == "_"):
+            if start is None:
+                start, lead = index, previous
+            continue
+        if start is not None:
+            if lead not in "?$:@-" and not (in_code and ch == ":"):
+                words.append("".join(c for c, _ in chars[start:index]).upper())
+            start = None
+        previous = ch if in_code else " "
+    return words
+
+
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def serialize_answer(answer: Any, fmt: str) -> bytes:
+    """The bytes of an answer in FMT (N3 is written as Turtle; see :mod:`serkg.formats`)."""
+    from serkg.formats import FORMATS
+
+    text: str = answer.serialize(FORMATS[fmt].writer_key)
+    return text.encode("utf-8")

@@ -1,0 +1,37 @@
+"""The HTTP responses every route module shares: refusals as text or JSON, and answers."""
+
+from typing import Any
+
+from fastapi.responses import JSONResponse, Response
+
+from serkg.formats import media_type_of
+from serkg.web.negotiation import content_type
+
+
+def error_response(status: int, message: str, *, close: bool = False) -> Response:
+    """A refusal as plain text (the SPARQL endpoint and linked data answer so)."""
+    return Response(
+        message + "\n",
+        status_code=status,
+        media_type="text/plain; charset=utf-8",
+        headers={"Connection": "close"} if close else None,
+    )
+
+
+def json_error_response(status: int, message: str, parameter: str | None = None) -> Response:
+    """A refusal as ``{"detail", "parameter"}`` JSON (the named-query API answers so)."""
+    body: dict[str, Any] = {"detail": message}
+    if parameter:
+        body["parameter"] = parameter
+    return JSONResponse(body, status_code=status)
+
+
+def outcome_response(outcome: tuple[Any, ...], *, json_errors: bool = False) -> Response:
+    """The response for a worker's outcome: the answer bytes, 204 for an update, or the error."""
+    if outcome[0] == "error":
+        error = json_error_response if json_errors else error_response
+        return error(outcome[1], outcome[2])
+    _, kind, fmt, data = outcome
+    if kind == "update":
+        return Response(status_code=204)
+    return Response(data, media_type=content_type(media_type_of(fmt)), headers={"Vary": "Accept"})
