@@ -35,12 +35,20 @@ class SerkgGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         from serkg.loading import InputError
         from serkg.prefixes import CurieError
+        from serkg.safe_write import OutputError
         from serkg.sparql_text import QuerySyntaxError
         from serkg.store import StoreError
 
         try:
             return super().invoke(ctx)
-        except (InputError, CurieError, StoreError, QuerySyntaxError, FileExistsError) as exc:
+        except (
+            InputError,
+            CurieError,
+            StoreError,
+            QuerySyntaxError,
+            OutputError,
+            FileExistsError,
+        ) as exc:
             _fail(str(exc))
         except ValueError as exc:  # parameter and query-library errors are ValueErrors
             if type(exc).__module__.startswith("serkg"):
@@ -360,7 +368,7 @@ def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) 
     if out_file is None:
         sys.stdout.buffer.write(data)
     else:
-        safe_write.write_bytes(out_file, data)
+        safe_write.write_output(out_file, data)
         click.echo(f"wrote {out_file} ({len(data)} bytes)", err=True)
 
 
@@ -636,7 +644,7 @@ def _write_or_print(data: bytes, out_file: Path | None, binary: bool) -> None:
     from serkg import safe_write
 
     if out_file is not None:
-        safe_write.write_bytes(out_file, data)
+        safe_write.write_output(out_file, data)
         click.echo(f"wrote {out_file}", err=True)
     elif binary and sys.stdout.isatty():
         _fail("this format is binary: pass --out FILE")

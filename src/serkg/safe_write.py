@@ -10,9 +10,11 @@ symlink. The names users open (``OUT/serkg.ttl``, ``OUT/store``, ...) are fixed 
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -64,6 +66,28 @@ def write_text(target: Path, text: str) -> None:
 def write_bytes(target: Path, data: bytes) -> None:
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
+
+
+def write_output(target: Path, data: bytes) -> None:
+    """Write a command's ``--out`` file: atomically for a regular file (a symlink is followed, so
+    the link stays and its target is replaced), straight into anything else that exists
+    (``/dev/stdout``, a FIFO, a device: renaming over it would delete it). Raises
+    :class:`OutputError` naming TARGET when it cannot be written."""
+    if str(target) in {"", "."} or target.is_dir():
+        raise OutputError(
+            f"cannot write {str(target) or '(an empty path)'}: it is a folder; give a file name"
+        )
+    try:
+        if target.exists() and not stat.S_ISREG(target.stat().st_mode):
+            with target.open("wb") as stream:  # through any symlink: /dev/stdout is one
+                stream.write(data)
+            return
+        write_bytes(Path(os.path.realpath(target)) if target.is_symlink() else target, data)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.ENOSPC:
+            reason = f"no space left on the device of {target}"
+        raise OutputError(f"cannot write {target}: {reason}") from None
 
 
 def swap_link(link: Path, target: str) -> None:
