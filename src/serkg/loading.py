@@ -81,6 +81,8 @@ def parse_file(path: Path) -> list[ox.Quad]:
         known = ", ".join(sorted(FORMATS_BY_SUFFIX))
         raise InputError(f"unknown RDF format for suffix {path.suffix!r} (known: {known})", path)
     _quiet_rdflib_literal_warnings()
+    if fmt == ox.RdfFormat.JSON_LD:
+        _check_json_nesting(path)
     try:
         with path.open("rb") as stream:
             if stream.read(len(UTF8_BOM)) != UTF8_BOM:
@@ -90,6 +92,12 @@ def parse_file(path: Path) -> list[ox.Quad]:
             return _collect(quads, path)
     except SyntaxError as exc:
         reason = _LOCATION_SUFFIX.sub("", str(exc))  # the file and line go first instead
+        if "LoadDocumentCallback" in reason:  # pyoxigraph asked for a context it may not fetch
+            reason = (
+                "a JSON-LD @context that is not inline (a URL, a file or @import): serkg never "
+                "fetches contexts; put the context itself in the file"
+            )
+            raise InputError(reason, path, exc.lineno) from exc
         raise InputError(f"syntax error: {plain_reason(reason)}", path, exc.lineno) from exc
     except MemoryError as exc:
         line = _first_line_longer_than(path, MAX_TOKEN_BYTES)
@@ -99,6 +107,8 @@ def parse_file(path: Path) -> list[ox.Quad]:
             path,
             line,
         ) from exc
+    except InputError:
+        raise
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"cannot read: {exc}", path) from exc
 
@@ -106,14 +116,56 @@ def parse_file(path: Path) -> list[ox.Quad]:
 def _collect(quads: Iterable[ox.Quad], path: Path) -> list[ox.Quad]:
     """The quads as a list, telling how far parsing got when the file is big."""
     if not _progress_wanted(path):
-        return list(quads)
-    out: list[ox.Quad] = []
-    for quad in quads:
-        out.append(quad)
-        if len(out) % PROGRESS_EVERY_QUADS == 0:
-            print(f"serkg: reading {path}: {len(out):,} triples", file=sys.stderr, flush=True)
-    print(f"serkg: read {path}: {len(out):,} triples", file=sys.stderr, flush=True)
+        out = list(quads)
+    else:
+        out = []
+        for quad in quads:
+            out.append(quad)
+            if len(out) % PROGRESS_EVERY_QUADS == 0:
+                print(f"serkg: reading {path}: {len(out):,} triples", file=sys.stderr, flush=True)
+        print(f"serkg: read {path}: {len(out):,} triples", file=sys.stderr, flush=True)
+    if any(type(q.subject) is ox.Triple or type(q.object) is ox.Triple for q in out):
+        raise InputError(
+            "quoted triples (RDF-star, << ... >>) are not supported: serkg states who claims "
+            "a fact with a named graph per claim bundle (docs/DESIGN.md)",
+            path,
+            _first_line_with(path, b"<<"),
+        )
     return out
+
+
+#: how deep JSON may nest in a JSON-LD file: pyoxigraph 0.5 crashes (SIGSEGV) on objects nested
+#: about 10,000 deep; real JSON-LD nests a few levels
+MAX_JSON_NESTING = 500
+
+
+def _check_json_nesting(path: Path) -> None:
+    """Refuse a JSON-LD file nested deeper than :data:`MAX_JSON_NESTING`, before it is parsed
+    (strings are dropped first, so brackets inside them do not count)."""
+    depth = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub(b"", path.read_bytes())):
+        depth += 1 if bracket.group() in (b"{", b"[") else -1
+        if depth > MAX_JSON_NESTING:
+            raise InputError(
+                f"JSON nested deeper than {MAX_JSON_NESTING} levels; serkg refuses it before "
+                "parsing (the JSON-LD parser would crash)",
+                path,
+            )
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[{}\[\]]")
+
+
+def _first_line_with(path: Path, needle: bytes) -> int | None:
+    """The number of the first line of PATH holding NEEDLE (read in bounded chunks)."""
+    line = 1
+    with path.open("rb") as stream:
+        for raw in stream:
+            if needle in raw:
+                return line
+            line += 1
+    return None
 
 
 def _progress_wanted(path: Path) -> bool:
@@ -141,7 +193,7 @@ def _first_line_longer_than(path: Path, limit: int) -> int | None:
 
 
 _LOCATION_SUFFIX = re.compile(r" \([^()]*line \d+[^()]*\)$")
-_IRI_CODE_POINT = re.compile(r"Invalid IRI code point '(.)'")
+_IRI_CODE_POINT = re.compile(r"Invalid IRI code point '(.)'", re.DOTALL)
 _IRI_PERCENT = re.compile(r"Invalid IRI percent encoding '([^']*)'")
 
 

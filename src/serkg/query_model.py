@@ -115,6 +115,8 @@ class QueryParameter:
         """Validate RAW (text from a CLI/HTTP user, or a Python value) and return the bound term."""
         if isinstance(raw, bool) or raw is None:
             raise self._error(f"expected {self.expected()}, got {raw!r}")
+        if isinstance(raw, str) and not _is_utf8(raw):
+            raise self._error("the value is not valid UTF-8 (a byte sequence no character has)")
         parser = getattr(self, "_parse_" + self.type)
         term: OxTerm = parser(raw)
         return term
@@ -357,3 +359,13 @@ def _shell_word(text: str) -> str:
         if re.match(r"^[A-Za-z0-9_.:/@%+=-]+$", text)
         else "'" + text.replace("'", "'\\''") + "'"
     )
+
+
+def _is_utf8(text: str) -> bool:
+    """False for text holding lone surrogates: how Python keeps bytes of a command-line argument
+    that are not UTF-8 (``'\\udcff'`` for ``0xff``)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

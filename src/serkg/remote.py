@@ -96,7 +96,26 @@ def graph_names(graph_base: str | None) -> tuple[str, str]:
         )
     if not base.endswith(("/", "#")):
         base += "/"
+    for name in (base + "asserted", base + "inferred"):
+        try:
+            ox.NamedNode(name)  # MOVE and DROP write these as IRIs: check before anything is sent
+        except ValueError as exc:
+            from serkg.loading import plain_reason
+
+            raise LoadOptionError(
+                f"--graph {base!r} does not make a valid IRI: {plain_reason(str(exc))}"
+            ) from None
     return base + "asserted", base + "inferred"
+
+
+def _check_utf8(option: str, value: str | None) -> None:
+    """Refuse an option holding bytes that are not UTF-8 (kept by Python as lone surrogates)."""
+    if value is None:
+        return
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise LoadOptionError(f"{option} {value!r} is not valid UTF-8") from None
 
 
 def graph_store_url(endpoint: str, authenticated: bool) -> str:
@@ -324,6 +343,14 @@ def load_to_endpoint(
 
     if (user is None) != (password is None):
         raise LoadOptionError("--user and --password go together")
+    for option, value in (
+        ("--endpoint", endpoint),
+        ("--update-endpoint", update_endpoint),
+        ("--user", user),
+        ("--password", password),
+        ("--graph", graph_base),
+    ):
+        _check_utf8(option, value)
     for path in (asserted_ttl_or_nt, inferred):
         if not Path(path).is_file():
             raise InputError("no such file (run `serkg build` first)", Path(path))

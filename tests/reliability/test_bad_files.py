@@ -173,3 +173,87 @@ def test_input_error_carries_path_and_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         parse_file(path)
     assert (caught.value.path, caught.value.line) == (path, 1)
+
+
+def test_rdf_star_is_refused_naming_the_line(tmp_path: Path) -> None:
+    """Regression: a quoted triple reached the SHACL driver and gave a TypeError traceback."""
+    path = tmp_path / "star.ttl"
+    path.write_text(
+        "@prefix ex: <http://example.org/> .\nex:x ex:y << ex:a ex:b ex:c >> .\n", encoding="utf-8"
+    )
+    result = serkg("validate", str(path))
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        f"serkg: error: {path}:2: quoted triples (RDF-star, << ... >>) are not supported"
+    )
+
+
+def test_json_ld_nested_past_the_limit_is_refused_before_the_parser_crashes(
+    tmp_path: Path,
+) -> None:
+    """Regression: objects nested 10,000 deep made pyoxigraph's JSON-LD parser segfault (exit
+    139, nothing on stderr)."""
+    from serkg.loading import MAX_JSON_NESTING
+
+    path = tmp_path / "deep.jsonld"
+    depth = 10_000
+    path.write_text(
+        '{"@context": {"ex": "http://example.org/"}, "@id": "http://example.org/x", '
+        + '"ex:n": {' * depth
+        + '"ex:v": "{[ brackets in a string do not count"'
+        + "}" * depth
+        + "}",
+        encoding="utf-8",
+    )
+    result = serkg("validate", str(path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"serkg: error: {path}: JSON nested deeper than {MAX_JSON_NESTING} levels; serkg "
+        "refuses it before parsing (the JSON-LD parser would crash)"
+    )
+
+
+def test_json_ld_nested_within_the_limit_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "nested.jsonld"
+    depth = 50
+    path.write_text(
+        '{"@context": {"ex": "http://example.org/"}, "@id": "http://example.org/x", '
+        + '"ex:n": {' * depth
+        + '"ex:v": "]]]}}} brackets in a string do not count"'
+        + "}" * depth
+        + "}",
+        encoding="utf-8",
+    )
+    assert len(parse_file(path)) == depth + 1  # DEPTH ex:n links and the ex:v value
+
+
+@pytest.mark.parametrize(
+    "context", ['"http://127.0.0.1:9/ctx.jsonld"', '"/etc/passwd"', '{"@import": "ctx.jsonld"}']
+)
+def test_a_json_ld_context_that_is_not_inline_is_named_as_such(
+    tmp_path: Path, context: str
+) -> None:
+    path = tmp_path / "remote.jsonld"
+    path.write_text(
+        f'{{"@context": {context}, "@id": "http://example.org/x", "http://a/b": 1}}',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"not inline .* serkg never fetches contexts"):
+        parse_file(path)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "label-search", "-p", "text=\udcff"],
+        ["card", "\udcff"],
+        ["diagram", "\udcff"],
+    ],
+)
+def test_arguments_that_are_not_utf8_are_refused(built_dist: Path, args: list[str]) -> None:
+    """Regression: bytes that are not UTF-8 in a text parameter or a compound name reached
+    pyoxigraph and gave a ValueError traceback."""
+    result = serkg(*args, "--store", str(built_dist / "store"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "is not valid UTF-8" in result.stderr

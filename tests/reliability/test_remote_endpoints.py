@@ -181,3 +181,37 @@ def test_an_empty_graph_drops_its_target_instead_of_moving_a_missing_graph() -> 
     assert swap_update([("http://x/t1", "http://x/a", 5), ("http://x/t2", "http://x/i", 0)]) == (
         "MOVE GRAPH <http://x/t1> TO <http://x/a> ;\nDROP SILENT GRAPH <http://x/i>\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            ["--graph", "https://a/\n"],
+            "serkg: error: --graph 'https://a/\\n/' does not make a valid IRI: IRIs cannot "
+            "contain U+000A (\\n)",
+        ),
+        (
+            ["--user", "a\udcff", "--password", "x"],
+            "serkg: error: --user 'a\\udcff' is not valid UTF-8",
+        ),
+    ],
+)
+def test_bad_load_options_are_refused_before_anything_is_sent(
+    small_dist: Path, options: list[str], message: str
+) -> None:
+    """Regression: a --graph with a newline sent all the data, then crashed building the MOVE
+    (the temporary graphs stayed on the store); a --user that is not UTF-8 gave a traceback."""
+    with fake_endpoint("store") as server:
+        result = serkg("load", "--endpoint", server.base_url, "--dist", str(small_dist), *options)
+    assert result.returncode == 2
+    assert result.stderr.strip() == message
+    assert server.seen == []
+
+
+def test_an_endpoint_that_is_not_utf8_is_refused(small_dist: Path) -> None:
+    result = serkg("load", "--endpoint", "http://127.0.0.1:9/\udcff", "--dist", str(small_dist))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "serkg: error: --endpoint 'http://127.0.0.1:9/\\udcff' is not valid UTF-8"
+    )

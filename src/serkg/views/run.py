@@ -50,17 +50,30 @@ def compound_rows(store: QueryStore, name: str, compound_iri: str) -> list[Row]:
 
 
 # ------------------------------------------------------------------------------- resolving
+def _given_name(name_or_curie: str) -> str:
+    """The name as given, stripped; an empty one or one that is not UTF-8 (bytes a command-line
+    argument kept as lone surrogates) is refused."""
+    text = name_or_curie.strip()
+    if not text:
+        raise UnknownCompoundError(
+            "no compound given: pass a name (L-serine) or a CURIE (kg:l-serine)"
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UnknownCompoundError(
+            f"the compound {text!r} is not valid UTF-8 (a byte sequence no character has)"
+        ) from None
+    return text
+
+
 def resolve_compound(store: QueryStore, name_or_curie: str) -> str:
     """The IRI of the compound a researcher means: a CURIE/IRI (ours or a cross-link such as
     ``CHEBI:17115``), or a name, synonym, CAS number or InChIKey (case-insensitive).
 
     Raises :class:`UnknownCompoundError` listing close matches when nothing matches.
     """
-    text = name_or_curie.strip()
-    if not text:
-        raise UnknownCompoundError(
-            "no compound given: pass a name (L-serine) or a CURIE (kg:l-serine)"
-        )
+    text = _given_name(name_or_curie)
     curie_problem = ""
     if ":" in text:
         try:

@@ -38,6 +38,10 @@ class QueryJob:
     raw: bool = False  # answer with the QueryAnswer itself (linked-data pages build on it)
 
 
+#: how pyoxigraph says that CREATE, DROP, CLEAR, ADD, MOVE or COPY met a graph in the wrong state
+_GRAPH_STATE = re.compile(r"[Tt]he graph .* (does not exist|already exists)")
+
+
 def run_job(
     store: ox.Store, job: QueryJob, max_rows: int, allow_service: bool, *, walled: bool
 ) -> tuple[Any, ...]:
@@ -62,6 +66,10 @@ def run_job(
     except (RuntimeError, OSError, ValueError) as exc:
         if "projection" in str(exc):
             return ("error", 400, f"{exc}: a SELECT query must project every parameter variable")
+        if job.update and _GRAPH_STATE.search(
+            str(exc)
+        ):  # the client's error (SPARQL 1.1 Update 3.1)
+            return ("error", 400, f"the update failed: {exc} (SILENT ignores this)")
         return ("error", 500, f"the store could not answer: {exc}")
     if job.raw:
         return ("ok", answer.kind, "raw", pickle.dumps(answer))
