@@ -38,6 +38,25 @@ kg:claim-2 a sk:Claim ; sk:claimSubject kg:m ; sk:claimPredicate rdfs:label ;
 """
 # check -> (extra Turtle that breaks it, then every (entity, property, value) row it must return)
 BROKEN: dict[str, tuple[str, ...] | tuple[object, ...]] = {
+    "ill-typed-literal": (
+        'kg:c sk:monoisotopicMass "105.04.1"^^xsd:decimal ; sk:firstSynthesised "yes"^^xsd:boolean ; '
+        'sk:approvalDate "2020-02-30"^^xsd:date ; sk:enrollment "20"^^xsd:integer .',
+        (
+            KG + "c",
+            "https://w3id.org/serkg/vocab/approvalDate",
+            '"2020-02-30"^^<http://www.w3.org/2001/XMLSchema#date>',
+        ),
+        (
+            KG + "c",
+            "https://w3id.org/serkg/vocab/firstSynthesised",
+            '"yes"^^<http://www.w3.org/2001/XMLSchema#boolean>',
+        ),
+        (
+            KG + "c",
+            "https://w3id.org/serkg/vocab/monoisotopicMass",
+            '"105.04.1"^^<http://www.w3.org/2001/XMLSchema#decimal>',
+        ),
+    ),
     "literal-subject": (
         'kg:claim-3 a sk:Claim ; sk:claimSubject "L-serine" ; sk:claimPredicate sk:casNumber ; '
         'sk:claimObject "56-45-1" ; prov:wasDerivedFrom kgsrc:s .',

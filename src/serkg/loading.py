@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import sys
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -224,6 +225,9 @@ class _LiteralConversionFilter(logging.Filter):
 
 
 def _quiet_rdflib_literal_warnings() -> None:
+    # rdflib also warns ("Parsing weird boolean") through `warnings`, with its own file path: the
+    # ill-typed-literal QC check names the literal, its entity and property instead
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"rdflib\.term")
     logger = logging.getLogger("rdflib.term")
     if not any(isinstance(f, _LiteralConversionFilter) for f in logger.filters):
         logger.addFilter(_LiteralConversionFilter())

@@ -36,6 +36,7 @@ QC_CHECKS: tuple[str, ...] = (
     "duplicate-label",
     "unverified-identifier",
     "obsolete-identifier",
+    "ill-typed-literal",
 )
 
 
