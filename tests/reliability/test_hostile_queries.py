@@ -588,3 +588,25 @@ def test_validate_runs_without_network_so_a_parser_gap_cannot_connect(listener: 
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "connection refused by the wall: [Errno 101] Network is unreachable" in result.stderr
     assert listener.count == 0
+
+
+def test_a_query_string_or_form_that_is_not_utf8_says_so(safe_server: RunningServer) -> None:
+    """Regression: %FF in query= became U+FFFD and was reported as a SPARQL syntax error."""
+    got = httpx.get(safe_server.sparql + "?query=ASK%7B%7D%FF")
+    assert (got.status_code, got.text) == (
+        400,
+        "the query string is not UTF-8 once percent-decoded\n",
+    )
+    posted = httpx.post(
+        safe_server.sparql,
+        content=b"query=ASK%7B%7D%FF",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert (posted.status_code, posted.text) == (
+        400,
+        "the form-encoded body is not UTF-8 once percent-decoded\n",
+    )
+    assert httpx.get(safe_server.sparql, params={"query": 'ASK { FILTER("é" = "é") }'}).json() == {
+        "head": {},
+        "boolean": True,
+    }

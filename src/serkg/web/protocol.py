@@ -24,10 +24,30 @@ POST_MEDIA_TYPES = (
 )
 
 
+NOT_UTF8_QUERY_STRING = "the query string is not UTF-8 once percent-decoded"
+
+
+def _form_fields(text: str) -> list[tuple[str, str]]:
+    """The fields of a form-encoded TEXT; bytes that are not UTF-8 once percent-decoded raise
+    UnicodeDecodeError (a lenient decoding would turn them into U+FFFD and a confusing syntax
+    error)."""
+    return parse_qsl(text, keep_blank_values=True, errors="strict")
+
+
+def _query_string_params(request: Request) -> list[tuple[str, str]] | None:
+    """The URL's parameters, or None when they are not UTF-8 once percent-decoded."""
+    try:
+        return _form_fields(request.scope.get("query_string", b"").decode("latin-1"))
+    except UnicodeDecodeError:
+        return None
+
+
 async def sparql_get(request: Request) -> Response:
     """``GET /sparql``: a query, or the service description when no query is given."""
     config: ServerConfig = request.app.state.config
-    params = list(request.query_params.multi_items())
+    params = _query_string_params(request)
+    if params is None:
+        return error_response(400, NOT_UTF8_QUERY_STRING)
     queries = [v for k, v in params if k == "query"]
     if any(k == "update" for k, _ in params):
         return error_response(*_update_refusal_or_method(config))
@@ -55,13 +75,19 @@ async def sparql_post(request: Request) -> Response:
     if body is None:
         what = "the form-encoded body" if form else "the query"
         return error_response(413, _too_large(what, config, limit), close=True)
-    params = list(request.query_params.multi_items())
+    params = _query_string_params(request)
+    if params is None:
+        return error_response(400, NOT_UTF8_QUERY_STRING)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return error_response(400, "the request body is not UTF-8")
     if form:
-        return await _answer_form(request, params + parse_qsl(text, keep_blank_values=True))
+        try:
+            fields = _form_fields(text)
+        except UnicodeDecodeError:
+            return error_response(400, "the form-encoded body is not UTF-8 once percent-decoded")
+        return await _answer_form(request, params + fields)
     if media == "application/sparql-query":
         return await answer_sparql(request, params, text, None)
     return await answer_sparql(request, params, None, text)
