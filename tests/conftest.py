@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 from collections.abc import Mapping
 from pathlib import Path
@@ -13,6 +14,13 @@ import pytest
 from serkg.results import QueryAnswer
 from serkg.sparql_text import inject_values
 from serkg.store import EmbeddedStore
+
+# A shell starts a background job (`make test &`, a CI runner's script) with SIGINT ignored, and
+# every process started from it inherits that: the builds the reliability tests interrupt with
+# Ctrl-C would then ignore it and run on. A handler of our own is reset to the default in each
+# child, so the builds get SIGINT as from a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 from serkg.terms import OxTerm
 
 REPO = Path(__file__).resolve().parents[1]
