@@ -7,14 +7,12 @@ process (:class:`BackgroundInference`) so ``serkg build`` can validate meanwhile
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pyoxigraph as ox
 
+from serkg.gc_pause import cyclic_gc_paused
 from serkg.reasoning.claims import claims_reasoned_once, replicate_claims
 from serkg.reasoning.consistency import check_consistency
 from serkg.reasoning.index import TripleIndex
@@ -40,7 +38,7 @@ def infer(asserted: list[ox.Triple], *, engine: str = DEFAULT_ENGINE) -> Inferen
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown reasoner {engine!r}; choose one of: {', '.join(ENGINES)}")
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _infer(asserted, engine)
 
 
@@ -93,23 +91,6 @@ def _infer_as_message(asserted: list[ox.Triple], engine: str) -> tuple[Any, ...]
         inference.engine,
         inference.seconds,
     )
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector (restored afterwards, also on errors).
-
-    Reasoning allocates millions of small acyclic objects (tuples, strings, pyoxigraph terms);
-    each allocation burst triggers a collection that walks the whole heap, which in a build
-    still holds the validation graph: at 100k triples that was 3 s of a 5 s reasoning run.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _infer(asserted: list[ox.Triple], engine: str, *, claims_once: bool = True) -> Inference:
