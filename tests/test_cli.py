@@ -90,3 +90,27 @@ def test_validate_missing_file(tmp_path: Path) -> None:
 def test_validate_packaged_data_conforms() -> None:
     result = run("validate")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_query_jsonld_is_compact_with_the_curated_context_and_says_what_turtle_says(
+    built_dist: Path,
+) -> None:
+    """Regression: `serkg query --format jsonld` wrote pyoxigraph's expanded JSON-LD, one node
+    object per triple, while the endpoint and the exports wrote compact JSON-LD."""
+    from tests.server.conftest import assert_compact_jsonld
+
+    args = ["compound-neighbourhood", "-p", "compound=kg:l-serine", "--store"]
+    store = str(built_dist / "store")
+    as_jsonld = subprocess.run(
+        [sys.executable, "-m", "serkg", "query", *args, store, "--format", "jsonld"],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    as_turtle = subprocess.run(
+        [sys.executable, "-m", "serkg", "query", *args, store, "--format", "ttl"],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    assert_compact_jsonld(as_jsonld.stdout, as_turtle.stdout)
