@@ -125,7 +125,7 @@ def canonical_iri(scheme: str, identifier: str) -> str | None:
         "Reactome": "http://identifiers.org/reactome/{}",
         "DOI": "https://doi.org/{}",
         "PMID": "http://www.ncbi.nlm.nih.gov/pubmed/{}",
-        "GeneReviews": "https://www.ncbi.nlm.nih.gov/books/{}/",
+        "GeneReviews": "https://www.ncbi.nlm.nih.gov/books/{}",
         "MedGen/UMLS": "http://identifiers.org/umls/{}",
     }
     pattern = patterns.get(scheme)

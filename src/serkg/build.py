@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from serkg import export, resources, safe_write, store_checksums
+from serkg import __version__, export, mappings, resources, safe_write, store_checksums
 from serkg.forked import Forked
 from serkg.loading import KnowledgeBase, load_knowledge
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
@@ -42,6 +42,7 @@ ARTEFACTS = (
     "validation-report.ttl",
     "validation-report.txt",
     "void.ttl",
+    "serkg.sssom.tsv",
 )
 #: what users open in OUT_DIR: links into the published build
 PUBLISHED = (*ARTEFACTS, "store")
@@ -286,4 +287,5 @@ def _write_exports(
         folder / "serkg.trig", export.serialize_dataset(asserted, inferred, "trig")
     )
     export.write_triples(folder / "void.ttl", metadata, "ttl")
+    safe_write.write_text(folder / "serkg.sssom.tsv", mappings.sssom_tsv(asserted, __version__))
     return time.perf_counter() - started
