@@ -269,10 +269,11 @@ def export_from_store(store: ox.Store, fmt: str, graph: str = "all") -> bytes:
         )
     if graph not in GRAPH_CHOICES:
         raise ValueError(f"unknown graph {graph!r}; choose one of {', '.join(GRAPH_CHOICES)}")
-    if fmt == "sssom":  # the cross-links are asserted: the inferred graph adds none of its own
+    if fmt == "sssom":  # a mapping set holds curated cross-links: asserted ones, with their sources
         if graph == "inferred":
-            raise ValueError(
-                "the SSSOM mapping set is written from the asserted graph; use --graph all or asserted"
+            raise mappings.MappingError(
+                "the SSSOM mapping set holds the curated cross-links, which are in the asserted "
+                "graph; use --graph asserted or all"
             )
         return mappings.sssom_tsv(graph_triples(store, ASSERTED_GRAPH), __version__).encode("utf-8")
     asserted = graph_triples(store, ASSERTED_GRAPH) if graph in {"asserted", "all"} else []
