@@ -1,18 +1,16 @@
 """The SSSOM mapping set ``serkg build`` writes (``serkg.sssom.tsv``), read by sssom-py.
 
-The reference folder (``shared/reference``) sits beside the repository clone
-(``$SERKG_SHARED`` overrides it, e.g. in a git worktree); it is where every identifier was verified.
+Identifiers are checked against the reference table the data tests read
+(``shared/reference/identifiers.tsv`` beside the clone, or ``$SERKG_SHARED``).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import subprocess
 import sys
-from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,11 +21,8 @@ from click.testing import CliRunner
 from serkg import mappings
 from serkg.cli import app
 from serkg.prefixes import ASSERTED_GRAPH, KG, expand
-from tests.test_data_content import canonical_iri
+from tests.test_data_content import canonical_iri, reference_rows
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("SERKG_SHARED") or REPO.parent / "shared")
-IDENTIFIERS_TSV = SHARED / "reference" / "identifiers.tsv"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 MATCHES = {
     SKOS + name
@@ -60,17 +55,6 @@ def table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 def key(row: dict[str, str]) -> tuple[str, str, str, str]:
     return (row["subject_id"], row["predicate_modifier"], row["predicate_id"], row["object_id"])
-
-
-@cache
-def reference_rows() -> tuple[dict[str, str], ...]:
-    if not IDENTIFIERS_TSV.exists():
-        pytest.fail(
-            f"reference identifiers not found at {IDENTIFIERS_TSV}: the 'shared' folder must sit "
-            "beside the repository clone, or SERKG_SHARED name it"
-        )
-    with IDENTIFIERS_TSV.open(encoding="utf-8", newline="") as handle:
-        return tuple(csv.DictReader(handle, delimiter="\t"))
 
 
 def test_the_built_set_passes_sssom_validate(sssom_file: Path) -> None:
@@ -375,3 +359,42 @@ def test_a_cross_link_without_a_graded_claim_is_refused() -> None:
         mappings.MappingError, match=r"kg:l-serine skos:exactMatch CHEBI:17115 has no claim bundle"
     ):
         mappings.mapping_rows([link])
+
+
+UNGRADED_CROSS_LINK = """\
+@prefix sk: <https://w3id.org/serkg/vocab/> .
+@prefix kg: <https://w3id.org/serkg/id/> .
+@prefix kgsrc: <https://w3id.org/serkg/source/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix obo: <http://purl.obolibrary.org/obo/> .
+
+kgsrc:serkg-reference-identifiers a sk:ReferenceTable ;
+    rdfs:label "serkg reference identifier table"@en ;
+    skos:definition "The project's table of identifiers."@en .
+
+kg:bundle-serine-identity prov:wasDerivedFrom kgsrc:serkg-reference-identifiers ;
+    sk:sourceSection "identifiers" .
+
+kg:bundle-serine-identity {
+    kg:l-serine a sk:ChemicalCompound ; rdfs:label "L-serine"@en ;
+        skos:definition "An amino acid."@en ;
+        skos:exactMatch obo:CHEBI_17115 .
+}
+"""
+
+
+def test_a_build_with_an_ungraded_cross_link_fails_naming_it(tmp_path: Path) -> None:
+    """The SSSOM set is written before the exports fork, so the build says which link is wrong."""
+    from serkg.build import BuildFailed, build
+
+    data = tmp_path / "ungraded.trig"
+    data.write_text(UNGRADED_CROSS_LINK, encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build(tmp_path / "dist", data_files=[data])
+    assert str(failed.value) == (
+        "the SSSOM mapping set cannot be written: cross-link kg:l-serine skos:exactMatch "
+        "CHEBI:17115 has no claim bundle with an sk:evidenceLevel"
+    )
+    assert not (tmp_path / "dist" / "serkg.sssom.tsv").exists()
