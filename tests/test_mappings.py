@@ -398,3 +398,24 @@ def test_a_build_with_an_ungraded_cross_link_fails_naming_it(tmp_path: Path) -> 
         "CHEBI:17115 has no claim bundle with an sk:evidenceLevel"
     )
     assert not (tmp_path / "dist" / "serkg.sssom.tsv").exists()
+
+
+def test_a_negative_mapping_must_cite_sources_of_the_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from serkg import resources
+    from serkg.loading import load_knowledge
+
+    negatives = tmp_path / "negative-mappings.tsv"
+    negatives.write_text(
+        "\t".join(mappings.NEGATIVE_COLUMNS) + "\n"
+        "kg:l-serine\tskos:exactMatch\tCHEBI:33384\t\t0.9\tkgsrc:no-such-source\twhy\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(resources, "negative_mappings_file", lambda: negatives)
+    kb = load_knowledge([resources.ontology_file()], resources.data_files())
+    with pytest.raises(
+        mappings.MappingError,
+        match=r"CHEBI:33384: sources kgsrc:no-such-source must be source documents of the graph",
+    ):
+        mappings.mapping_rows(kb.asserted)

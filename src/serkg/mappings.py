@@ -260,7 +260,14 @@ def _negative_row(
             f"{resources.negative_mappings_file()}: {negative['subject_id']} is not an entity "
             "of the graph (it has no rdfs:label)"
         )
-    see_also, checked = graph.source_cells(expand(s) for s in _split(negative["sources"]))
+    sources = [expand(s) for s in _split(negative["sources"])]
+    unknown = [compact_iri(s) for s in sources if s not in graph.labels]
+    if unknown or not sources:
+        raise MappingError(
+            f"{resources.negative_mappings_file()}: {negative['object_id']}: sources "
+            f"{', '.join(unknown) or '(none)'} must be source documents of the graph"
+        )
+    see_also, checked = graph.source_cells(sources)
     return {
         "subject_id": _curie(subject),
         "subject_label": graph.label(subject),
