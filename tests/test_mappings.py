@@ -419,3 +419,66 @@ def test_a_negative_mapping_must_cite_sources_of_the_graph(
         match=r"CHEBI:33384: sources kgsrc:no-such-source must be source documents of the graph",
     ):
         mappings.mapping_rows(kb.asserted)
+
+
+#: the standard terms the ontology maps its own terms to, and where each was checked
+VERIFIED_STANDARD_TERMS = {
+    "CHEBI:24431": "ChEBI release OBO file: [Term] id: CHEBI:24431 name: chemical entity",
+    "RO:0002204": "Biolink model: gene_product_of has exact mapping RO:0002204 (gene product of)",
+    "schema:MedicalTrial": "schema.org type MedicalTrial",
+    "schema:ScholarlyArticle": "schema.org type ScholarlyArticle",
+    "prov:Entity": "PROV-O class prov:Entity",
+    "prov:Organization": "PROV-O class prov:Organization",
+}
+
+
+def ontology_links() -> set[tuple[str, str, str]]:
+    """(sk: term, property, standard term) as rdflib reads them from ontology/serkg.ttl."""
+    graph = rdflib.Graph().parse(Path(__file__).resolve().parents[1] / "ontology" / "serkg.ttl")
+    sk = expand("sk:")
+    properties = {expand(p) for p in ("rdfs:subClassOf", "rdfs:subPropertyOf")}
+    properties |= {
+        expand(f"skos:{m}")
+        for m in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+    }
+    language = tuple(expand(f"{p}:") for p in ("rdf", "rdfs", "owl", "xsd"))
+    return {
+        (str(s), str(p), str(o))
+        for s, p, o in graph
+        if str(p) in properties
+        and isinstance(o, rdflib.URIRef)
+        and str(s).startswith(sk)
+        and not str(o).startswith((sk, *language))
+    }
+
+
+def test_the_vocabulary_set_holds_the_ontology_links_and_passes_sssom_validate(
+    built_dist: Path,
+) -> None:
+    vocabulary = built_dist / "serkg-vocab.sssom.tsv"
+    sssom = Path(sys.executable).parent / "sssom"
+    result = subprocess.run(
+        [str(sssom), "validate", str(vocabulary)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    _, rows = table(vocabulary)
+    assert [(r["subject_id"], r["predicate_id"], r["object_id"]) for r in rows] == [
+        ("sk:ChemicalCompound", "rdfs:subClassOf", "CHEBI:24431"),
+        ("sk:Claim", "rdfs:subClassOf", "prov:Entity"),
+        ("sk:ClinicalTrial", "skos:closeMatch", "schema:MedicalTrial"),
+        ("sk:Organisation", "rdfs:subClassOf", "prov:Organization"),
+        ("sk:Publication", "skos:closeMatch", "schema:ScholarlyArticle"),
+        ("sk:SourceDocument", "rdfs:subClassOf", "prov:Entity"),
+        ("sk:encodedBy", "skos:closeMatch", "RO:0002204"),
+    ]
+    stated = {
+        (expand(r["subject_id"]), expand(r["predicate_id"]), expand(r["object_id"])) for r in rows
+    }
+    assert stated == ontology_links()
+    unverified = sorted({r["object_id"] for r in rows} - VERIFIED_STANDARD_TERMS.keys())
+    assert unverified == []
+    assert rows[0]["subject_label"] == "chemical compound"
+    assert {r["mapping_justification"] for r in rows} == {"semapv:ManualMappingCuration"}
+    void = rdflib.Graph().parse(built_dist / "void.ttl")
+    titles = {str(t) for t in void.objects(None, rdflib.DCTERMS.title)}
+    assert "serkg-vocab.sssom.tsv" in titles

@@ -43,6 +43,7 @@ ARTEFACTS = (
     "validation-report.txt",
     "void.ttl",
     "serkg.sssom.tsv",
+    "serkg-vocab.sssom.tsv",
 )
 #: what users open in OUT_DIR: links into the published build
 PUBLISHED = (*ARTEFACTS, "store")
@@ -196,10 +197,15 @@ def _build_into(
         # the exports need nothing from the store stages: written in another process meanwhile
         metadata = describe_dataset(asserted, inference.triples)
         try:  # here, not in the export process, so that a bad cross-link fails the build by name
-            mapping_set = mappings.sssom_tsv(asserted, __version__)
+            mapping_sets = {
+                "serkg.sssom.tsv": mappings.sssom_tsv(asserted, __version__),
+                "serkg-vocab.sssom.tsv": mappings.vocabulary_sssom_tsv(asserted, __version__),
+            }
         except mappings.MappingError as exc:
             raise BuildFailed(f"the SSSOM mapping set cannot be written: {exc}", summary) from exc
-        exports = Forked(_write_exports, folder, asserted, inference.triples, metadata, mapping_set)
+        exports = Forked(
+            _write_exports, folder, asserted, inference.triples, metadata, mapping_sets
+        )
         with _stage(summary, "store", report):
             store_folder = folder / "store"
             _load_store(store_folder, asserted, inference.triples, metadata)
@@ -280,7 +286,7 @@ def _write_exports(
     asserted: Sequence[ox.Triple],
     inferred: Sequence[ox.Triple],
     metadata: Sequence[ox.Triple],
-    mapping_set: str,
+    mapping_sets: dict[str, str],
 ) -> float:
     """Write the export files into FOLDER; returns the seconds it took."""
     started = time.perf_counter()
@@ -292,5 +298,6 @@ def _write_exports(
         folder / "serkg.trig", export.serialize_dataset(asserted, inferred, "trig")
     )
     export.write_triples(folder / "void.ttl", metadata, "ttl")
-    safe_write.write_text(folder / "serkg.sssom.tsv", mapping_set)
+    for name, text in mapping_sets.items():
+        safe_write.write_text(folder / name, text)
     return time.perf_counter() - started

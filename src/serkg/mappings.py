@@ -19,7 +19,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from serkg import resources
-from serkg.prefixes import KG, PREFIX_MAP, CurieError, compact_iri, expand
+from serkg.prefixes import KG, ONTOLOGY_IRI, PREFIX_MAP, CurieError, compact_iri, expand
 from serkg.vocab import PROV, RDFS, SCHEMA, SK, SKOS
 
 #: the SKOS mapping properties a cross-link uses (DESIGN.md, "IRIs")
@@ -30,6 +30,10 @@ MATCH_PROPERTIES = (
     SKOS.narrowMatch,
     SKOS.relatedMatch,
 )
+#: how the ontology says one of its terms specialises a standard term (the vocabulary set)
+SPECIALISATION_PROPERTIES = (RDFS.subClassOf, RDFS.subPropertyOf)
+#: namespaces of the languages the ontology is written in: not standard terms it maps to
+_LANGUAGE_NAMESPACES = tuple(PREFIX_MAP[p] for p in ("rdf", "rdfs", "owl", "xsd"))
 #: the columns of the table, in order (SSSOM slot names)
 COLUMNS = (
     "subject_id",
@@ -145,6 +149,7 @@ class _Graph:
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
         self.links: list[ox.Triple] = []
+        self.specialisations: list[ox.Triple] = []
         self.labels: dict[str, list[ox.Literal]] = {}
         self.urls: dict[str, set[str]] = {}
         #: claim IRI -> its subject, predicate, object, sources and evidence level
@@ -162,6 +167,8 @@ class _Graph:
                 continue  # RDF-star: no cross-link is quoted
             if predicate in MATCH_PROPERTIES and isinstance(obj, ox.NamedNode):
                 self.links.append(t)
+            elif predicate in SPECIALISATION_PROPERTIES and isinstance(obj, ox.NamedNode):
+                self.specialisations.append(t)
             elif predicate == RDFS.label and isinstance(obj, ox.Literal):
                 self.labels.setdefault(subject.value, []).append(obj)
             elif predicate == SCHEMA.url:
@@ -298,7 +305,49 @@ def sssom_tsv(
     import the package root, which imports the query library.
     """
     metadata = metadata or load_metadata()
-    rows = mapping_rows(asserted, metadata)
+    return _table(mapping_rows(asserted, metadata), metadata, version)
+
+
+def vocabulary_rows(
+    asserted: Iterable[ox.Triple], metadata: MappingSetMetadata
+) -> list[dict[str, str]]:
+    """The rows of the vocabulary set: each statement of the ontology that an ``sk:`` term
+    matches or specialises a standard term (schema.org, PROV, RO, ChEBI), sorted."""
+    graph = _Graph(asserted)
+    rows = []
+    for t in [*graph.links, *graph.specialisations]:
+        s, o = _iri(t.subject), _iri(t.object)
+        if not s.startswith(PREFIX_MAP["sk"]) or o.startswith(
+            (PREFIX_MAP["sk"], *_LANGUAGE_NAMESPACES)
+        ):
+            continue
+        rows.append(
+            {
+                "subject_id": _curie(s),
+                "subject_label": graph.label(s),
+                "predicate_id": _curie(t.predicate.value),
+                "predicate_modifier": "",
+                "object_id": _curie(o),
+                "object_label": "",
+                **_defaults(metadata),
+                "confidence": metadata.mapping.get("confidence", ""),
+                "see_also": ONTOLOGY_IRI,
+                "comment": "stated in the serkg ontology (ontology/serkg.ttl)",
+            }
+        )
+    rows.sort(key=lambda r: (r["subject_id"], r["predicate_id"], r["object_id"]))
+    return rows
+
+
+def vocabulary_sssom_tsv(
+    asserted: Iterable[ox.Triple], version: str, metadata: MappingSetMetadata | None = None
+) -> str:
+    """The vocabulary mapping set (``serkg-vocab.sssom.tsv``) as SSSOM/TSV."""
+    metadata = metadata or load_metadata(resources.vocabulary_mapping_set_metadata_file())
+    return _table(vocabulary_rows(asserted, metadata), metadata, version)
+
+
+def _table(rows: Sequence[dict[str, str]], metadata: MappingSetMetadata, version: str) -> str:
     header = _metadata_block(metadata, rows, version)
     lines = ["\t".join(COLUMNS)]
     for row in rows:

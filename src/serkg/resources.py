@@ -75,6 +75,11 @@ def mapping_set_metadata_file() -> Path:
     return asset_root() / "data" / "mappings" / "mapping-set.json"
 
 
+def vocabulary_mapping_set_metadata_file() -> Path:
+    """The metadata of the second SSSOM set: our ontology's terms -> the standard terms."""
+    return asset_root() / "data" / "mappings" / "vocabulary-mapping-set.json"
+
+
 def negative_mappings_file() -> Path:
     """The curated negative mappings (SSSOM ``predicate_modifier: Not``): known identifier traps."""
     return asset_root() / "data" / "mappings" / "negative-mappings.tsv"

@@ -31,6 +31,7 @@ DUMP_FILES = (
     "serkg.trig",
     "serkg.jsonld",
     "serkg.sssom.tsv",
+    "serkg-vocab.sssom.tsv",
 )
 
 
