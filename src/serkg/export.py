@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from serkg import formats, resources, safe_write
+from serkg import __version__, formats, mappings, resources, safe_write
 from serkg.gc_pause import cyclic_gc_paused
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIX_MAP, SERIALISATION_PREFIXES
 
@@ -269,6 +269,13 @@ def export_from_store(store: ox.Store, fmt: str, graph: str = "all") -> bytes:
         )
     if graph not in GRAPH_CHOICES:
         raise ValueError(f"unknown graph {graph!r}; choose one of {', '.join(GRAPH_CHOICES)}")
+    if fmt == "sssom":  # a mapping set holds curated cross-links: asserted ones, with their sources
+        if graph == "inferred":
+            raise mappings.MappingError(
+                "the SSSOM mapping set holds the curated cross-links, which are in the asserted "
+                "graph; use --graph asserted or all"
+            )
+        return mappings.sssom_tsv(graph_triples(store, ASSERTED_GRAPH), __version__).encode("utf-8")
     asserted = graph_triples(store, ASSERTED_GRAPH) if graph in {"asserted", "all"} else []
     inferred = graph_triples(store, INFERRED_GRAPH) if graph in {"inferred", "all"} else []
     if fmt in formats.DATASET_FORMATS:

@@ -78,7 +78,8 @@ PREFIX_MAP: dict[str, str] = {
     "Orphanet": "http://www.orpha.net/ORDO/Orphanet_",
     "reactome": "http://identifiers.org/reactome/",
     "UMLS": "http://identifiers.org/umls/",
-    "GeneReviews": "https://www.ncbi.nlm.nih.gov/books/",
+    "ncbibook": "https://www.ncbi.nlm.nih.gov/books/",
+    "semapv": "https://w3id.org/semapv/vocab/",
 }
 
 #: prefixes serialisers bind (kept short: the vocabularies our files actually use)

@@ -87,6 +87,7 @@ class SK(ClosedNamespace):
     claimPredicate: VocabTerm
     claimSubject: VocabTerm
     design: VocabTerm
+    evidenceLevel: VocabTerm
     hasTarget: VocabTerm
     inchi: VocabTerm
     inchiKey: VocabTerm
@@ -198,6 +199,20 @@ class DCTERMS(ClosedNamespace):
     license: VocabTerm
     source: VocabTerm
     identifier: VocabTerm
+
+
+class SKOS(ClosedNamespace):
+    _namespace = PREFIX_MAP["skos"]
+    exactMatch: VocabTerm
+    closeMatch: VocabTerm
+    broadMatch: VocabTerm
+    narrowMatch: VocabTerm
+    relatedMatch: VocabTerm
+
+
+class SCHEMA(ClosedNamespace):
+    _namespace = PREFIX_MAP["schema"]
+    url: VocabTerm
 
 
 class PROV(ClosedNamespace):

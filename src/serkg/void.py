@@ -24,7 +24,15 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 #: the files a build writes beside void.ttl, with their media types (described as DCAT
 #: distributions by file name: their download location depends on where dist/ is published)
-DUMP_FILES = ("serkg.ttl", "serkg-inferred.ttl", "serkg.nt", "serkg.trig", "serkg.jsonld")
+DUMP_FILES = (
+    "serkg.ttl",
+    "serkg-inferred.ttl",
+    "serkg.nt",
+    "serkg.trig",
+    "serkg.jsonld",
+    "serkg.sssom.tsv",
+    "serkg-vocab.sssom.tsv",
+)
 
 
 def _integer(value: int) -> ox.Literal:
