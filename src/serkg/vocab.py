@@ -185,6 +185,24 @@ class SH(ClosedNamespace):
     path: VocabTerm
     targetClass: VocabTerm
     in_: VocabTerm
+    # SHACL-AF executables and parameters: the named queries published as RDF
+    SPARQLExecutable: VocabTerm
+    SPARQLSelectExecutable: VocabTerm
+    SPARQLConstructExecutable: VocabTerm
+    SPARQLAskExecutable: VocabTerm
+    select: VocabTerm
+    construct: VocabTerm
+    ask: VocabTerm
+    describe: VocabTerm  # not in SHACL-AF: the SIB examples' spelling for DESCRIBE queries
+    parameter: VocabTerm
+    name: VocabTerm
+    description: VocabTerm
+    datatype: VocabTerm
+    nodeKind: VocabTerm
+    IRI: VocabTerm
+    defaultValue: VocabTerm
+    optional: VocabTerm
+    order: VocabTerm
 
 
 class DCTERMS(ClosedNamespace):
@@ -198,6 +216,15 @@ class DCTERMS(ClosedNamespace):
     license: VocabTerm
     source: VocabTerm
     identifier: VocabTerm
+
+
+class SCHEMA_ORG(ClosedNamespace):
+    """schema.org as the SIB SPARQL examples spell it (``https:``, where the ontology and data
+    use ``http://schema.org/``): the tools that read SPARQL examples look for these IRIs."""
+
+    _namespace = "https://schema.org/"
+    target: VocabTerm
+    keywords: VocabTerm
 
 
 class PROV(ClosedNamespace):
