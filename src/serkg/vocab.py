@@ -216,6 +216,7 @@ class DCTERMS(ClosedNamespace):
     license: VocabTerm
     source: VocabTerm
     identifier: VocabTerm
+    isPartOf: VocabTerm
 
 
 class SCHEMA_ORG(ClosedNamespace):
@@ -225,6 +226,16 @@ class SCHEMA_ORG(ClosedNamespace):
     _namespace = "https://schema.org/"
     target: VocabTerm
     keywords: VocabTerm
+
+
+class NP(ClosedNamespace):
+    """The nanopublication schema (not in the prefix map: only the nanopub export writes it)."""
+
+    _namespace = "http://www.nanopub.org/nschema#"
+    Nanopublication: VocabTerm
+    hasAssertion: VocabTerm
+    hasProvenance: VocabTerm
+    hasPublicationInfo: VocabTerm
 
 
 class PROV(ClosedNamespace):
