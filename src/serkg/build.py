@@ -208,7 +208,7 @@ def _build_into(
         )
         with _stage(summary, "store", report):
             store_folder = folder / "store"
-            _load_store(store_folder, asserted, inference.triples, metadata)
+            _load_store(store_folder, asserted, inference.triples, [*metadata, *_query_examples()])
 
         with _stage(summary, "qc", report):
             qc_store = ox.Store.read_only(str(store_folder))
@@ -241,6 +241,14 @@ def _build_into(
         if folder is not None and not published:
             shutil.rmtree(folder, ignore_errors=True)
     return summary
+
+
+def _query_examples() -> list[ox.Triple]:
+    """The named queries as SPARQL examples, for the store's metadata graph."""
+    from serkg import querylib
+    from serkg.query_examples import example_triples
+
+    return example_triples(querylib.list_queries())
 
 
 def _validate(kb: KnowledgeBase) -> ValidationOutcome:

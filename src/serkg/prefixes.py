@@ -23,6 +23,13 @@ INFERRED_GRAPH = GRAPH_BASE + "inferred"
 #: the dataset's own description (VoID, DCAT): a named graph only, not in the default graph
 METADATA_GRAPH = GRAPH_BASE + "metadata"
 SHP = "https://w3id.org/serkg/shapes/"
+#: the named queries' IRIs (``QUERY_BASE + name``), as published in the metadata graph
+QUERY_BASE = "https://w3id.org/serkg/query/"
+DATASET_IRI = "https://w3id.org/serkg/dataset"
+#: one release of the dataset (the ontology's version IRI is RELEASE_BASE + version + "/vocab")
+RELEASE_BASE = "https://w3id.org/serkg/releases/"
+#: the nanopublications of the claim bundles (``NANOPUB_BASE + name``)
+NANOPUB_BASE = "https://w3id.org/serkg/np/"
 ONTOLOGY_IRI = "https://w3id.org/serkg/vocab"
 
 #: prefix -> namespace. Order matters for compression only where namespaces nest.

@@ -186,6 +186,24 @@ class SH(ClosedNamespace):
     path: VocabTerm
     targetClass: VocabTerm
     in_: VocabTerm
+    # SHACL-AF executables and parameters: the named queries published as RDF
+    SPARQLExecutable: VocabTerm
+    SPARQLSelectExecutable: VocabTerm
+    SPARQLConstructExecutable: VocabTerm
+    SPARQLAskExecutable: VocabTerm
+    select: VocabTerm
+    construct: VocabTerm
+    ask: VocabTerm
+    describe: VocabTerm  # not in SHACL-AF: the SIB examples' spelling for DESCRIBE queries
+    parameter: VocabTerm
+    name: VocabTerm
+    description: VocabTerm
+    datatype: VocabTerm
+    nodeKind: VocabTerm
+    IRI: VocabTerm
+    defaultValue: VocabTerm
+    optional: VocabTerm
+    order: VocabTerm
 
 
 class DCTERMS(ClosedNamespace):
@@ -199,6 +217,26 @@ class DCTERMS(ClosedNamespace):
     license: VocabTerm
     source: VocabTerm
     identifier: VocabTerm
+    isPartOf: VocabTerm
+
+
+class SCHEMA_HTTPS(ClosedNamespace):
+    """schema.org as the SIB SPARQL examples spell it (``https:``, where the ontology and data
+    use ``http://schema.org/``): the tools that read SPARQL examples look for these IRIs."""
+
+    _namespace = "https://schema.org/"
+    target: VocabTerm
+    keywords: VocabTerm
+
+
+class NP(ClosedNamespace):
+    """The nanopublication schema (not in the prefix map: only the nanopub export writes it)."""
+
+    _namespace = "http://www.nanopub.org/nschema#"
+    Nanopublication: VocabTerm
+    hasAssertion: VocabTerm
+    hasProvenance: VocabTerm
+    hasPublicationInfo: VocabTerm
 
 
 class SKOS(ClosedNamespace):

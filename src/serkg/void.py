@@ -92,6 +92,13 @@ def describe_dataset(
         add(partition, VOID + "class", cls)
         add(partition, VOID + "entities", _integer(count))
 
+    property_counts = Counter(t.predicate for t in everything)
+    for prop, count in sorted(property_counts.items(), key=lambda item: item[0].value):
+        partition = ox.BlankNode()
+        add(DATASET, VOID + "propertyPartition", partition)
+        add(partition, VOID + "property", prop)
+        add(partition, VOID + "triples", _integer(count))
+
     for file_name in DUMP_FILES:
         media_type = formats.media_type_of_file(file_name)
         distribution = ox.BlankNode()

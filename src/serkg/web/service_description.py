@@ -29,13 +29,18 @@ RESULT_FORMATS = (
 
 def service_description(request: Request, config: ServerConfig) -> Response:
     """The description in the negotiated RDF syntax (Turtle for browsers and by default)."""
+    triples = description_triples(str(request.url_for("sparql_get")), config)
+    return rdf_response(request, triples, {"sd": SD, "formats": FORMATS, "dcterms": DCTERMS})
+
+
+def rdf_response(request: Request, triples: list[ox.Triple], prefixes: dict[str, str]) -> Response:
+    """TRIPLES in the RDF syntax the request's Accept header asks for (Turtle with PREFIXES for
+    browsers and by default), for the documents the server describes itself with."""
     from serkg.results import QueryAnswer
 
-    triples = description_triples(str(request.url_for("sparql_get")), config)
     chosen = negotiate(_accept(request), GRAPH_NEGOTIATION) or ("ttl", "text/turtle")
     body: bytes
     if chosen[0] in {"ttl", "n3"}:
-        prefixes = {"sd": SD, "formats": FORMATS, "dcterms": DCTERMS}
         body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     else:
         body = serialize_answer(QueryAnswer("graph", triples=triples), chosen[0])
