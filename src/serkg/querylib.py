@@ -1,12 +1,12 @@
 """The named SPARQL query library: one documented ``queries/<name>.rq`` file per question.
 
-Each file starts with a ``#+`` comment header (grlc style, a small YAML subset) that names the
+Each file starts with a ``#+`` comment header (grlc style, YAML read by PyYAML) that names the
 query's parameters, their types and defaults. Parameters are validated here and bound as RDF
 terms by the store (SEP-0007 substitution, or a ``VALUES`` block for a remote endpoint): nothing a
 user types is pasted into SPARQL text.
 
-Importing this module costs only pyoxigraph and the standard library, so that ``serkg query``
-starts fast; rich is imported by the table renderers only.
+Importing this module costs only pyoxigraph, PyYAML and the standard library, so that
+``serkg query`` starts fast; rich is imported by the table renderers only.
 
 Run ``python -m serkg.querylib --write-docs`` to regenerate ``queries/README.md`` from the headers.
 """
@@ -222,7 +222,8 @@ any SPARQL 1.1 endpoint holding the asserted and inferred graphs (`--endpoint UR
 
 ## The header
 
-Each file starts with `#+` comment lines, a small YAML subset that grlc-style tools also read:
+Each file starts with `#+` comment lines, YAML that grlc-style tools also read (values stay text
+as written: `no` is not false, the parameter's type decides):
 `summary`, `description`, `params` (each with `name`, `type`, `default`, `description`, and
 `values` for an enum), `example` (parameter values), `tags`, and `inference: required` when the
 answer needs the OWL 2 RL inferred graph (class membership through the hierarchy, inverse or
