@@ -19,20 +19,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyoxigraph as ox
-
 from serkg import resources
-from serkg.prefixes import PREFIX_MAP
+from serkg.prefixes import compact_iri
 from serkg.query_header import parse_query_text
 from serkg.query_model import (
-    CURIE_LOCAL,
     NamedQuery,
     QueryHeaderError,
     QueryParameterError,
     UnknownQueryError,
 )
 from serkg.store import EmbeddedStore, EndpointStore, QueryStore
-from serkg.terms import OxTerm
+from serkg.vocab import display_term
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.table import Table
@@ -111,30 +108,8 @@ def run_named_query(
 
 
 # -------------------------------------------------------------------------------- presentation
-def compress_iri(iri: str) -> str:
-    """A CURIE for IRI with the project prefixes (longest namespace wins), else the IRI.
-
-    Avoids importing ``curies`` on the ``serkg query`` path; a test keeps it equal to
-    :func:`serkg.prefixes.compress`.
-    """
-    best = ""
-    for prefix, namespace in PREFIX_MAP.items():
-        if iri.startswith(namespace) and len(namespace) > len(PREFIX_MAP.get(best, "")):
-            local = iri[len(namespace) :]
-            if CURIE_LOCAL.match(local):
-                best = prefix
-    return f"{best}:{iri[len(PREFIX_MAP[best]) :]}" if best else iri
-
-
-def display_term(term: OxTerm | None) -> str:
-    """A short text for a term in a table: CURIEs for IRIs, the lexical form for literals."""
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return compress_iri(term.value)
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    return term.value
+#: a CURIE for an IRI without importing ``curies`` (kept under its old name: the library's API)
+compress_iri = compact_iri
 
 
 def render_table(answer: QueryAnswer, hide: Sequence[str] = ()) -> Table:

@@ -126,6 +126,7 @@ class RDFS(ClosedNamespace):
     range: VocabTerm
     isDefinedBy: VocabTerm
     seeAlso: VocabTerm
+    Datatype: VocabTerm
 
 
 class OWL(ClosedNamespace):
@@ -146,6 +147,26 @@ class OWL(ClosedNamespace):
     sameAs: VocabTerm
     versionIRI: VocabTerm
     versionInfo: VocabTerm
+    Nothing: VocabTerm
+    AllDifferent: VocabTerm
+    AllDisjointClasses: VocabTerm
+    TransitiveProperty: VocabTerm
+    SymmetricProperty: VocabTerm
+    AsymmetricProperty: VocabTerm
+    IrreflexiveProperty: VocabTerm
+    InverseFunctionalProperty: VocabTerm
+    differentFrom: VocabTerm
+    disjointWith: VocabTerm
+    distinctMembers: VocabTerm
+    equivalentProperty: VocabTerm
+    hasKey: VocabTerm
+    hasValue: VocabTerm
+    intersectionOf: VocabTerm
+    members: VocabTerm
+    onProperty: VocabTerm
+    propertyChainAxiom: VocabTerm
+    propertyDisjointWith: VocabTerm
+    someValuesFrom: VocabTerm
 
 
 class XSD(ClosedNamespace):
@@ -185,6 +206,20 @@ class SH(ClosedNamespace):
     path: VocabTerm
     targetClass: VocabTerm
     in_: VocabTerm
+
+
+class SKOS(ClosedNamespace):
+    _namespace = PREFIX_MAP["skos"]
+    altLabel: VocabTerm
+    broadMatch: VocabTerm
+    closeMatch: VocabTerm
+    definition: VocabTerm
+    exactMatch: VocabTerm
+    example: VocabTerm
+    narrowMatch: VocabTerm
+    prefLabel: VocabTerm
+    relatedMatch: VocabTerm
+    scopeNote: VocabTerm
 
 
 class DCTERMS(ClosedNamespace):

@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from serkg import resources
 from serkg.checks.nodes import (
     SH,
-    SHP,
     rdflib_copy,
 )
-from serkg.prefixes import compress
+from serkg.prefixes import SHP, compress
 
 if TYPE_CHECKING:
     import rdflib
