@@ -136,6 +136,9 @@ def expand(value: str) -> str:
         return value
     if ":" not in value:
         raise CurieError(f"{value!r} is neither an IRI nor a CURIE (expected PREFIX:LOCAL)")
+    prefix, _, local = value.partition(":")
+    if prefix in PREFIX_MAP:  # the exact spelling: no need to import curies (0.3 s)
+        return PREFIX_MAP[prefix] + local
     iri = converter().expand(value)
     if iri is None:
         prefix = value.split(":", 1)[0]
@@ -152,7 +155,8 @@ def compress(iri: str) -> str:
     return curie if curie else iri
 
 
-_CURIE_LOCAL = re.compile(r"^[A-Za-z0-9_.~%-][A-Za-z0-9_.~%:/-]*$")
+#: the local part of a CURIE we write or accept without asking ``curies`` (a plain name)
+CURIE_LOCAL = re.compile(r"^[A-Za-z0-9_.~%-][A-Za-z0-9_.~%:/-]*$")
 
 
 def compact_iri(iri: str) -> str:
@@ -161,6 +165,6 @@ def compact_iri(iri: str) -> str:
     best = ""
     for prefix, namespace in PREFIX_MAP.items():
         longer = len(namespace) > len(PREFIX_MAP.get(best, ""))
-        if longer and iri.startswith(namespace) and _CURIE_LOCAL.match(iri[len(namespace) :]):
+        if longer and iri.startswith(namespace) and CURIE_LOCAL.match(iri[len(namespace) :]):
             best = prefix
     return f"{best}:{iri[len(PREFIX_MAP[best]) :]}" if best else iri

@@ -127,6 +127,7 @@ class RDFS(ClosedNamespace):
     range: VocabTerm
     isDefinedBy: VocabTerm
     seeAlso: VocabTerm
+    Datatype: VocabTerm
 
 
 class OWL(ClosedNamespace):
@@ -147,6 +148,26 @@ class OWL(ClosedNamespace):
     sameAs: VocabTerm
     versionIRI: VocabTerm
     versionInfo: VocabTerm
+    Nothing: VocabTerm
+    AllDifferent: VocabTerm
+    AllDisjointClasses: VocabTerm
+    TransitiveProperty: VocabTerm
+    SymmetricProperty: VocabTerm
+    AsymmetricProperty: VocabTerm
+    IrreflexiveProperty: VocabTerm
+    InverseFunctionalProperty: VocabTerm
+    differentFrom: VocabTerm
+    disjointWith: VocabTerm
+    distinctMembers: VocabTerm
+    equivalentProperty: VocabTerm
+    hasKey: VocabTerm
+    hasValue: VocabTerm
+    intersectionOf: VocabTerm
+    members: VocabTerm
+    onProperty: VocabTerm
+    propertyChainAxiom: VocabTerm
+    propertyDisjointWith: VocabTerm
+    someValuesFrom: VocabTerm
 
 
 class XSD(ClosedNamespace):
@@ -206,6 +227,20 @@ class SH(ClosedNamespace):
     order: VocabTerm
 
 
+class SKOS(ClosedNamespace):
+    _namespace = PREFIX_MAP["skos"]
+    altLabel: VocabTerm
+    broadMatch: VocabTerm
+    closeMatch: VocabTerm
+    definition: VocabTerm
+    exactMatch: VocabTerm
+    example: VocabTerm
+    narrowMatch: VocabTerm
+    prefLabel: VocabTerm
+    relatedMatch: VocabTerm
+    scopeNote: VocabTerm
+
+
 class DCTERMS(ClosedNamespace):
     _namespace = PREFIX_MAP["dcterms"]
     title: VocabTerm
@@ -237,15 +272,6 @@ class NP(ClosedNamespace):
     hasAssertion: VocabTerm
     hasProvenance: VocabTerm
     hasPublicationInfo: VocabTerm
-
-
-class SKOS(ClosedNamespace):
-    _namespace = PREFIX_MAP["skos"]
-    exactMatch: VocabTerm
-    closeMatch: VocabTerm
-    broadMatch: VocabTerm
-    narrowMatch: VocabTerm
-    relatedMatch: VocabTerm
 
 
 class SCHEMA(ClosedNamespace):

@@ -5,15 +5,15 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from serkg.formats import media_type_of
-from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
+from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH, PREFIX_MAP
+from serkg.vocab import RDF
 from serkg.web.config import ServerConfig
 from serkg.web.jobs import serialize_answer
 from serkg.web.negotiation import GRAPH_NEGOTIATION, content_type, negotiate
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
-DCTERMS = "http://purl.org/dc/terms/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+DCTERMS = PREFIX_MAP["dcterms"]
 RESULT_FORMATS = (
     "SPARQL_Results_JSON",
     "SPARQL_Results_XML",
@@ -61,13 +61,13 @@ def description_triples(endpoint_url: str, config: ServerConfig) -> list[ox.Trip
         return ox.NamedNode(iri)
 
     triples = [
-        ox.Triple(service, RDF_TYPE, n(SD + "Service")),
+        ox.Triple(service, RDF.type.node, n(SD + "Service")),
         ox.Triple(service, n(SD + "endpoint"), endpoint),
         ox.Triple(service, n(SD + "supportedLanguage"), n(SD + "SPARQL11Query")),
         ox.Triple(service, n(SD + "defaultDataset"), dataset),
-        ox.Triple(dataset, RDF_TYPE, n(SD + "Dataset")),
+        ox.Triple(dataset, RDF.type.node, n(SD + "Dataset")),
         ox.Triple(dataset, n(SD + "defaultGraph"), default_graph),
-        ox.Triple(default_graph, RDF_TYPE, n(SD + "Graph")),
+        ox.Triple(default_graph, RDF.type.node, n(SD + "Graph")),
         ox.Triple(default_graph, n(DCTERMS + "description"), ox.Literal(
             f"the union of <{ASSERTED_GRAPH}> and <{INFERRED_GRAPH}>; <{METADATA_GRAPH}> is "
             "a named graph only")),
@@ -87,7 +87,7 @@ def description_triples(endpoint_url: str, config: ServerConfig) -> list[ox.Trip
         named = ox.BlankNode(f"graph{index}")
         triples += [
             ox.Triple(dataset, n(SD + "namedGraph"), named),
-            ox.Triple(named, RDF_TYPE, n(SD + "NamedGraph")),
+            ox.Triple(named, RDF.type.node, n(SD + "NamedGraph")),
             ox.Triple(named, n(SD + "name"), n(graph)),
         ]
     return triples
