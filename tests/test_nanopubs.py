@@ -105,3 +105,29 @@ def test_a_source_document_is_described_by_the_curators(parsed: dict[str, Nanopu
         (assertion, DCTERMS.creator, Literal("serkg contributors")),
     }
     assert {s for s, _, _ in nanopub.assertion} == {KGSRC["l-serine-monograph"]}
+
+
+def test_serkg_export_writes_the_folder_and_refuses_without_out(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "np"
+    done = subprocess.run(
+        [sys.executable, "-m", "serkg", "export", "--format", "nanopub", "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == f"wrote {len(nanopublications())} nanopublications to {out}\n"
+    assert {p.name for p in out.iterdir()} == {f"{n.name}.trig" for n in nanopublications()}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
+    refused = subprocess.run(
+        [sys.executable, "-m", "serkg", "export", "--format", "nanopub"],
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        "serkg: error: --format nanopub writes one file per claim bundle: pass --out DIR "
+        "(a new folder)\n"
+    )

@@ -17,7 +17,7 @@ from serkg.cli.shared import (
     store_option,
     store_path,
 )
-from serkg.formats import EXPORT_FORMATS
+from serkg.formats import EXPORT_FORMATS, FOLDER_EXPORT_FORMATS
 
 if TYPE_CHECKING:
     from serkg.build import BuildSummary
@@ -166,7 +166,7 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(EXPORT_FORMATS),
+    type=click.Choice([*EXPORT_FORMATS, *FOLDER_EXPORT_FORMATS]),
     default="ttl",
     show_default=True,
 )
@@ -176,11 +176,15 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: str) -> None:
 @out_file_option
 @store_option
 def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) -> None:
-    """Export the built graph (asserted, inferred or both) in one RDF format.
+    """Export the built graph (asserted, inferred or both) in one RDF format, or the claim
+    bundles as nanopublications (``--format nanopub --out DIR``: one TriG file per bundle).
 
     \b
     Example:  serkg export --format jsonld --graph asserted --out serkg.jsonld
     """
+    if fmt in FOLDER_EXPORT_FORMATS:
+        _export_nanopublications(out_file)
+        return
     from serkg import safe_write
     from serkg.export import export_from_store
     from serkg.store import EmbeddedStore
@@ -193,6 +197,15 @@ def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) 
     else:
         safe_write.write_output(out_file, data)
         click.echo(f"wrote {out_file} ({len(data)} bytes)", err=True)
+
+
+def _export_nanopublications(out_dir: Path | None) -> None:
+    from serkg.nanopubs import nanopublications, write_nanopublications
+
+    if out_dir is None:
+        fail("--format nanopub writes one file per claim bundle: pass --out DIR (a new folder)")
+    written = write_nanopublications(out_dir, nanopublications())
+    click.echo(f"wrote {len(written)} nanopublications to {out_dir}", err=True)
 
 
 @click.command()
