@@ -349,7 +349,7 @@ def test_a_bad_negative_mapping_is_named_with_its_line(tmp_path: Path) -> None:
         mappings.load_negative_mappings(confidence)
 
 
-def test_a_cross_link_without_a_graded_claim_is_refused() -> None:
+def test_a_cross_link_without_a_claim_bundle_is_refused() -> None:
     link = ox.Triple(
         ox.NamedNode(KG + "l-serine"),
         ox.NamedNode(SKOS + "exactMatch"),
@@ -378,26 +378,35 @@ kg:bundle-serine-identity prov:wasDerivedFrom kgsrc:serkg-reference-identifiers 
     sk:sourceSection "identifiers" .
 
 kg:bundle-serine-identity {
-    kg:l-serine a sk:ChemicalCompound ; rdfs:label "L-serine"@en ;
-        skos:definition "An amino acid."@en ;
+    kg:test-serine a sk:ChemicalCompound ; rdfs:label "test serine"@en ;
+        skos:definition "An amino acid, in a catalogue without the packaged L-serine."@en ;
         skos:exactMatch obo:CHEBI_17115 .
+    kg:test-d-serine a sk:ChemicalCompound ; rdfs:label "test D-serine"@en ;
+        skos:definition "Its enantiomer, so that neither is an orphan."@en ;
+        sk:enantiomerOf kg:test-serine .
 }
 """
 
 
-def test_a_build_with_an_ungraded_cross_link_fails_naming_it(tmp_path: Path) -> None:
-    """The SSSOM set is written before the exports fork, so the build says which link is wrong."""
-    from serkg.build import BuildFailed, build
+def test_a_catalogue_without_the_packaged_entities_builds_its_mapping_set(tmp_path: Path) -> None:
+    """An evidence level is optional on an identity bundle: the shapes accept the data, so the
+    build writes the link, with no confidence (an optional SSSOM slot) rather than failing.
+    Regression: the benchmark catalogue (graded sk:RegistryRecordEvidence, not rated in
+    mapping-set.json, and without the entities of the packaged negative mappings) passed
+    validation and then failed its build on the mapping set."""
+    from serkg.build import build
 
     data = tmp_path / "ungraded.trig"
     data.write_text(UNGRADED_CROSS_LINK, encoding="utf-8")
-    with pytest.raises(BuildFailed) as failed:
-        build(tmp_path / "dist", data_files=[data])
-    assert str(failed.value) == (
-        "the SSSOM mapping set cannot be written: cross-link kg:l-serine skos:exactMatch "
-        "CHEBI:17115 has no claim bundle with an sk:evidenceLevel"
-    )
-    assert not (tmp_path / "dist" / "serkg.sssom.tsv").exists()
+    build(tmp_path / "dist", data_files=[data])
+    lines = (tmp_path / "dist" / "serkg.sssom.tsv").read_text(encoding="utf-8").splitlines()
+    table = [line.split("\t") for line in lines if not line.startswith("#")]
+    header, rows = table[0], [dict(zip(table[0], row, strict=True)) for row in table[1:]]
+    assert "confidence" in header
+    # the packaged negative mappings are about entities this catalogue does not hold
+    assert [(r["subject_id"], r["object_id"], r["confidence"]) for r in rows] == [
+        ("kg:test-serine", "CHEBI:17115", "")
+    ]
 
 
 def test_a_negative_mapping_must_cite_sources_of_the_graph(

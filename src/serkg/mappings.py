@@ -207,7 +207,8 @@ def mapping_rows(
         for link in graph.links
         if _iri(link.subject).startswith(KG)
     ]
-    rows += [_negative_row(graph, negative, metadata) for negative in load_negative_mappings()]
+    negatives = (_negative_row(graph, negative, metadata) for negative in load_negative_mappings())
+    rows += [row for row in negatives if row is not None]
     rows.sort(
         key=lambda r: (r["subject_id"], r["predicate_modifier"], r["predicate_id"], r["object_id"])
     )
@@ -231,16 +232,14 @@ def _positive_row(graph: _Graph, link: ox.Triple, metadata: MappingSetMetadata) 
     s, p, o = _iri(link.subject), link.predicate.value, _iri(link.object)
     claims = graph.claims.get((s, p, o), [])
     where = f"{compact_iri(s)} {compact_iri(p)} {compact_iri(o)}"
+    if not claims:
+        raise MappingError(f"cross-link {where} has no claim bundle")
     levels = {compact_iri(level) for claim in claims for level in claim.get("level", [])}
-    if not levels:
-        raise MappingError(f"cross-link {where} has no claim bundle with an sk:evidenceLevel")
+    # confidence is optional in SSSOM: a link whose bundles are ungraded (an evidence level is
+    # optional outside clinical and mechanistic bundles), or graded at a level the table does not
+    # rate, is written without one rather than failing a build the shapes accepted
     known = metadata.confidence_by_evidence_level
-    unknown = sorted(levels - known.keys())
-    if unknown:
-        raise MappingError(
-            f"cross-link {where}: evidence level {', '.join(unknown)} has no confidence in "
-            f"{resources.mapping_set_metadata_file()}"
-        )
+    rated = [known[level] for level in levels if level in known]
     see_also, comment = graph.source_cells(
         source for claim in claims for source in claim.get("sources", [])
     )
@@ -252,7 +251,7 @@ def _positive_row(graph: _Graph, link: ox.Triple, metadata: MappingSetMetadata) 
         "object_id": _curie(o),
         "object_label": graph.label(o),
         **_defaults(metadata),
-        "confidence": max((known[level] for level in levels), key=float),
+        "confidence": max(rated, key=float) if rated else "",
         "see_also": see_also,
         "comment": comment,
     }
@@ -260,13 +259,12 @@ def _positive_row(graph: _Graph, link: ox.Triple, metadata: MappingSetMetadata) 
 
 def _negative_row(
     graph: _Graph, negative: dict[str, str], metadata: MappingSetMetadata
-) -> dict[str, str]:
+) -> dict[str, str] | None:
+    """The Not row of NEGATIVE, or None when the graph does not hold its subject (a catalogue
+    or project built without that entity); its sources must be in a graph that holds it."""
     subject = expand(negative["subject_id"])
     if subject not in graph.labels:
-        raise MappingError(
-            f"{resources.negative_mappings_file()}: {negative['subject_id']} is not an entity "
-            "of the graph (it has no rdfs:label)"
-        )
+        return None
     sources = [expand(s) for s in _split(negative["sources"])]
     unknown = [compact_iri(s) for s in sources if s not in graph.labels]
     if unknown or not sources:
