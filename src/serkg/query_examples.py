@@ -26,14 +26,14 @@ from serkg.query_header import without_header
 from serkg.query_model import NamedQuery, QueryParameter
 from serkg.sparql_text import inject_values
 from serkg.terms import OxTerm
-from serkg.vocab import DCTERMS, RDF, RDFS, SCHEMA_HTTPS, SH, XSD
+from serkg.vocab import DCTERMS, RDF, RDFS, SCHEMA_HTTPS, SH, SH_EXAMPLES, XSD
 
 #: the class and the text property of each query form (DESCRIBE has no SHACL-AF class)
 _FORMS: dict[str, tuple[str | None, str]] = {
     "SELECT": (SH.SPARQLSelectExecutable, SH.select),
     "CONSTRUCT": (SH.SPARQLConstructExecutable, SH.construct),
     "ASK": (SH.SPARQLAskExecutable, SH.ask),
-    "DESCRIBE": (None, SH.describe),
+    "DESCRIBE": (None, SH_EXAMPLES.describe),
 }
 #: the datatype of each parameter type that is a literal
 _DATATYPES = {

@@ -215,7 +215,6 @@ class SH(ClosedNamespace):
     select: VocabTerm
     construct: VocabTerm
     ask: VocabTerm
-    describe: VocabTerm  # not in SHACL-AF: the SIB examples' spelling for DESCRIBE queries
     parameter: VocabTerm
     name: VocabTerm
     description: VocabTerm
@@ -225,6 +224,14 @@ class SH(ClosedNamespace):
     defaultValue: VocabTerm
     optional: VocabTerm
     order: VocabTerm
+
+
+class SH_EXAMPLES(ClosedNamespace):
+    """Terms in the SHACL namespace that SHACL does not define: the SIB SPARQL examples' spelling
+    for the text of a DESCRIBE query, which SHACL-AF has no executable for."""
+
+    _namespace = PREFIX_MAP["sh"]
+    describe: VocabTerm
 
 
 class SKOS(ClosedNamespace):

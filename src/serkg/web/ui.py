@@ -87,9 +87,9 @@ def ui_examples() -> list[dict[str, str]]:
     named query's comment and its runnable text (example parameters bound by ``VALUES``)."""
     from serkg import querylib
     from serkg.query_examples import example_triples
-    from serkg.vocab import RDFS, SH
+    from serkg.vocab import RDFS, SH, SH_EXAMPLES
 
-    texts = {SH.select, SH.construct, SH.ask, SH.describe}
+    texts = {SH.select, SH.construct, SH.ask, SH_EXAMPLES.describe}
     found: dict[str, dict[str, str]] = {}
     for triple in example_triples(querylib.list_queries()):
         subject, value = triple.subject, triple.object
