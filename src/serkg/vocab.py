@@ -76,6 +76,26 @@ class SK(ClosedNamespace):
     ChemicalCompound: VocabTerm
     Claim: VocabTerm
     ClinicalTrial: VocabTerm
+    Change: VocabTerm
+    ClaimAdded: VocabTerm
+    ClaimRemoved: VocabTerm
+    ConflictClosed: VocabTerm
+    ConflictOpened: VocabTerm
+    FactAdded: VocabTerm
+    FactRemoved: VocabTerm
+    IdentifierAdded: VocabTerm
+    IdentifierRemoved: VocabTerm
+    IdentifierReplaced: VocabTerm
+    SourceConflict: VocabTerm
+    ValueChanged: VocabTerm
+    changedEntity: VocabTerm
+    changedProperty: VocabTerm
+    conflictTopic: VocabTerm
+    evidenceLevel: VocabTerm
+    hasClaim: VocabTerm
+    newValue: VocabTerm
+    oldValue: VocabTerm
+    sourceSection: VocabTerm
     Disease: VocabTerm
     Phase2Phase3: VocabTerm
     Phase3: VocabTerm
@@ -187,6 +207,15 @@ class SH(ClosedNamespace):
     in_: VocabTerm
 
 
+class SKOS(ClosedNamespace):
+    _namespace = PREFIX_MAP["skos"]
+    exactMatch: VocabTerm
+    closeMatch: VocabTerm
+    broadMatch: VocabTerm
+    narrowMatch: VocabTerm
+    relatedMatch: VocabTerm
+
+
 class DCTERMS(ClosedNamespace):
     _namespace = PREFIX_MAP["dcterms"]
     title: VocabTerm
@@ -194,6 +223,7 @@ class DCTERMS(ClosedNamespace):
     created: VocabTerm
     creator: VocabTerm
     issued: VocabTerm
+    hasVersion: VocabTerm
     modified: VocabTerm
     license: VocabTerm
     source: VocabTerm
@@ -209,6 +239,9 @@ class PROV(ClosedNamespace):
     generatedAtTime: VocabTerm
     wasAttributedTo: VocabTerm
     used: VocabTerm
+    Derivation: VocabTerm
+    qualifiedDerivation: VocabTerm
+    entity: VocabTerm
 
 
 def display_term(
