@@ -240,7 +240,9 @@ def _validate(kb: KnowledgeBase) -> ValidationOutcome:
 
 def _write_validation_reports(folder: Path, outcome: ValidationOutcome, kb: KnowledgeBase) -> None:
     safe_write.write_text(folder / "validation-report.ttl", outcome.to_turtle())
-    safe_write.write_text(folder / "validation-report.txt", outcome.to_text(origins=kb.origins))
+    safe_write.write_text(
+        folder / "validation-report.txt", outcome.to_text(origins=kb.origins, timed=False)
+    )
 
 
 def _write_qc_report(folder: Path, rows: Sequence[QcViolation]) -> None:
