@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from serkg.build import ARTEFACTS
+from serkg.releases import bundle
 from tests.conftest import REPO
 
 
@@ -30,3 +31,9 @@ def test_two_builds_in_separate_processes_write_byte_identical_artefacts(
     assert differing == []
     # the ontology's blank nodes are in every dump: they must be there, named the same
     assert b"_:b" in (other / "serkg.nt").read_bytes()
+    # so releases of the two builds list the same hashes for them (the metadata names the day)
+    first = bundle.make_release(built_dist, tmp_path / "releases-1", "1.0.0")
+    second = bundle.make_release(other, tmp_path / "releases-2", "1.0.0")
+    artefacts = [e for e in first.entries if e.name in bundle.ARTEFACTS]
+    assert len(artefacts) == len(bundle.ARTEFACTS)
+    assert artefacts == [e for e in second.entries if e.name in bundle.ARTEFACTS]
