@@ -103,10 +103,12 @@ def test_void_describes_each_file_as_a_dcat_distribution_with_size_and_checksum(
             ("serkg.trig", "application/trig"),
             ("validation-report.ttl", "text/turtle"),
             ("validation-report.txt", "text/plain"),
+            ("changes.ttl", "text/turtle"),  # since 1.0.0: empty, the same build
         ]
     }
+    assert (folder / "changes.ttl").read_bytes() == b""
     # the build's own file list (names only) is replaced, not kept beside the release's
-    assert len(list(graph.subjects(rdflib.RDF.type, DCAT.Distribution))) == 7
+    assert len(list(graph.subjects(rdflib.RDF.type, DCAT.Distribution))) == 8
 
 
 def test_citation_cff_names_the_release(built_dist: Path, tmp_path: Path) -> None:
@@ -172,6 +174,12 @@ def test_the_changelog_entry_compares_with_the_previous_release(
         "sources: kgsrc:nct03062449-mirror-2024, sk:SecondaryMappingEvidence; "
         'kgsrc:nct03062449-mirror-2024, "study record", sk:SecondaryMappingEvidence'
     )
+    changed = rdflib.Graph().parse(releases / "2024.2" / "changes.ttl", format="turtle")
+    change = changed.value(predicate=rdflib.RDF.type, object=rdflib.URIRef(SK + "ValueChanged"))
+    assert changed.value(change, rdflib.URIRef(SK + "oldValue")) == rdflib.URIRef(SK + "Suspended")
+    assert len(set(changed.subjects(rdflib.URIRef(SK + "changedEntity")))) == 1
+    assert not (releases / "2024.1" / "changes.ttl").exists()
+    assert bundle.check_release(releases / "2024.2") == []
     log = (releases / "CHANGELOG.md").read_text(encoding="utf-8")
     assert log.index("## 2024.2") < log.index("## 2024.1")
 

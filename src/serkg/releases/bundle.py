@@ -41,6 +41,8 @@ ARTEFACTS = (
     "validation-report.txt",
 )
 MANIFEST = "MANIFEST"
+#: the change graph since the previous release (not in the first release)
+CHANGES = "changes.ttl"
 MANIFEST_HEADER = "file\tbytes\tsha256"
 VERSION_RULE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]*$")
 
@@ -191,9 +193,12 @@ def make_release(
     releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{version}.", suffix=".partial", dir=releases))
     try:
-        entry = _changelog_entry(build, previous, version, issued)
+        entry, change_graph = _changelog_entry(build, previous, version, issued)
         entries = [_copy(build / name, staging / name) for name in ARTEFACTS]
         safe_write.write_text(staging / "CHANGELOG.md", entry)
+        if change_graph is not None:
+            safe_write.write_bytes(staging / CHANGES, change_graph)
+            entries.append(hash_file(staging / CHANGES))
         safe_write.write_text(staging / "CITATION.cff", _citation_cff(build, version, issued))
         void = _release_void(build, version, issued, previous, entries)
         safe_write.write_bytes(staging / "void.ttl", void)
@@ -218,21 +223,24 @@ def _copy(source: Path, target: Path) -> ManifestEntry:
     return hash_file(target)
 
 
-def _changelog_entry(build: Path, previous: Path | None, version: str, issued: dt.date) -> str:
-    """The release's CHANGELOG.md entry: the per-fact changes since PREVIOUS."""
+def _changelog_entry(
+    build: Path, previous: Path | None, version: str, issued: dt.date
+) -> tuple[str, bytes | None]:
+    """The release's CHANGELOG.md entry and change graph (Turtle): the changes since PREVIOUS."""
     try:
         if previous is None:
             after = changes.load_snapshot(build)
-            return (
+            first = (
                 f"## {version} ({issued.isoformat()})\n\nThe first release: "
                 f"{len(after.facts)} facts, {len(after.claims)} distinct claims, "
                 f"{len(after.conflicts)} source conflicts.\n"
             )
+            return first, None
         rows, before, after = changes.diff(previous, build)
     except changes.SnapshotError as exc:
         raise ReleaseError(str(exc)) from None
     before.version, after.version = previous.name, f"{version} ({issued.isoformat()})"
-    return changes.to_markdown(rows, before, after)
+    return changes.to_markdown(rows, before, after), changes.to_turtle(rows)
 
 
 def _prepend_changelog(path: Path, entry: str) -> None:

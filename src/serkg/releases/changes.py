@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
+from serkg import export
 from serkg.loading import InputError, parse_file
 from serkg.prefixes import ASSERTED_GRAPH
 from serkg.terms import OxTerm
@@ -475,6 +476,11 @@ def to_triples(changes: Sequence[Change]) -> list[ox.Triple]:
         for attribution in change.attributions:
             triples += _qualified_derivation(node, attribution)
     return triples
+
+
+def to_turtle(changes: Sequence[Change]) -> bytes:
+    """The change graph as Turtle with the project's prefixes (the same rows, the same bytes)."""
+    return export.serialize_triples(to_triples(changes), "ttl")
 
 
 def _qualified_derivation(change: ox.BlankNode, attribution: Attribution) -> list[ox.Triple]:
