@@ -161,3 +161,43 @@ def test_the_version_comes_from_void_ttl(tmp_path: Path, fixture_pair: tuple[Pat
     assert (
         changes.to_markdown(rows, before, after).splitlines()[0] == "## 0.9.1 (compared with old)"
     )
+
+
+def test_the_documented_query_answers_what_changed_about_one_entity(
+    fixture_pair: tuple[Path, Path],
+) -> None:
+    """docs/releases.md's query, run on the change graph of the fixture pair."""
+    docs = (Path(__file__).parents[2] / "docs" / "releases.md").read_text(encoding="utf-8")
+    query = docs.split("```sparql\n", 1)[1].split("```", 1)[0]
+    store = ox.Store()
+    store.load(changes.to_turtle(changes.diff(*fixture_pair)[0]), format=ox.RdfFormat.TURTLE)
+    trial = ox.NamedNode("https://w3id.org/serkg/id/NCT03062449")
+    result = store.query(query, substitutions={ox.Variable("entity"): trial})
+    # GROUP_CONCAT's order is the engine's: the sources are compared as a sorted list
+    rows = [
+        [str(row[v]) if row[v] is not None else "" for v in ("kind", "property", "old", "new")]
+        + sorted(row["sources"].value.split())  # type: ignore[union-attr]
+        for row in result  # type: ignore[union-attr]
+    ]
+    sk, kg, src = (
+        "https://w3id.org/serkg/vocab/",
+        "https://w3id.org/serkg/id/",
+        "https://w3id.org/serkg/source/",
+    )
+    assert rows == [
+        [
+            f"<{sk}ConflictClosed>",
+            "",
+            f"<{kg}conflict-nct03062449-phase>",
+            "",
+            f"{src}monograph",
+            f"{src}registry-2023",
+        ],
+        [
+            f"<{sk}ValueChanged>",
+            f"<{sk}overallStatus>",
+            f"<{sk}Suspended>",
+            f"<{sk}Terminated>",
+            f"{src}registry-2024",
+        ],
+    ]
