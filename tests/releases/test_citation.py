@@ -41,7 +41,7 @@ def cite_terminated(store: EmbeddedStore, path: Path) -> dict[str, object]:
     query = load_query("trials-by-status")
     bindings = query.bind({"status": "Terminated"})
     answer = store.query(query.text, bindings)
-    record = citation.cite("trials-by-status", bindings, answer, store, now=WHEN)
+    record = citation.cite_on(store, "trials-by-status", bindings, answer, now=WHEN)
     citation.write_record(path, record)
     return record
 

@@ -113,13 +113,21 @@ def sha256_of_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def store_release(store: QueryStore) -> str:
-    """The version IRI of the release STORE holds: its metadata graph's ``dcterms:hasVersion``."""
-    answer = store.query(
-        f"SELECT ?v WHERE {{ GRAPH <{METADATA_GRAPH}> {{ {DATASET} <http://purl.org/dc/terms/hasVersion> ?v }} }}"
-    )
+#: the store's own description says which release it holds (void.ttl, the metadata graph)
+RELEASE_QUERY = f"""SELECT ?version WHERE {{
+  GRAPH <{METADATA_GRAPH}> {{ {DATASET} <http://purl.org/dc/terms/hasVersion> ?version }}
+}}"""
+
+
+def release_of(answer: QueryAnswer) -> str:
+    """The version IRI from the answer to :data:`RELEASE_QUERY` (serkg's version when empty)."""
     versions = sorted(row[0].value for row in answer.rows if row[0] is not None)
     return release_iri(versions[0] if versions else __version__)
+
+
+def store_release(store: QueryStore) -> str:
+    """The version IRI of the release STORE holds: its metadata graph's ``dcterms:hasVersion``."""
+    return release_of(store.query(RELEASE_QUERY))
 
 
 # ---------------------------------------------------------------------------------- citing
@@ -127,12 +135,13 @@ def cite(
     name: str,
     bindings: Mapping[str, OxTerm],
     answer: QueryAnswer,
-    store: QueryStore,
     *,
-    release: str | None = None,
+    release: str,
+    location: str,
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """The citation record (JSON-LD, as a dict) of ANSWER to the named query NAME with BINDINGS."""
+    """The citation record (JSON-LD, as a dict) of ANSWER to the named query NAME with BINDINGS,
+    run on the RELEASE (its version IRI) held by the store at LOCATION."""
     query = load_query(name)
     lines = canonical_lines(answer)
     when = (now or dt.datetime.now(tz=dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
@@ -140,11 +149,11 @@ def cite(
         "@context": CONTEXT,
         "@type": "prov:Entity",
         "name": f"answer of the serkg named query {name}",
-        "release": release or store_release(store),
+        "release": release,
         "generatedAtTime": when.isoformat().replace("+00:00", "Z"),
         "wasGeneratedBy": {
             "@type": "prov:Activity",
-            "atLocation": store.describe(),
+            "atLocation": location,
             "query": {
                 "@id": QUERY_BASE + name,
                 "name": name,
@@ -159,6 +168,19 @@ def cite(
         "rows": len(lines) - 1,
         "answer": lines,
     }
+
+
+def cite_on(
+    store: QueryStore,
+    name: str,
+    bindings: Mapping[str, OxTerm],
+    answer: QueryAnswer,
+    *,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """:func:`cite` for an answer STORE gave: the release it holds, and where it is."""
+    release = store_release(store)
+    return cite(name, bindings, answer, release=release, location=store.describe(), now=now)
 
 
 def write_record(path: Path, record: Mapping[str, Any]) -> None:
