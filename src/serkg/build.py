@@ -33,16 +33,7 @@ if TYPE_CHECKING:
     from serkg.checks import QcViolation, ValidationOutcome
     from serkg.reasoning import Inference
 
-ARTEFACTS = (
-    "serkg.ttl",
-    "serkg-inferred.ttl",
-    "serkg.jsonld",
-    "serkg.nt",
-    "serkg.trig",
-    "validation-report.ttl",
-    "validation-report.txt",
-    "void.ttl",
-)
+ARTEFACTS = export.ARTEFACTS
 #: what users open in OUT_DIR: links into the published build
 PUBLISHED = (*ARTEFACTS, "store")
 REPORTS = ("validation-report.ttl", "validation-report.txt")

@@ -20,6 +20,17 @@ from serkg.gc_pause import cyclic_gc_paused
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIX_MAP, SERIALISATION_PREFIXES
 
 GRAPH_CHOICES = ("asserted", "inferred", "all")
+#: the files a build writes (serkg.build) and a release copies (serkg.releases.bundle)
+ARTEFACTS = (
+    "serkg.ttl",
+    "serkg-inferred.ttl",
+    "serkg.jsonld",
+    "serkg.nt",
+    "serkg.trig",
+    "validation-report.ttl",
+    "validation-report.txt",
+    "void.ttl",
+)
 
 
 def _prefixes() -> dict[str, str]:

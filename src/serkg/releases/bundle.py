@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from serkg import formats, safe_write
+from serkg import export, formats, safe_write
 from serkg.loading import InputError, parse_file
 from serkg.prefixes import PREFIX_MAP
 from serkg.releases import changes
@@ -31,15 +31,7 @@ from serkg.void import DATASET
 #: where releases are published; ``{RELEASE_BASE}{version}`` is a release's version IRI
 RELEASE_BASE = "https://w3id.org/serkg/releases/"
 #: the build's files a release copies as they are (void.ttl is rewritten, the store left out)
-ARTEFACTS = (
-    "serkg.ttl",
-    "serkg-inferred.ttl",
-    "serkg.jsonld",
-    "serkg.nt",
-    "serkg.trig",
-    "validation-report.ttl",
-    "validation-report.txt",
-)
+ARTEFACTS = tuple(name for name in export.ARTEFACTS if name != "void.ttl")
 MANIFEST = "MANIFEST"
 #: the change graph since the previous release (not in the first release)
 CHANGES = "changes.ttl"
@@ -313,25 +305,20 @@ def _release_void(
     ]
     release = ox.NamedNode(release_iri(version))
 
-    def add(
-        subject: ox.NamedNode | ox.BlankNode,
-        predicate: str,
-        obj: ox.NamedNode | ox.BlankNode | ox.Literal,
-    ) -> None:
-        triples.append(ox.Triple(subject, ox.NamedNode(predicate), obj))
-
-    add(DATASET, DCAT + "hasVersion", release)
-    add(release, RDF_TYPE, ox.NamedNode(DCAT + "Dataset"))
-    add(release, DCTERMS + "isVersionOf", DATASET)
-    add(release, DCAT + "version", ox.Literal(version))
-    add(release, OWL_VERSION_INFO, ox.Literal(version))
-    add(
-        release,
-        DCTERMS + "issued",
-        ox.Literal(issued.isoformat(), datatype=ox.NamedNode(XSD + "date")),
-    )
+    issued_literal = ox.Literal(issued.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    statements: list[tuple[ox.NamedNode, str, ox.NamedNode | ox.Literal]] = [
+        (DATASET, DCAT + "hasVersion", release),
+        (release, RDF_TYPE, ox.NamedNode(DCAT + "Dataset")),
+        (release, DCTERMS + "isVersionOf", DATASET),
+        (release, DCAT + "version", ox.Literal(version)),
+        (release, OWL_VERSION_INFO, ox.Literal(version)),
+        (release, DCTERMS + "issued", issued_literal),
+    ]
     if previous is not None:
-        add(release, DCAT + "previousVersion", ox.NamedNode(release_iri(previous.name)))
+        statements.append(
+            (release, DCAT + "previousVersion", ox.NamedNode(release_iri(previous.name)))
+        )
+    triples += [ox.Triple(s, ox.NamedNode(p), o) for s, p, o in statements]
     for number, entry in enumerate(sorted(entries, key=lambda e: e.name)):
         triples += _distribution(release, entry, ox.BlankNode(f"checksum{number}"))
     used = ("dcat", "dcterms", "void", "owl", "xsd", "rdfs", "prov", "kgsrc")

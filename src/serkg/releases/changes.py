@@ -384,32 +384,16 @@ def _claim_changes(
 ) -> list[Change]:
     """Claims a source added or withdrew about a fact whose own row does not already say so."""
     changes: list[Change] = []
-    for key in old.claims.keys() - new.claims.keys():
-        if key.fact not in covered and key not in folded:
-            fact = key.fact
-            changes.append(
-                Change(
-                    ChangeKind.CLAIM_REMOVED,
-                    fact.subject,
-                    fact.predicate,
-                    fact.object,
-                    None,
-                    key.attributions,
-                )
-            )
-    for key in new.claims.keys() - old.claims.keys():
-        if key.fact not in covered and key not in folded:
-            fact = key.fact
-            changes.append(
-                Change(
-                    ChangeKind.CLAIM_ADDED,
-                    fact.subject,
-                    fact.predicate,
-                    None,
-                    fact.object,
-                    key.attributions,
-                )
-            )
+    for kind, here, there in (
+        (ChangeKind.CLAIM_REMOVED, old, new),
+        (ChangeKind.CLAIM_ADDED, new, old),
+    ):
+        for key in here.claims.keys() - there.claims.keys():
+            if key.fact in covered or key in folded:
+                continue
+            subject, predicate, value = key.fact
+            before, after = (value, None) if here is old else (None, value)
+            changes.append(Change(kind, subject, predicate, before, after, key.attributions))
     return changes
 
 
