@@ -95,8 +95,8 @@ class Change:
         return (
             f"{order:02d}",
             display_term(self.predicate) if self.predicate else "",
-            str(self.old or ""),
-            str(self.new or ""),
+            "" if self.old is None else str(self.old),
+            "" if self.new is None else str(self.new),
             repr(self.attributions),
         )
 
