@@ -279,6 +279,13 @@ def queries(fmt: str) -> None:
     type=click.FloatRange(0.1, None),
     help="With --endpoint: seconds for the whole answer to arrive.",
 )
+@click.option(
+    "--cite",
+    "cite_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the answer's citation record (JSON-LD) to FILE; see `serkg cite`.",
+)
 def query(
     name: str,
     params: tuple[str, ...],
@@ -286,11 +293,13 @@ def query(
     endpoint: str | None,
     store: Path | None,
     timeout_s: float,
+    cite_file: Path | None,
 ) -> None:
     """Run the named query NAME and print its answer.
 
     \b
     Example:  serkg query trials-by-status --param status=Terminated --format csv
+    Example:  serkg query trials-by-status -p status=Terminated --cite answer.cite.json
     """
     from serkg import querylib
     from serkg.results import check_format
@@ -303,14 +312,19 @@ def query(
         raw[key.strip()] = value
     if fmt != "table":
         check_format(querylib.load_query(name).form, fmt, what=f"query {name!r}")
-    from serkg.store import EndpointStore
+    from serkg.store import EmbeddedStore, EndpointStore
 
-    answer = querylib.run_named_query(
-        name,
-        raw,
-        store_path=_store_path(store),
-        store=EndpointStore(endpoint, timeout=timeout_s) if endpoint else None,
+    ran_on: EndpointStore | EmbeddedStore | None = (
+        EndpointStore(endpoint, timeout=timeout_s) if endpoint else None
     )
+    if cite_file is not None and ran_on is None:
+        ran_on = EmbeddedStore.open(_store_path(store))
+    answer = querylib.run_named_query(name, raw, store_path=_store_path(store), store=ran_on)
+    if cite_file is not None and ran_on is not None:
+        from serkg.releases import citation
+
+        bindings = querylib.load_query(name).bind(raw)
+        citation.write_record(cite_file, citation.cite_on(ran_on, name, bindings, answer))
     if fmt == "table":
         if answer.kind == "graph":
             click.echo(answer.serialize("ttl"), nl=False)
@@ -844,6 +858,113 @@ def imports_terms(only: str | None, ids_only: bool) -> None:
             click.echo(f"{term.ontology} ({count})")
             last = term.ontology
         click.echo(f"  {curie(term.iri):<18} {term.label}")
+
+
+# ------------------------------------------------------------------------------------ releases
+@app.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "ttl"]),
+    default="md",
+    show_default=True,
+    help="Markdown (a changelog) or the RDF change graph (Turtle).",
+)
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None)
+def diff(old: Path, new: Path, fmt: str, out_file: Path | None) -> None:
+    """Compare two builds or releases fact by fact: values, claims, conflicts, identifiers.
+
+    \b
+    Example:  serkg diff releases/0.3.0 dist --format md
+    """
+    from serkg.releases import changes
+
+    rows, before, after = changes.diff(old, new)
+    before.version, after.version = str(old), str(new)  # the folders as the user named them
+    if fmt == "md":
+        data = changes.to_markdown(rows, before, after).encode("utf-8")
+    else:
+        data = changes.to_turtle(rows)
+    _write_or_print(data, out_file, binary=False)
+
+
+@app.command()
+@click.option("--version", "version", default=None, help="The release version [default: serkg's].")
+@click.option(
+    "--build",
+    "build_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="The build folder to release.",
+)
+@click.option(
+    "--releases",
+    "releases_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("releases"),
+    show_default=True,
+)
+@click.option(
+    "--check",
+    "check_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Re-hash the release folder DIR against its MANIFEST instead (exit 1 if one differs).",
+)
+def release(
+    version: str | None, build_dir: Path, releases_dir: Path, check_dir: Path | None
+) -> None:
+    """Write releases/V/: the build's files, MANIFEST, void.ttl, CITATION.cff, CHANGELOG.md.
+
+    \b
+    Example:  serkg release --version 0.3.0
+    Example:  serkg release --check releases/0.3.0
+    """
+    from serkg import __version__
+    from serkg.releases import bundle
+
+    if check_dir is not None:
+        problems = bundle.check_release(check_dir)
+        for problem in problems:
+            click.echo(f"{check_dir / problem}")
+        if problems:
+            _fail(f"{check_dir}: {len(problems)} file(s) differ from the MANIFEST", EXIT_NO)
+        click.echo(f"{check_dir}: every file matches the MANIFEST")
+        return
+    made = bundle.make_release(build_dir, releases_dir, version or __version__)
+    click.echo(
+        f"wrote {made.folder}: {len(made.entries)} files, previous release {made.previous or 'none'}"
+    )
+
+
+@app.command()
+@click.option(
+    "--verify",
+    "record",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="A citation record written by serkg query --cite.",
+)
+@click.option("--endpoint", metavar="URL", default=None, help="Re-run on this SPARQL endpoint.")
+@click.option(
+    "--store", type=click.Path(path_type=Path), default=None, help="[default: dist/store]"
+)
+def cite(record: Path, endpoint: str | None, store: Path | None) -> None:
+    """Re-run a cited answer: same answer, different answer (exit 1, the rows) or query text.
+
+    \b
+    Example:  serkg cite --verify answer.cite.json
+    """
+    from serkg.releases import citation
+
+    cited = citation.read_record(record)
+    outcome = citation.verify(cited, _open_query_store(store, endpoint))
+    click.echo(citation.describe(outcome, cited), nl=False)
+    if not outcome.same:
+        sys.exit(EXIT_NO)
 
 
 def main() -> None:
