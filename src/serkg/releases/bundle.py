@@ -44,7 +44,8 @@ SPDX = "http://spdx.org/rdf/terms#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
-NON_RDF_MEDIA_TYPES = {".txt": "text/plain"}
+#: the files a release may hold that no RDF format writes (the SSSOM mapping sets are TSV)
+NON_RDF_MEDIA_TYPES = {".txt": "text/plain", ".tsv": "text/tab-separated-values"}
 
 
 class ReleaseError(ValueError):
