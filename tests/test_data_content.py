@@ -1,12 +1,14 @@
 """Content checks on the data files (data/**/*.trig) against the project's reference identifiers.
 
 The reference folder (``shared/reference``) sits beside the repository clone, so it is found at
-``Path(__file__).resolve().parents[2] / "shared"``. Every check lists all offending records.
+``Path(__file__).resolve().parents[2] / "shared"`` (``$SERKG_SHARED`` names it elsewhere, e.g.
+from a git worktree). Every check lists all offending records.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import re
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -21,7 +23,7 @@ from rdflib.namespace import SKOS
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO / "data"
 ONTOLOGY_FILE = REPO / "ontology" / "serkg.ttl"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = Path(os.environ.get("SERKG_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 IDENTIFIERS_TSV = SHARED / "reference" / "identifiers.tsv"
 
 SK = rdflib.Namespace("https://w3id.org/serkg/vocab/")
@@ -90,7 +92,7 @@ def reference_rows() -> tuple[dict[str, str], ...]:
     if not IDENTIFIERS_TSV.exists():
         pytest.fail(
             f"reference identifiers not found at {IDENTIFIERS_TSV}: the 'shared' folder must sit "
-            "beside the repository clone (shared/reference/identifiers.tsv)"
+            "beside the repository clone (shared/reference/identifiers.tsv), or SERKG_SHARED name it"
         )
     with IDENTIFIERS_TSV.open(encoding="utf-8", newline="") as handle:
         return tuple(csv.DictReader(handle, delimiter="\t"))
@@ -125,7 +127,7 @@ def canonical_iri(scheme: str, identifier: str) -> str | None:
         "Reactome": "http://identifiers.org/reactome/{}",
         "DOI": "https://doi.org/{}",
         "PMID": "http://www.ncbi.nlm.nih.gov/pubmed/{}",
-        "GeneReviews": "https://www.ncbi.nlm.nih.gov/books/{}/",
+        "GeneReviews": "https://www.ncbi.nlm.nih.gov/books/{}",
         "MedGen/UMLS": "http://identifiers.org/umls/{}",
     }
     pattern = patterns.get(scheme)

@@ -88,7 +88,7 @@ PARENT_KILLED_WHILE_CHILD_BLOCKS = textwrap.dedent(
 
     read_end, write_end = os.pipe()  # the child holds both ends: its read never returns
     work = Forked(_block_on, read_end)
-    print(work._child.pid, flush=True)
+    print(work.pid, flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
     """
 )

@@ -348,6 +348,28 @@ def test_every_sk_term_the_code_declares_is_in_the_ontology_with_label_and_defin
     assert problems == [], "\n".join(problems)
 
 
+def test_every_standard_term_the_code_declares_exists_in_its_vocabulary() -> None:
+    """The closed namespaces for W3C/DC vocabularies hold only real terms (rdflib lists them)."""
+    from rdflib.namespace import DCTERMS, PROV, SH
+
+    problems = []
+    pairs = [
+        (vocab.RDF, RDF),
+        (vocab.RDFS, RDFS),
+        (vocab.OWL, OWL),
+        (vocab.XSD, XSD),
+        (vocab.SH, SH),
+        (vocab.DCTERMS, DCTERMS),
+        (vocab.PROV, PROV),
+        (vocab.SKOS, SKOS),
+    ]
+    for ours, theirs in pairs:
+        known = set(theirs.__annotations__) | set(getattr(theirs, "_extras", []))
+        assert list(ours), f"serkg.vocab.{ours.__name__} declares no terms"
+        problems += [term for term in ours if term.removeprefix(str(theirs)) not in known]
+    assert problems == []
+
+
 def test_an_unknown_vocabulary_term_raises() -> None:
     with pytest.raises(AttributeError, match="hasTraget"):
         getattr(vocab.SK, "hasTraget")  # noqa: B009 (the typo is the point)

@@ -170,20 +170,20 @@ def test_ntriples_boundary_equals_the_rdflib_boundary(tmp_path: Path) -> None:
     asserted = _literal_copy_graph() + synthetic_facts(30)
     schema = load_knowledge([resources.ontology_file()], []).ontology
     asserted += schema
-    slow = owlrl_engine._Boundary(asserted)
+    slow = owlrl_engine.RdflibBoundary(asserted)
     slow_reasoner = reasonable.PyReasoner()
     slow_reasoner.from_graph(slow.input)
     slow_output = slow_reasoner.reason()
-    fast = reasonable_engine._NTriplesBoundary(asserted)
+    fast = reasonable_engine.NTriplesBoundary(asserted)
     fast_reasoner = reasonable.PyReasoner()
     (tmp_path / "asserted.ttl").write_bytes(fast.ntriples)
     fast_reasoner.load_file(str(tmp_path / "asserted.ttl"))
-    with reasonable_engine._plain_terms():
+    with reasonable_engine.plain_terms():
         fast_output = fast_reasoner.reason()
     assert {type(term) for triple in fast_output for term in triple} <= {
-        reasonable_engine._Iri,
-        reasonable_engine._Blank,
-        reasonable_engine._Lit,
+        reasonable_engine.PlainIri,
+        reasonable_engine.PlainBlank,
+        reasonable_engine.PlainLiteral,
     }
     # the rdflib boundary leaves top-class typing and x sameAs x to the later filters
     top = {vocabulary.OWL_THING, vocabulary.RDFS_RESOURCE}
@@ -201,7 +201,7 @@ def test_ntriples_boundary_equals_the_rdflib_boundary(tmp_path: Path) -> None:
         "top_class_typing": len(typing),
     }
     # rdflib terms through the fast boundary: the same again
-    again = reasonable_engine._NTriplesBoundary(asserted)
+    again = reasonable_engine.NTriplesBoundary(asserted)
     assert sorted(map(str, again.new_triples(slow_output))) == expected
 
 
@@ -209,8 +209,8 @@ def test_plain_terms_are_undone_after_an_error() -> None:
     import rdflib
 
     before = (rdflib.URIRef, rdflib.BNode, rdflib.Literal)
-    with pytest.raises(RuntimeError), reasonable_engine._plain_terms():
-        assert rdflib.URIRef is reasonable_engine._Iri
+    with pytest.raises(RuntimeError), reasonable_engine.plain_terms():
+        assert rdflib.URIRef is reasonable_engine.PlainIri
         raise RuntimeError("reasoner failed")
     assert (rdflib.URIRef, rdflib.BNode, rdflib.Literal) == before
 

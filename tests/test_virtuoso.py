@@ -320,7 +320,8 @@ def test_chunks_keep_blank_node_triples_together(tmp_path: Path) -> None:
         + "ex:chain ex:list ( ex:a ex:b ex:c ) .\n"
     )
     chunks = [
-        list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)) for body in remote._chunks(source, 2)
+        list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        for body in remote.ntriples_chunks(source, 2)
     ]
     assert [len(chunk) for chunk in chunks] == [2, 2, 1, 7]  # 5 plain, then 1 + 3 x 2 list triples
     *plain, last = chunks

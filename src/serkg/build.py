@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from serkg import export, resources, safe_write, store_checksums
+from serkg import __version__, export, mappings, resources, safe_write, store_checksums
 from serkg.forked import Forked
 from serkg.loading import KnowledgeBase, load_knowledge
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
@@ -185,10 +185,19 @@ def _build_into(
 
         # the exports need nothing from the store stages: written in another process meanwhile
         metadata = describe_dataset(asserted, inference.triples)
-        exports = Forked(_write_exports, folder, asserted, inference.triples, metadata)
+        try:  # here, not in the export process, so that a bad cross-link fails the build by name
+            mapping_sets = {
+                "serkg.sssom.tsv": mappings.sssom_tsv(asserted, __version__),
+                "serkg-vocab.sssom.tsv": mappings.vocabulary_sssom_tsv(asserted, __version__),
+            }
+        except mappings.MappingError as exc:
+            raise BuildFailed(f"the SSSOM mapping set cannot be written: {exc}", summary) from exc
+        exports = Forked(
+            _write_exports, folder, asserted, inference.triples, metadata, mapping_sets
+        )
         with _stage(summary, "store", report):
             store_folder = folder / "store"
-            _load_store(store_folder, asserted, inference.triples, metadata)
+            _load_store(store_folder, asserted, inference.triples, [*metadata, *_query_examples()])
 
         with _stage(summary, "qc", report):
             qc_store = ox.Store.read_only(str(store_folder))
@@ -221,6 +230,14 @@ def _build_into(
         if folder is not None and not published:
             shutil.rmtree(folder, ignore_errors=True)
     return summary
+
+
+def _query_examples() -> list[ox.Triple]:
+    """The named queries as SPARQL examples, for the store's metadata graph."""
+    from serkg import querylib
+    from serkg.query_examples import example_triples
+
+    return example_triples(querylib.list_queries())
 
 
 def _validate(kb: KnowledgeBase) -> ValidationOutcome:
@@ -268,6 +285,7 @@ def _write_exports(
     asserted: Sequence[ox.Triple],
     inferred: Sequence[ox.Triple],
     metadata: Sequence[ox.Triple],
+    mapping_sets: dict[str, str],
 ) -> float:
     """Write the export files into FOLDER; returns the seconds it took."""
     started = time.perf_counter()
@@ -279,4 +297,6 @@ def _write_exports(
         folder / "serkg.trig", export.serialize_dataset(asserted, inferred, "trig")
     )
     export.write_triples(folder / "void.ttl", metadata, "ttl")
+    for name, text in mapping_sets.items():
+        safe_write.write_text(folder / name, text)
     return time.perf_counter() - started

@@ -21,16 +21,18 @@ from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, CurieError, compress,
 from serkg.reasoning import Ontology, TripleIndex, trivia_filter
 from serkg.reasoning.vocabulary import (
     META_CLASSES,
+    OWL_ALL_DIFFERENT,
     OWL_DISTINCT_MEMBERS,
     OWL_SAME_AS,
     RDF_FIRST,
     RDF_REST,
     RDF_TYPE,
-    RDFS,
     SCHEMA_PREDICATES,
 )
+from serkg.vocab import RDFS, XSD
 
-RDFS_LABEL = ox.NamedNode(RDFS + "label")
+RDFS_LABEL = RDFS.label.node
+XSD_STRING = XSD.string
 STATUSES = ("asserted", "inferred", "not entailed")
 #: how many derivations the search may try before it gives up (keeps a request bounded)
 SEARCH_BUDGET = 20_000
@@ -88,15 +90,15 @@ class Explanation:
 
     def _term(self, term: Any, *, label: bool = True) -> str:
         if isinstance(term, ox.NamedNode):
-            text = compress(term.value)
-            if text == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" or text == "rdf:type":
+            if term == RDF_TYPE:
                 return "rdf:type"
+            text = compress(term.value)
             name = self.labels.get(term) if label else None
             return f'{text} "{name}"' if name else text
         if isinstance(term, ox.Literal):
             if term.language:
                 return f'"{term.value}"@{term.language}'
-            if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+            if term.datatype.value == XSD_STRING:
                 return f'"{term.value}"'
             return f'"{term.value}"^^{compress(term.datatype.value)}'
         return str(term)
@@ -202,9 +204,7 @@ class StoreView:
         for predicate in (*SCHEMA_PREDICATES, RDF_FIRST, RDF_REST, OWL_DISTINCT_MEMBERS):
             for q in self.store.quads_for_pattern(None, predicate, None, self.asserted):
                 yield q.triple
-        characteristics = META_CLASSES | {
-            ox.NamedNode("http://www.w3.org/2002/07/owl#AllDifferent")
-        }
+        characteristics = META_CLASSES | {OWL_ALL_DIFFERENT}
         for cls in characteristics:
             for q in self.store.quads_for_pattern(None, RDF_TYPE, cls, self.asserted):
                 yield q.triple

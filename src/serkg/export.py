@@ -15,9 +15,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from serkg import formats, resources, safe_write
+from serkg import __version__, formats, mappings, resources, safe_write
 from serkg.gc_pause import cyclic_gc_paused
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIX_MAP, SERIALISATION_PREFIXES
+from serkg.vocab import RDF, XSD
 
 GRAPH_CHOICES = ("asserted", "inferred", "all")
 #: the files a build writes (serkg.build) and a release copies (serkg.releases.bundle)
@@ -30,6 +31,8 @@ ARTEFACTS = (
     "validation-report.ttl",
     "validation-report.txt",
     "void.ttl",
+    "serkg.sssom.tsv",
+    "serkg-vocab.sssom.tsv",
 )
 
 
@@ -102,11 +105,6 @@ def _sort_key(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_XSD_STRING = _XSD + "string"
-_XSD_INTEGER = _XSD + "integer"
-_XSD_BOOLEAN = _XSD + "boolean"
 #: the largest integer every JSON reader holds exactly (IEEE doubles)
 _EXACT_JSON_INTEGER = 2**53
 #: a term's coercion: "@id", ("@type", datatype IRI), ("@language", tag) or None (no coercion)
@@ -182,7 +180,7 @@ class _JsonLdCompactor:
             if term.language:
                 return {"@value": term.value, "@language": term.language}
             datatype = term.datatype.value
-            if datatype == _XSD_STRING:
+            if datatype == XSD.string:
                 return term.value
             return {"@value": term.value, "@type": self.iri(datatype)}
         return {"@id": self.node_id(term)}
@@ -206,7 +204,7 @@ class _JsonLdCompactor:
         node: dict[str, Any] = {"@id": subject}
         entries: dict[str, list[Any]] = {}
         for predicate, objects in properties.items():
-            if predicate == _RDF_TYPE and not any(isinstance(o, ox.Literal) for o in objects):
+            if predicate == RDF.type and not any(isinstance(o, ox.Literal) for o in objects):
                 types = sorted(self.node_id(o) for o in objects)
                 node["@type"] = types[0] if len(types) == 1 else types
                 continue
@@ -227,9 +225,9 @@ class _JsonLdCompactor:
 
 def _native(datatype: str, lexical: str) -> Any:
     """A JSON number or boolean where it reads back as exactly this literal, else the string."""
-    if datatype == _XSD_BOOLEAN and lexical in {"true", "false"}:
+    if datatype == XSD.boolean and lexical in {"true", "false"}:
         return lexical == "true"
-    if datatype == _XSD_INTEGER:
+    if datatype == XSD.integer:
         try:
             number = int(lexical)
         except ValueError:
@@ -280,6 +278,13 @@ def export_from_store(store: ox.Store, fmt: str, graph: str = "all") -> bytes:
         )
     if graph not in GRAPH_CHOICES:
         raise ValueError(f"unknown graph {graph!r}; choose one of {', '.join(GRAPH_CHOICES)}")
+    if fmt == "sssom":  # a mapping set holds curated cross-links: asserted ones, with their sources
+        if graph == "inferred":
+            raise mappings.MappingError(
+                "the SSSOM mapping set holds the curated cross-links, which are in the asserted "
+                "graph; use --graph asserted or all"
+            )
+        return mappings.sssom_tsv(graph_triples(store, ASSERTED_GRAPH), __version__).encode("utf-8")
     asserted = graph_triples(store, ASSERTED_GRAPH) if graph in {"asserted", "all"} else []
     inferred = graph_triples(store, INFERRED_GRAPH) if graph in {"inferred", "all"} else []
     if fmt in formats.DATASET_FORMATS:

@@ -89,6 +89,11 @@ class Forked(Generic[T]):
         """Whether the child process is alive."""
         return self._child is not None and self._child.is_alive()
 
+    @property
+    def pid(self) -> int | None:
+        """The child's process id while it has one (a watchdog or a test can signal it)."""
+        return None if self._child is None else int(self._child.pid)
+
 
 def _die_with_parent(parent_pid: int) -> None:
     """Have the kernel kill this child when its parent dies; exit now if it already has."""

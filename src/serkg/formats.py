@@ -113,6 +113,12 @@ FORMATS: dict[str, Format] = {
         ),
         Format("trig", "TriG", ("application/trig",), ".trig", syntax_name="TRIG"),
         Format("nq", "N-Quads", ("application/n-quads",), ".nq", syntax_name="N_QUADS"),
+        Format(
+            "sssom",
+            "SSSOM mapping set (TSV with a YAML metadata block) of the cross-links",
+            ("text/tab-separated-values",),
+            ".sssom.tsv",
+        ),
     )
 }
 
@@ -123,8 +129,14 @@ GRAPH_FORMATS = ("ttl", "jsonld", "nt", "rdfxml")
 #: graph answers over HTTP, in the order content negotiation prefers them (a wildcard such as
 #: ``application/*`` gets N-Triples before JSON-LD); N3 too, as SPARQL clients ask for it
 HTTP_GRAPH_FORMATS = ("ttl", "nt", "jsonld", "rdfxml", "n3")
-#: ``serkg export``: one graph, or the asserted and inferred graphs as a dataset (TriG, N-Quads)
-EXPORT_FORMATS = ("ttl", "jsonld", "nt", "trig", "nq")
+#: ``serkg export``: one graph, or the asserted and inferred graphs as a dataset (TriG, N-Quads),
+#: or the SSSOM mapping set of the asserted cross-links
+EXPORT_FORMATS = ("ttl", "jsonld", "nt", "trig", "nq", "sssom")
+#: ``serkg export --format F --out DIR``: a folder of files, written from the data files (one
+#: nanopublication per claim bundle as TriG; see docs/nanopublications.md)
+FOLDER_EXPORT_FORMATS = ("nanopub",)
+#: formats of files a build writes that are not RDF (their media type is still in void.ttl)
+TABLE_FILE_FORMATS = ("sssom",)
 #: formats that hold named graphs
 DATASET_FORMATS = ("trig", "nq")
 
@@ -135,9 +147,14 @@ def media_type_of(key: str) -> str:
 
 
 def media_type_of_file(name: str) -> str:
-    """The media type of an artefact by its file name's extension."""
-    for fmt in FORMATS.values():
-        if fmt.is_rdf and name.endswith(fmt.extension) and fmt.written_as is None:
+    """The media type of an artefact by its file name's extension (the longest that fits)."""
+    candidates = [
+        fmt
+        for fmt in FORMATS.values()
+        if (fmt.is_rdf or fmt.key in TABLE_FILE_FORMATS) and fmt.written_as is None
+    ]
+    for fmt in sorted(candidates, key=lambda f: -len(f.extension)):
+        if name.endswith(fmt.extension):
             return fmt.media_type
     raise KeyError(f"no format writes {name!r}")
 

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from serkg.query_model import (
     _NAME,
     _VARIABLE,
@@ -19,6 +21,8 @@ from serkg.query_model import (
     QueryParameterError,
 )
 from serkg.sparql_text import query_form
+
+_NULL_TAG = "tag:yaml.org,2002:null"
 
 
 # --------------------------------------------------------------------------------- the header
@@ -111,8 +115,9 @@ def _make_param(item: object, query: str, path: Path) -> QueryParameter:
 
 
 def _as_text(value: object, key: str, path: Path) -> str:
+    """Text without the line break a YAML ``>`` or ``|`` block keeps at its end."""
     if isinstance(value, str) and value.strip():
-        return value
+        return value.strip()
     raise QueryHeaderError(path, None, f"{key}: expected text")
 
 
@@ -129,38 +134,95 @@ def without_header(text: str) -> str:
 
 
 def read_header(text: str, path: Path) -> dict[str, Any]:
-    """Parse the ``#+`` lines: a YAML subset of ``key: value``, ``key: >`` folded text,
-    ``[a, b]`` lists, nested ``key:``/``  sub: value`` mappings and ``- key: value`` item lists.
+    """Parse the ``#+`` lines as YAML (what grlc reads) into the header mapping.
 
-    Plain YAML tools (grlc) read the same header; a test checks PyYAML agrees.
+    Errors name the file and line: a YAML syntax error, a header that is not a mapping, an
+    unknown or repeated key. Scalars stay text as written (``no`` is not false, ``010`` is not
+    8): a parameter's declared type decides what its values mean, not YAML 1.1's guesses.
     """
     lines = _header_lines(text)
-    out: dict[str, Any] = {}
-    i = 0
-    while i < len(lines):
-        number, body = lines[i]
-        if not body.strip():
-            i += 1
-            continue
-        if body.startswith(" "):
-            raise QueryHeaderError(path, number, "unexpected indentation in the #+ header")
-        key, sep, rest = body.partition(":")
-        if not sep or not _VARIABLE.match(key):
-            raise QueryHeaderError(path, number, "expected `key: value` in the #+ header")
+    loader = _HeaderLoader("\n".join(body for _, body in lines))
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            raise QueryHeaderError(
+                path, _file_line(lines, node.start_mark), "expected `key: value` in the #+ header"
+            )
+        _check_keys(node, lines, path)
+        header: dict[str, Any] = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        raise _yaml_error(exc, lines, path) from None
+    finally:
+        loader.dispose()
+    return header
+
+
+class _HeaderLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with two changes: a key given twice is an error (PyYAML keeps the
+    last one silently), and only ``null`` is resolved implicitly; other scalars stay strings."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+# only null is resolved implicitly (a copy of SafeLoader's table: theirs is left as it is)
+_HeaderLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag == _NULL_TAG]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _check_keys(node: yaml.MappingNode, lines: list[tuple[int, str]], path: Path) -> None:
+    """Every top-level key is a known header key, given once."""
+    seen: set[str] = set()
+    for key_node, _ in node.value:
+        line = _file_line(lines, key_node.start_mark)
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if not isinstance(key, str) or not _VARIABLE.match(key):
+            raise QueryHeaderError(path, line, "expected `key: value` in the #+ header")
         if key not in HEADER_KEYS:
             raise QueryHeaderError(
-                path, number, f"unknown header key {key!r} (known: {', '.join(HEADER_KEYS)})"
+                path, line, f"unknown header key {key!r} (known: {', '.join(HEADER_KEYS)})"
             )
-        if key in out:
-            raise QueryHeaderError(path, number, f"header key {key!r} given twice")
-        rest = rest.strip()
-        block: list[tuple[int, str]] = []
-        i += 1
-        while i < len(lines) and (lines[i][1].startswith(" ") or not lines[i][1].strip()):
-            block.append(lines[i])
-            i += 1
-        out[key] = _header_value(key, rest, block, path, number)
-    return out
+        if key in seen:
+            raise QueryHeaderError(path, line, f"header key {key!r} given twice")
+        seen.add(key)
+
+
+def _yaml_error(
+    exc: yaml.MarkedYAMLError, lines: list[tuple[int, str]], path: Path
+) -> QueryHeaderError:
+    """PyYAML's error as one line naming the file line it is about."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return QueryHeaderError(path, None, f"the #+ header is not YAML: {exc}")
+    line = _file_line(lines, mark)
+    problem = exc.problem or exc.context or ""
+    if problem == "mapping values are not allowed here":
+        value = lines[min(mark.line, len(lines) - 1)][1].partition(":")[2].strip()
+        return QueryHeaderError(path, line, f"quote a value that contains ': ' ({value!r})")
+    if isinstance(exc, yaml.constructor.ConstructorError):  # a repeated key, a !tag
+        return QueryHeaderError(path, line, f"{problem} in the #+ header")
+    if exc.context and exc.context_mark is not None and exc.context_mark.line != mark.line:
+        problem += f" ({exc.context} on line {_file_line(lines, exc.context_mark)})"
+    return QueryHeaderError(path, line, f"the #+ header is not YAML: {problem}")
+
+
+def _file_line(lines: list[tuple[int, str]], mark: yaml.Mark) -> int | None:
+    """The file line of a mark in the header text (the header skips plain ``#`` lines)."""
+    if not lines:
+        return None
+    return lines[min(mark.line, len(lines) - 1)][0]
 
 
 def _header_lines(text: str) -> list[tuple[int, str]]:
@@ -176,76 +238,3 @@ def _header_lines(text: str) -> list[tuple[int, str]]:
         elif stripped and not stripped.startswith("#"):
             break
     return lines
-
-
-def _header_value(
-    key: str, rest: str, block: list[tuple[int, str]], path: Path, number: int
-) -> Any:
-    """The value of KEY: folded or literal text, a one-line scalar, or an indented block."""
-    if rest in {">", ">-", "|", "|-"}:
-        joiner = " " if rest.startswith(">") else "\n"
-        return joiner.join(b.strip() for _, b in block if b.strip())
-    if rest:
-        if block:
-            raise QueryHeaderError(
-                path, block[0][0], f"{key}: a value on the key line has no indented block"
-            )
-        return _scalar(rest, path, number)
-    return _block(block, path, number)
-
-
-def _block(block: list[tuple[int, str]], path: Path, number: int) -> Any:
-    """An indented block: a list of ``- key: value`` mappings or a mapping of ``key: value``."""
-    block = [(n, b) for n, b in block if b.strip()]
-    if not block:
-        return None
-    indent = len(block[0][1]) - len(block[0][1].lstrip())
-    if block[0][1].strip().startswith("- "):
-        items: list[dict[str, Any]] = []
-        for n, b in block:
-            content = b[indent:]
-            if content.startswith("- "):
-                items.append({})
-                content = "  " + content[2:]
-            if not items or not content.startswith("  ") or content[2:3] == " ":
-                raise QueryHeaderError(path, n, "list items are `- key: value` with aligned keys")
-            _put(items[-1], content[2:], path, n)
-        return items
-    mapping: dict[str, Any] = {}
-    for n, b in block:
-        if len(b) - len(b.lstrip()) != indent:
-            raise QueryHeaderError(path, n, "mapping keys must be aligned")
-        _put(mapping, b.strip(), path, n)
-    return mapping
-
-
-def _put(target: dict[str, Any], content: str, path: Path, number: int) -> None:
-    key, sep, rest = content.partition(":")
-    if not sep or not _VARIABLE.match(key.strip()):
-        raise QueryHeaderError(path, number, "expected `key: value`")
-    if key in target:
-        raise QueryHeaderError(path, number, f"key {key!r} given twice")
-    target[key.strip()] = _scalar(rest.strip(), path, number)
-
-
-def _scalar(text: str, path: Path, number: int) -> Any:
-    if text.startswith("["):
-        if not text.endswith("]"):
-            raise QueryHeaderError(path, number, "a [list] must close on the same line")
-        inner = text[1:-1].strip()
-        return [_unquote(item.strip(), path, number) for item in inner.split(",")] if inner else []
-    if text.startswith(("{", "&", "*", "!", "|", ">", "%", "@", "`")):
-        raise QueryHeaderError(
-            path, number, f"unsupported YAML syntax {text[:1]!r} in the #+ header"
-        )
-    if " #" in text:
-        raise QueryHeaderError(path, number, "no comments after values in the #+ header")
-    return _unquote(text, path, number)
-
-
-def _unquote(text: str, path: Path, number: int) -> str:
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
-        return text[1:-1]
-    if ": " in text or text.endswith(":"):
-        raise QueryHeaderError(path, number, f"quote a value that contains ': ' ({text!r})")
-    return text

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pyoxigraph as ox
 
-from serkg.prefixes import PREFIX_MAP
+from serkg.prefixes import CURIE_LOCAL, CurieError, expand
 from serkg.terms import XSD, OxTerm
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,7 +42,6 @@ _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _IRI_FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|^`\\\x7f]")
 _IRI_RULE = "no spaces, quotes or <>{}|^`\\ allowed"
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-CURIE_LOCAL = re.compile(r"^[A-Za-z0-9_.~%-][A-Za-z0-9_.~%:/-]*$")
 
 
 # ------------------------------------------------------------------------------------- errors
@@ -266,22 +265,13 @@ def _openapi_value(kind: str, text: str) -> Any:
 
 
 def _expand(text: str) -> str | None:
-    """A full IRI for TEXT (an IRI or a CURIE), or None when the CURIE's prefix is unknown.
-
-    Exact prefixes are expanded here without importing ``curies`` (0.3 s); other spellings go
-    through :func:`serkg.prefixes.expand`, which knows the case synonyms.
-    """
+    """A full IRI for TEXT (an IRI or a CURIE), or None when it is neither or its prefix is
+    unknown; a CURIE's local part must be a plain name."""
     if text.startswith(("http://", "https://", "urn:")):
         return text
     prefix, sep, local = text.partition(":")
-    if not sep or not prefix:
+    if not sep or not prefix or (local and not CURIE_LOCAL.match(local)):
         return None
-    if local and not CURIE_LOCAL.match(local):
-        return None
-    if prefix in PREFIX_MAP:
-        return PREFIX_MAP[prefix] + local
-    from serkg.prefixes import CurieError, expand
-
     try:
         return expand(text)
     except CurieError:

@@ -1,12 +1,12 @@
 """The named SPARQL query library: one documented ``queries/<name>.rq`` file per question.
 
-Each file starts with a ``#+`` comment header (grlc style, a small YAML subset) that names the
+Each file starts with a ``#+`` comment header (grlc style, YAML read by PyYAML) that names the
 query's parameters, their types and defaults. Parameters are validated here and bound as RDF
 terms by the store (SEP-0007 substitution, or a ``VALUES`` block for a remote endpoint): nothing a
 user types is pasted into SPARQL text.
 
-Importing this module costs only pyoxigraph and the standard library, so that ``serkg query``
-starts fast; rich is imported by the table renderers only.
+Importing this module costs only pyoxigraph, PyYAML and the standard library, so that
+``serkg query`` starts fast; rich is imported by the table renderers only.
 
 Run ``python -m serkg.querylib --write-docs`` to regenerate ``queries/README.md`` from the headers.
 """
@@ -19,20 +19,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyoxigraph as ox
-
 from serkg import resources
-from serkg.prefixes import PREFIX_MAP
+from serkg.prefixes import compact_iri
 from serkg.query_header import parse_query_text
 from serkg.query_model import (
-    CURIE_LOCAL,
     NamedQuery,
     QueryHeaderError,
     QueryParameterError,
     UnknownQueryError,
 )
 from serkg.store import EmbeddedStore, EndpointStore, QueryStore
-from serkg.terms import OxTerm
+from serkg.vocab import display_term
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.table import Table
@@ -111,30 +108,8 @@ def run_named_query(
 
 
 # -------------------------------------------------------------------------------- presentation
-def compress_iri(iri: str) -> str:
-    """A CURIE for IRI with the project prefixes (longest namespace wins), else the IRI.
-
-    Avoids importing ``curies`` on the ``serkg query`` path; a test keeps it equal to
-    :func:`serkg.prefixes.compress`.
-    """
-    best = ""
-    for prefix, namespace in PREFIX_MAP.items():
-        if iri.startswith(namespace) and len(namespace) > len(PREFIX_MAP.get(best, "")):
-            local = iri[len(namespace) :]
-            if CURIE_LOCAL.match(local):
-                best = prefix
-    return f"{best}:{iri[len(PREFIX_MAP[best]) :]}" if best else iri
-
-
-def display_term(term: OxTerm | None) -> str:
-    """A short text for a term in a table: CURIEs for IRIs, the lexical form for literals."""
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return compress_iri(term.value)
-    if isinstance(term, ox.BlankNode):
-        return "_:" + term.value
-    return term.value
+#: a CURIE for an IRI without importing ``curies`` (kept under its old name: the library's API)
+compress_iri = compact_iri
 
 
 def render_table(answer: QueryAnswer, hide: Sequence[str] = ()) -> Table:
@@ -222,7 +197,8 @@ any SPARQL 1.1 endpoint holding the asserted and inferred graphs (`--endpoint UR
 
 ## The header
 
-Each file starts with `#+` comment lines, a small YAML subset that grlc-style tools also read:
+Each file starts with `#+` comment lines, YAML that grlc-style tools also read (values stay text
+as written: `no` is not false, the parameter's type decides):
 `summary`, `description`, `params` (each with `name`, `type`, `default`, `description`, and
 `values` for an enum), `example` (parameter values), `tags`, and `inference: required` when the
 answer needs the OWL 2 RL inferred graph (class membership through the hierarchy, inverse or

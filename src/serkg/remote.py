@@ -179,7 +179,7 @@ def _check_parses(path: Path) -> None:
     deque(_triples(path), maxlen=0)  # consume, keeping nothing
 
 
-def _chunks(path: Path, size: int) -> Iterator[bytes]:
+def ntriples_chunks(path: Path, size: int) -> Iterator[bytes]:
     """N-Triples chunks of at most SIZE triples, streamed from an RDF file of any known format.
 
     Triples with a blank node are held back and sent together as the last chunk (whatever its
@@ -267,7 +267,7 @@ def push_graph(
     """Replace GRAPH with the triples of SOURCE (first chunk PUT, the others POSTed)."""
     started = time.perf_counter()
     triples = requests = 0
-    for body in _chunks(source, chunk_triples or CHUNK_TRIPLES):
+    for body in ntriples_chunks(source, chunk_triples or CHUNK_TRIPLES):
         _send_triples(client, "PUT" if requests == 0 else "POST", url, graph, body, timeout)
         requests += 1
         triples += body.count(b"\n")

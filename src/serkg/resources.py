@@ -70,6 +70,21 @@ def dataset_metadata_file() -> Path:
     return asset_root() / "data" / "dataset.ttl"
 
 
+def mapping_set_metadata_file() -> Path:
+    """The SSSOM mapping set's metadata (id, title, license, creator, confidences)."""
+    return asset_root() / "data" / "mappings" / "mapping-set.json"
+
+
+def vocabulary_mapping_set_metadata_file() -> Path:
+    """The metadata of the second SSSOM set: our ontology's terms -> the standard terms."""
+    return asset_root() / "data" / "mappings" / "vocabulary-mapping-set.json"
+
+
+def negative_mappings_file() -> Path:
+    """The curated negative mappings (SSSOM ``predicate_modifier: Not``): known identifier traps."""
+    return asset_root() / "data" / "mappings" / "negative-mappings.tsv"
+
+
 def view_query(name: str) -> str:
     """The text of ``queries/views/NAME.rq``: SPARQL the card, diagram, stats and linked-data
     pages run (documented like named queries, but not offered by ``serkg queries``)."""

@@ -22,6 +22,8 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from serkg.prefixes import PREFIX_MAP
+
 if TYPE_CHECKING:
     import rdflib
 
@@ -39,7 +41,7 @@ SERVICE = "SERVICE"
 LOAD = "LOAD"
 #: rdflib's syntax-tree node names for the operations that fetch URLs
 _NETWORK_NODES = {"ServiceGraphPattern": SERVICE, "Load": LOAD}
-SH = "http://www.w3.org/ns/shacl#"
+SH = PREFIX_MAP["sh"]
 #: Shape properties whose value is SPARQL text pySHACL or the fast engine runs
 SHAPE_SPARQL_PROPERTIES = ("select", "ask", "construct", "update")
 

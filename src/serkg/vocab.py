@@ -146,6 +146,7 @@ class RDFS(ClosedNamespace):
     range: VocabTerm
     isDefinedBy: VocabTerm
     seeAlso: VocabTerm
+    Datatype: VocabTerm
 
 
 class OWL(ClosedNamespace):
@@ -166,6 +167,26 @@ class OWL(ClosedNamespace):
     sameAs: VocabTerm
     versionIRI: VocabTerm
     versionInfo: VocabTerm
+    Nothing: VocabTerm
+    AllDifferent: VocabTerm
+    AllDisjointClasses: VocabTerm
+    TransitiveProperty: VocabTerm
+    SymmetricProperty: VocabTerm
+    AsymmetricProperty: VocabTerm
+    IrreflexiveProperty: VocabTerm
+    InverseFunctionalProperty: VocabTerm
+    differentFrom: VocabTerm
+    disjointWith: VocabTerm
+    distinctMembers: VocabTerm
+    equivalentProperty: VocabTerm
+    hasKey: VocabTerm
+    hasValue: VocabTerm
+    intersectionOf: VocabTerm
+    members: VocabTerm
+    onProperty: VocabTerm
+    propertyChainAxiom: VocabTerm
+    propertyDisjointWith: VocabTerm
+    someValuesFrom: VocabTerm
 
 
 class XSD(ClosedNamespace):
@@ -205,15 +226,38 @@ class SH(ClosedNamespace):
     path: VocabTerm
     targetClass: VocabTerm
     in_: VocabTerm
+    # SHACL-AF executables and parameters: the named queries published as RDF
+    SPARQLExecutable: VocabTerm
+    SPARQLSelectExecutable: VocabTerm
+    SPARQLConstructExecutable: VocabTerm
+    SPARQLAskExecutable: VocabTerm
+    select: VocabTerm
+    construct: VocabTerm
+    ask: VocabTerm
+    describe: VocabTerm  # not in SHACL-AF: the SIB examples' spelling for DESCRIBE queries
+    parameter: VocabTerm
+    name: VocabTerm
+    description: VocabTerm
+    datatype: VocabTerm
+    nodeKind: VocabTerm
+    IRI: VocabTerm
+    defaultValue: VocabTerm
+    optional: VocabTerm
+    order: VocabTerm
 
 
 class SKOS(ClosedNamespace):
     _namespace = PREFIX_MAP["skos"]
-    exactMatch: VocabTerm
-    closeMatch: VocabTerm
+    altLabel: VocabTerm
     broadMatch: VocabTerm
+    closeMatch: VocabTerm
+    definition: VocabTerm
+    exactMatch: VocabTerm
+    example: VocabTerm
     narrowMatch: VocabTerm
+    prefLabel: VocabTerm
     relatedMatch: VocabTerm
+    scopeNote: VocabTerm
 
 
 class DCTERMS(ClosedNamespace):
@@ -228,6 +272,31 @@ class DCTERMS(ClosedNamespace):
     license: VocabTerm
     source: VocabTerm
     identifier: VocabTerm
+    isPartOf: VocabTerm
+
+
+class SCHEMA_HTTPS(ClosedNamespace):
+    """schema.org as the SIB SPARQL examples spell it (``https:``, where the ontology and data
+    use ``http://schema.org/``): the tools that read SPARQL examples look for these IRIs."""
+
+    _namespace = "https://schema.org/"
+    target: VocabTerm
+    keywords: VocabTerm
+
+
+class NP(ClosedNamespace):
+    """The nanopublication schema (not in the prefix map: only the nanopub export writes it)."""
+
+    _namespace = "http://www.nanopub.org/nschema#"
+    Nanopublication: VocabTerm
+    hasAssertion: VocabTerm
+    hasProvenance: VocabTerm
+    hasPublicationInfo: VocabTerm
+
+
+class SCHEMA(ClosedNamespace):
+    _namespace = PREFIX_MAP["schema"]
+    url: VocabTerm
 
 
 class PROV(ClosedNamespace):

@@ -13,22 +13,29 @@ import pyoxigraph as ox
 
 from serkg import __version__, formats, resources
 from serkg.loading import parse_file
-from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, KG
+from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, KG, PREFIX_MAP
+from serkg.vocab import OWL, RDF, RDFS, XSD
 
 DATASET = ox.NamedNode("https://w3id.org/serkg/dataset")
-VOID = "http://rdfs.org/ns/void#"
-DCTERMS = "http://purl.org/dc/terms/"
-DCAT = "http://www.w3.org/ns/dcat#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+VOID = PREFIX_MAP["void"]
+DCTERMS = PREFIX_MAP["dcterms"]
+DCAT = PREFIX_MAP["dcat"]
 
 #: the files a build writes beside void.ttl, with their media types (described as DCAT
 #: distributions by file name: their download location depends on where dist/ is published)
-DUMP_FILES = ("serkg.ttl", "serkg-inferred.ttl", "serkg.nt", "serkg.trig", "serkg.jsonld")
+DUMP_FILES = (
+    "serkg.ttl",
+    "serkg-inferred.ttl",
+    "serkg.nt",
+    "serkg.trig",
+    "serkg.jsonld",
+    "serkg.sssom.tsv",
+    "serkg-vocab.sssom.tsv",
+)
 
 
 def _integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    return ox.Literal(str(value), datatype=XSD.integer.node)
 
 
 def describe_dataset(
@@ -45,7 +52,7 @@ def describe_dataset(
         triples.append(ox.Triple(subject, ox.NamedNode(predicate), obj))
 
     add(DATASET, DCTERMS + "hasVersion", ox.Literal(__version__))
-    add(DATASET, "http://www.w3.org/2002/07/owl#versionInfo", ox.Literal(__version__))
+    add(DATASET, OWL.versionInfo, ox.Literal(__version__))
     everything = [*asserted, *inferred]
     add(DATASET, VOID + "triples", _integer(len(everything)))
     entities = {
@@ -64,10 +71,10 @@ def describe_dataset(
     ):
         subset = ox.NamedNode(f"https://w3id.org/serkg/dataset/{name}")
         add(DATASET, VOID + "subset", subset)
-        add(subset, str(RDF_TYPE.value), ox.NamedNode(VOID + "Dataset"))
+        add(subset, RDF.type, ox.NamedNode(VOID + "Dataset"))
         add(
             subset,
-            "http://www.w3.org/2000/01/rdf-schema#label",
+            RDFS.label,
             ox.Literal(f"{name} triples", language="en"),
         )
         add(subset, "http://www.w3.org/ns/sparql-service-description#name", ox.NamedNode(graph))
@@ -76,7 +83,7 @@ def describe_dataset(
     class_counts = Counter(
         t.object
         for t in everything
-        if t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode)
+        if t.predicate == RDF.type.node and isinstance(t.object, ox.NamedNode)
     )
     # blank nodes named by position, not at random: the same build gives the same void.ttl
     for number, (cls, count) in enumerate(
@@ -87,11 +94,20 @@ def describe_dataset(
         add(partition, VOID + "class", cls)
         add(partition, VOID + "entities", _integer(count))
 
+    property_counts = Counter(t.predicate for t in everything)
+    for number, (prop, count) in enumerate(
+        sorted(property_counts.items(), key=lambda item: item[0].value)
+    ):
+        partition = ox.BlankNode(f"propertyPartition{number}")
+        add(DATASET, VOID + "propertyPartition", partition)
+        add(partition, VOID + "property", prop)
+        add(partition, VOID + "triples", _integer(count))
+
     for number, file_name in enumerate(DUMP_FILES):
         media_type = formats.media_type_of_file(file_name)
         distribution = ox.BlankNode(f"distribution{number}")
         add(DATASET, DCAT + "distribution", distribution)
-        add(distribution, str(RDF_TYPE.value), ox.NamedNode(DCAT + "Distribution"))
+        add(distribution, RDF.type, ox.NamedNode(DCAT + "Distribution"))
         add(distribution, DCTERMS + "title", ox.Literal(file_name))
         add(distribution, DCAT + "mediaType", ox.Literal(media_type))
     return triples

@@ -103,12 +103,14 @@ def test_void_describes_each_file_as_a_dcat_distribution_with_size_and_checksum(
             ("serkg.trig", "application/trig"),
             ("validation-report.ttl", "text/turtle"),
             ("validation-report.txt", "text/plain"),
+            ("serkg.sssom.tsv", "text/tab-separated-values"),
+            ("serkg-vocab.sssom.tsv", "text/tab-separated-values"),
             ("changes.ttl", "text/turtle"),  # since 1.0.0: empty, the same build
         ]
     }
     assert (folder / "changes.ttl").read_bytes() == b""
     # the build's own file list (names only) is replaced, not kept beside the release's
-    assert len(list(graph.subjects(rdflib.RDF.type, DCAT.Distribution))) == 8
+    assert len(list(graph.subjects(rdflib.RDF.type, DCAT.Distribution))) == 10
 
 
 def test_citation_cff_names_the_release(built_dist: Path, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ reasoning, and on an in-memory store of the asserted graph at validate time.
 """
 
 from serkg.checks.locate import Origins, locate
-from serkg.checks.nodes import SH, SHP
+from serkg.checks.nodes import SH
 from serkg.checks.qc import QC_CHECKS, qc_check_names, qc_query, qc_query_file, qc_store, run_qc
 from serkg.checks.report import ValidationOutcome
 from serkg.checks.results import QcViolation, Violation
@@ -24,6 +24,7 @@ from serkg.checks.shapes import (
     shapes_paths,
 )
 from serkg.checks.validate import knowledge_graphs, validate_files, validate_graph, validate_triples
+from serkg.prefixes import SHP
 
 __all__ = [
     "QC_CHECKS",

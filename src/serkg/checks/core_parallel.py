@@ -10,7 +10,6 @@ import pyoxigraph as ox
 
 from serkg.checks.nodes import (
     SH,
-    SK,
     quiet_rdflib,
     rdflib_copy,
     sh,
@@ -25,6 +24,7 @@ from serkg.checks.shapes import (
     is_implicit_class_target,
     shape_nodes,
 )
+from serkg.prefixes import SK
 
 if TYPE_CHECKING:
     import rdflib

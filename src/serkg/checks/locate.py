@@ -11,13 +11,12 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from serkg.checks.nodes import (
-    RDF_TYPE,
-    SK,
     parse_node,
 )
 from serkg.checks.results import Violation
-from serkg.prefixes import compress
+from serkg.prefixes import SK, compress
 from serkg.prefixes import expand as expand_curie
+from serkg.vocab import RDF
 
 if TYPE_CHECKING:
     import rdflib
@@ -137,7 +136,7 @@ def _find_line(
     if predicate_iri is None:
         return starts[0] + 1
     predicate_re = (
-        re.compile(r"(^|\s)a(\s|$)") if predicate_iri == RDF_TYPE else _term_regex(predicate_iri)
+        re.compile(r"(^|\s)a(\s|$)") if predicate_iri == RDF.type else _term_regex(predicate_iri)
     )
     fallback = None
     for start in starts:

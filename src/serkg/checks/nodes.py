@@ -9,25 +9,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from serkg.prefixes import compress
+from serkg.prefixes import PREFIX_MAP, compress
+from serkg.vocab import XSD
 
 if TYPE_CHECKING:
     import rdflib
 
-
-SH = "http://www.w3.org/ns/shacl#"
-
-
-SHP = "https://w3id.org/serkg/shapes/"
-
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-
-
-SK = "https://w3id.org/serkg/vocab/"
+SH = PREFIX_MAP["sh"]
 
 
 @contextmanager
@@ -92,10 +80,7 @@ def display(node: Any) -> str:
         text = json.dumps(str(node), ensure_ascii=False)
         if node.language:
             return f"{text}@{node.language}"
-        if (
-            node.datatype is not None
-            and str(node.datatype) != "http://www.w3.org/2001/XMLSchema#string"
-        ):
+        if node.datatype is not None and str(node.datatype) != XSD.string:
             return f"{text}^^{compress(str(node.datatype))}"
         return text
     return str(node)

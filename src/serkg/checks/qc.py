@@ -20,6 +20,7 @@ from serkg.checks.core_parallel import (
 )
 from serkg.checks.results import QcViolation
 from serkg.prefixes import ASSERTED_GRAPH
+from serkg.vocab import XSD
 
 if TYPE_CHECKING:
     from serkg.store import QueryStore
@@ -105,7 +106,7 @@ def _term_text(term: Any) -> str:
     if isinstance(term, ox.Literal):
         return (
             str(term)
-            if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string"
+            if term.datatype.value != XSD.string
             else json.dumps(term.value, ensure_ascii=False)
         )
     if isinstance(term, ox.BlankNode):

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from serkg.checks.locate import Origins, locate
 from serkg.checks.nodes import (
     SH,
-    SHP,
     display,
     local_name,
     node_id,
@@ -22,7 +21,7 @@ from serkg.checks.results import QcViolation, Violation
 from serkg.checks.shapes import (
     shape_name,
 )
-from serkg.prefixes import compress
+from serkg.prefixes import SHP, compress
 
 if TYPE_CHECKING:
     import rdflib

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from serkg import resources
 from serkg.checks.nodes import (
     SH,
-    SHP,
     rdflib_copy,
 )
 from serkg.prefixes import compress
@@ -115,18 +114,16 @@ def shape_name(shape: Any, shapes_g: rdflib.Graph) -> str:
     """A named shape's CURIE, or 'shp:ParentShape/sk:path' for a blank property shape."""
     from rdflib import BNode, URIRef
 
-    def curie(iri: Any) -> str:
-        text = str(iri)
-        return "shp:" + text[len(SHP) :] if text.startswith(SHP) else compress(text)
-
     if shape is None:
         return ""
     if not isinstance(shape, BNode):
-        return curie(shape)
+        return compress(str(shape))
     parent = shapes_g.value(None, URIRef(SH + "property"), shape)
     path = shapes_g.value(shape, URIRef(SH + "path"))
     if parent is not None and not isinstance(parent, BNode):
-        return curie(parent) + ("/" + compress(str(path)) if isinstance(path, URIRef) else "")
+        return compress(str(parent)) + (
+            "/" + compress(str(path)) if isinstance(path, URIRef) else ""
+        )
     return "(anonymous shape)"
 
 

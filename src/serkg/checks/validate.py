@@ -16,7 +16,6 @@ from serkg.checks.core_parallel import (
 )
 from serkg.checks.locate import locate
 from serkg.checks.nodes import (
-    RDFS_LABEL,
     node_id,
     quiet_rdflib,
     sh,
@@ -48,6 +47,7 @@ from serkg.checks.sparql_constraints import (
     sparql_constraints,
 )
 from serkg.prefixes import expand as expand_curie
+from serkg.vocab import RDFS
 
 if TYPE_CHECKING:
     import rdflib
@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 Engine = Literal["fast", "pyshacl"]
 
 
-_OX_LABEL = ox.NamedNode(RDFS_LABEL)
+_OX_LABEL = RDFS.label.node
 
 
 def validate_graph(
@@ -111,7 +111,7 @@ def validate_graph(
         pair
         for graph in (data, ontology)
         if graph is not None
-        for pair in graph.subject_objects(URIRef(RDFS_LABEL))
+        for pair in graph.subject_objects(URIRef(RDFS.label))
     )
     return ValidationOutcome(
         conforms=bool(conforms),

@@ -18,6 +18,7 @@ from serkg.reasoning.vocabulary import (
     RDF_TYPE,
     RDFS,
 )
+from serkg.vocab import SKOS
 
 #: Predicates that may describe sk:claimSubject/Predicate/Object without giving them semantics.
 _DESCRIPTIVE = frozenset(
@@ -27,9 +28,9 @@ _DESCRIPTIVE = frozenset(
         RDFS + "comment",
         RDFS + "isDefinedBy",
         RDFS + "seeAlso",
-        "http://www.w3.org/2004/02/skos/core#definition",
-        "http://www.w3.org/2004/02/skos/core#example",
-        "http://www.w3.org/2004/02/skos/core#scopeNote",
+        SKOS.definition,
+        SKOS.example,
+        SKOS.scopeNote,
     )
 )
 _PROPERTY_KINDS = frozenset(

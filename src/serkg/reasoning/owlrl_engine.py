@@ -1,6 +1,6 @@
 """The reference engine: owlrl (pure Python, complete for our rules, minutes at 100k triples).
 
-Its input and output are rdflib terms; :class:`_Boundary` converts them and drops the cheapest
+Its input and output are rdflib terms; :class:`RdflibBoundary` converts them and drops the cheapest
 trivia before the conversion back to pyoxigraph.
 """
 
@@ -20,7 +20,7 @@ from serkg.reasoning.vocabulary import (
 )
 
 
-class _Boundary:
+class RdflibBoundary:
     """Engine output (rdflib terms) -> new pyoxigraph triples, dropping the cheapest trivia first.
 
     Literals go to the engines typed ``xsd:string`` explicitly, as ``reasonable`` returns them,
@@ -81,7 +81,7 @@ def run_owlrl(
     import owlrl
     from rdflib import Graph
 
-    boundary = _Boundary(asserted)
+    boundary = RdflibBoundary(asserted)
     graph = Graph()
     for triple in boundary.input:
         graph.add(triple)

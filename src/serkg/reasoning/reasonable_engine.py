@@ -1,7 +1,7 @@
 """The default engine: ``reasonable`` (Rust, about 50x faster than owlrl), plus :mod:`.rules`.
 
 Most of its cost at 100k triples was term conversion, so triples cross the boundary as
-N-Triples lines and plain strings (:class:`_NTriplesBoundary`, :func:`_plain_terms`).
+N-Triples lines and plain strings (:class:`NTriplesBoundary`, :func:`plain_terms`).
 """
 
 from __future__ import annotations
@@ -25,30 +25,30 @@ from serkg.reasoning.vocabulary import (
 )
 
 
-class _Iri(str):
-    """An IRI as ``reasonable`` hands it over while :func:`_plain_terms` is active."""
+class PlainIri(str):
+    """An IRI as ``reasonable`` hands it over while :func:`plain_terms` is active."""
 
     __slots__ = ()
 
 
-class _Blank(str):
+class PlainBlank(str):
     """A blank node label, likewise."""
 
     __slots__ = ()
 
 
-class _Lit(tuple[str, Any, Any]):
+class PlainLiteral(tuple[str, Any, Any]):
     """A literal as (lexical form, datatype IRI or None, language or None), likewise."""
 
     __slots__ = ()
 
 
-def _plain_literal(value: Any, lang: Any = None, datatype: Any = None) -> _Lit:
-    return _Lit((str(value), None if datatype is None else str(datatype), lang or None))
+def _plain_literal(value: Any, lang: Any = None, datatype: Any = None) -> PlainLiteral:
+    return PlainLiteral((str(value), None if datatype is None else str(datatype), lang or None))
 
 
 @contextmanager
-def _plain_terms() -> Iterator[None]:
+def plain_terms() -> Iterator[None]:
     """Let ``reasonable`` build plain strings instead of rdflib terms for its output.
 
     ``reasonable`` 0.4 looks ``URIRef``, ``BNode`` and ``Literal`` up on the ``rdflib`` module
@@ -59,14 +59,14 @@ def _plain_terms() -> Iterator[None]:
     import rdflib
 
     saved = (rdflib.URIRef, rdflib.BNode, rdflib.Literal)
-    rdflib.URIRef, rdflib.BNode, rdflib.Literal = _Iri, _Blank, _plain_literal  # type: ignore[assignment,misc]
+    rdflib.URIRef, rdflib.BNode, rdflib.Literal = PlainIri, PlainBlank, _plain_literal  # type: ignore[assignment,misc]
     try:
         yield
     finally:
         rdflib.URIRef, rdflib.BNode, rdflib.Literal = saved  # type: ignore[misc]
 
 
-class _NTriplesBoundary:
+class NTriplesBoundary:
     """Asserted triples -> ``reasonable`` as an N-Triples file; its output -> new pyoxigraph triples.
 
     Converting 100k triples to rdflib terms and back term by term cost seconds; here every triple
@@ -74,7 +74,7 @@ class _NTriplesBoundary:
     from each output triple), so the set difference and the trivia drops run on plain strings
     and only the few new lines are parsed back by pyoxigraph. rdflib rewrites some typed lexical
     forms when it creates a literal ("01" -> "1" for xsd:integer), and the rdflib-based boundary
-    (:class:`serkg.reasoning.owlrl_engine._Boundary`) saw every literal in that form: the same rewriting is applied to output
+    (:class:`serkg.reasoning.owlrl_engine.RdflibBoundary`) saw every literal in that form: the same rewriting is applied to output
     literals and to the keys of asserted ones, so the result is the same, line for line.
     """
 
@@ -116,11 +116,11 @@ class _NTriplesBoundary:
         """TERM (plain or rdflib) in N-Triples, as pyoxigraph writes it."""
         kind = type(term)
         uri_type, bnode_type, _literal_type = self.rdflib_types
-        if kind is _Iri or kind is uri_type:
+        if kind is PlainIri or kind is uri_type:
             return f"<{term}>"
-        if kind is _Blank or kind is bnode_type:
+        if kind is PlainBlank or kind is bnode_type:
             return f"_:{term}"
-        if kind is _Lit:
+        if kind is PlainLiteral:
             lexical, datatype, language = term
             cache = term
         else:
@@ -134,7 +134,7 @@ class _NTriplesBoundary:
             elif datatype is None or datatype == XSD + "string":
                 literal = ox.Literal(lexical)
             else:
-                if kind is _Lit:
+                if kind is PlainLiteral:
                     lexical = self._rdflib_lexical(lexical, datatype)
                 literal = ox.Literal(lexical, datatype=ox.NamedNode(datatype))
             key = self.literals[cache] = str(literal)
@@ -175,7 +175,7 @@ def run_reasonable(
     Returns (new triples, trivia dropped, errors, owl:sameAs derived between different terms).
 
     The asserted triples reach ``reasonable`` through its own Turtle parser (an N-Triples file
-    written by pyoxigraph) and its output comes back as plain strings (:func:`_plain_terms`):
+    written by pyoxigraph) and its output comes back as plain strings (:func:`plain_terms`):
     both much faster than rdflib terms.
     """
     import tempfile
@@ -184,7 +184,7 @@ def run_reasonable(
 
     from serkg.terms import ox_to_rdflib
 
-    boundary = _NTriplesBoundary(asserted, weights)
+    boundary = NTriplesBoundary(asserted, weights)
     reasoner = reasonable.PyReasoner()
     with tempfile.TemporaryDirectory(prefix="serkg-reason-") as folder:
         path = Path(folder) / "asserted.ttl"
@@ -194,7 +194,7 @@ def run_reasonable(
     closure = TripleIndex(asserted)
     derived: list[ox.Triple] = []
     while True:
-        with _plain_terms():
+        with plain_terms():
             output = reasoner.reason()
         fresh = boundary.new_triples(output)
         derived.extend(fresh)

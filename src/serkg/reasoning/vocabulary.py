@@ -1,7 +1,8 @@
 """The RDF, RDFS, OWL and XSD terms the rules, filters and checks compare against.
 
-One place for them, built once at import, so the ontology index, rules, filters, checks and
-explanations all compare against the same pyoxigraph terms.
+The IRIs come from :mod:`serkg.vocab` (one home, closed namespaces); here they are bound once as
+pyoxigraph terms, so the ontology index, rules, filters, checks and explanations all compare
+against the same objects.
 """
 
 from __future__ import annotations
@@ -10,48 +11,54 @@ from typing import Any
 
 import pyoxigraph as ox
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from serkg.prefixes import PREFIX_MAP
+from serkg.vocab import OWL as OWL_TERMS
+from serkg.vocab import RDF as RDF_TERMS
+from serkg.vocab import RDFS as RDFS_TERMS
+
+RDF = PREFIX_MAP["rdf"]
+RDFS = PREFIX_MAP["rdfs"]
+OWL = PREFIX_MAP["owl"]
+XSD = PREFIX_MAP["xsd"]
 BUILTIN_NAMESPACES = (RDF, RDFS, OWL, XSD)
 
-RDF_TYPE = ox.NamedNode(RDF + "type")
-RDF_FIRST = ox.NamedNode(RDF + "first")
-RDF_REST = ox.NamedNode(RDF + "rest")
-RDF_NIL = ox.NamedNode(RDF + "nil")
-RDFS_SUBCLASS = ox.NamedNode(RDFS + "subClassOf")
-RDFS_SUBPROPERTY = ox.NamedNode(RDFS + "subPropertyOf")
-RDFS_DOMAIN = ox.NamedNode(RDFS + "domain")
-RDFS_RANGE = ox.NamedNode(RDFS + "range")
-OWL_SAME_AS = ox.NamedNode(OWL + "sameAs")
-OWL_DIFFERENT_FROM = ox.NamedNode(OWL + "differentFrom")
-OWL_THING = ox.NamedNode(OWL + "Thing")
-OWL_NOTHING = ox.NamedNode(OWL + "Nothing")
-RDFS_RESOURCE = ox.NamedNode(RDFS + "Resource")
-OWL_INVERSE_OF = ox.NamedNode(OWL + "inverseOf")
-OWL_EQUIVALENT_CLASS = ox.NamedNode(OWL + "equivalentClass")
-OWL_EQUIVALENT_PROPERTY = ox.NamedNode(OWL + "equivalentProperty")
-OWL_DISJOINT_WITH = ox.NamedNode(OWL + "disjointWith")
-OWL_PROPERTY_DISJOINT_WITH = ox.NamedNode(OWL + "propertyDisjointWith")
-OWL_PROPERTY_CHAIN = ox.NamedNode(OWL + "propertyChainAxiom")
-OWL_HAS_KEY = ox.NamedNode(OWL + "hasKey")
-OWL_MEMBERS = ox.NamedNode(OWL + "members")
-OWL_DISTINCT_MEMBERS = ox.NamedNode(OWL + "distinctMembers")
-OWL_ON_PROPERTY = ox.NamedNode(OWL + "onProperty")
-OWL_HAS_VALUE = ox.NamedNode(OWL + "hasValue")
-OWL_SOME_VALUES_FROM = ox.NamedNode(OWL + "someValuesFrom")
-OWL_INTERSECTION_OF = ox.NamedNode(OWL + "intersectionOf")
-OWL_ALL_DISJOINT_CLASSES = ox.NamedNode(OWL + "AllDisjointClasses")
-OWL_ALL_DIFFERENT = ox.NamedNode(OWL + "AllDifferent")
-OWL_TRANSITIVE = ox.NamedNode(OWL + "TransitiveProperty")
-OWL_SYMMETRIC = ox.NamedNode(OWL + "SymmetricProperty")
-OWL_ASYMMETRIC = ox.NamedNode(OWL + "AsymmetricProperty")
-OWL_IRREFLEXIVE = ox.NamedNode(OWL + "IrreflexiveProperty")
-OWL_FUNCTIONAL = ox.NamedNode(OWL + "FunctionalProperty")
-OWL_INVERSE_FUNCTIONAL = ox.NamedNode(OWL + "InverseFunctionalProperty")
-RDFS_LITERAL = ox.NamedNode(RDFS + "Literal")
-RDFS_DATATYPE = ox.NamedNode(RDFS + "Datatype")
+# module constants (not ``RDF_TERMS.type.node`` at each use): the rules compare in hot loops
+RDF_TYPE = RDF_TERMS.type.node
+RDF_FIRST = RDF_TERMS.first.node
+RDF_REST = RDF_TERMS.rest.node
+RDF_NIL = RDF_TERMS.nil.node
+RDFS_SUBCLASS = RDFS_TERMS.subClassOf.node
+RDFS_SUBPROPERTY = RDFS_TERMS.subPropertyOf.node
+RDFS_DOMAIN = RDFS_TERMS.domain.node
+RDFS_RANGE = RDFS_TERMS.range.node
+OWL_SAME_AS = OWL_TERMS.sameAs.node
+OWL_DIFFERENT_FROM = OWL_TERMS.differentFrom.node
+OWL_THING = OWL_TERMS.Thing.node
+OWL_NOTHING = OWL_TERMS.Nothing.node
+RDFS_RESOURCE = RDFS_TERMS.Resource.node
+OWL_INVERSE_OF = OWL_TERMS.inverseOf.node
+OWL_EQUIVALENT_CLASS = OWL_TERMS.equivalentClass.node
+OWL_EQUIVALENT_PROPERTY = OWL_TERMS.equivalentProperty.node
+OWL_DISJOINT_WITH = OWL_TERMS.disjointWith.node
+OWL_PROPERTY_DISJOINT_WITH = OWL_TERMS.propertyDisjointWith.node
+OWL_PROPERTY_CHAIN = OWL_TERMS.propertyChainAxiom.node
+OWL_HAS_KEY = OWL_TERMS.hasKey.node
+OWL_MEMBERS = OWL_TERMS.members.node
+OWL_DISTINCT_MEMBERS = OWL_TERMS.distinctMembers.node
+OWL_ON_PROPERTY = OWL_TERMS.onProperty.node
+OWL_HAS_VALUE = OWL_TERMS.hasValue.node
+OWL_SOME_VALUES_FROM = OWL_TERMS.someValuesFrom.node
+OWL_INTERSECTION_OF = OWL_TERMS.intersectionOf.node
+OWL_ALL_DISJOINT_CLASSES = OWL_TERMS.AllDisjointClasses.node
+OWL_ALL_DIFFERENT = OWL_TERMS.AllDifferent.node
+OWL_TRANSITIVE = OWL_TERMS.TransitiveProperty.node
+OWL_SYMMETRIC = OWL_TERMS.SymmetricProperty.node
+OWL_ASYMMETRIC = OWL_TERMS.AsymmetricProperty.node
+OWL_IRREFLEXIVE = OWL_TERMS.IrreflexiveProperty.node
+OWL_FUNCTIONAL = OWL_TERMS.FunctionalProperty.node
+OWL_INVERSE_FUNCTIONAL = OWL_TERMS.InverseFunctionalProperty.node
+RDFS_LITERAL = RDFS_TERMS.Literal.node
+RDFS_DATATYPE = RDFS_TERMS.Datatype.node
 
 #: predicates that state schema, not facts about entities
 SCHEMA_PREDICATES = frozenset(

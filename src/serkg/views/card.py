@@ -28,7 +28,8 @@ from serkg.views.card_sections import (
 )
 from serkg.views.card_trials import trial_facts
 from serkg.views.run import UnknownCompoundError, compound_rows
-from serkg.views.text import CARD_FORMATS, RDFS_LABEL, SKOS, best_text, term_value
+from serkg.views.text import CARD_FORMATS, best_text, term_value
+from serkg.vocab import DCTERMS, RDFS, SKOS
 
 
 # ------------------------------------------------------------------------------- building
@@ -41,13 +42,12 @@ def build_card(store: QueryStore, compound_iri: str) -> Card:
     properties = compound_rows(store, "compound-properties", compound_iri)
     if not properties:
         raise UnknownCompoundError(f"{compress(compound_iri)} has no facts in the graph")
-    labels = [r["value"] for r in properties if term_value(r["property"]) == RDFS_LABEL]
+    labels = [r["value"] for r in properties if term_value(r["property"]) == RDFS.label]
     title = best_text(labels) or compress(compound_iri)
     summary = best_text(
         r["value"]
         for r in properties
-        if term_value(r["property"])
-        in {SKOS + "definition", "http://purl.org/dc/terms/description"}
+        if term_value(r["property"]) in {SKOS.definition, DCTERMS.description}
     )
 
     sections = [

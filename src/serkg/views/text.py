@@ -13,11 +13,9 @@ import pyoxigraph as ox
 
 from serkg.prefixes import KG, KGSRC, SK, compress
 from serkg.terms import OxTerm, python_value
+from serkg.vocab import SKOS
 
 CARD_FORMATS = ("html", "md")
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 #: one result row of a view query: {variable: term}, None where unbound
 Row = dict[str, OxTerm | None]
@@ -48,17 +46,17 @@ UNIT_SYMBOLS = {
     "YR": "years",
 }
 
-MATCH_KINDS = {
-    SKOS + "exactMatch": "exact",
-    SKOS + "closeMatch": "close",
-    SKOS + "broadMatch": "broad",
-    SKOS + "narrowMatch": "narrow",
-    SKOS + "relatedMatch": "related",
+MATCH_KINDS: dict[str, str] = {
+    SKOS.exactMatch: "exact",
+    SKOS.closeMatch: "close",
+    SKOS.broadMatch: "broad",
+    SKOS.narrowMatch: "narrow",
+    SKOS.relatedMatch: "related",
 }
 
 #: identity rows of the card, in reading order: (property IRI, row title)
-IDENTITY_ROWS = [
-    ("http://www.w3.org/2004/02/skos/core#altLabel", "Synonyms"),
+IDENTITY_ROWS: list[tuple[str, str]] = [
+    (SKOS.altLabel, "Synonyms"),
     (SK + "productCategory", "Category"),
     (SK + "casNumber", "CAS number"),
     (SK + "molecularFormula", "Molecular formula"),

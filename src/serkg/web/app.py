@@ -44,6 +44,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         ("/source/{local:path}", linked_data.source, "GET"),
         ("/", ui.index, "GET"),
         ("/ui/examples.json", ui.examples, "GET"),
+        ("/.well-known/sparql-examples", ui.sparql_examples, "GET"),
         ("/ui/{name}", ui.ui_file, "GET"),
     ]
     for path, endpoint, method in routes:

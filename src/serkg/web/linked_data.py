@@ -23,6 +23,7 @@ from serkg import resources
 from serkg.formats import GRAPH_FORMATS, media_type_of
 from serkg.prefixes import KG, KGSRC, ONTOLOGY_IRI, SK, compress
 from serkg.results import QueryAnswer
+from serkg.vocab import DCTERMS, RDFS, SKOS
 from serkg.web.jobs import QueryJob, serialize_answer
 from serkg.web.negotiation import (
     GRAPH_FORMAT_NAMES,
@@ -33,16 +34,10 @@ from serkg.web.negotiation import (
 from serkg.web.refusals import QueryRefused
 from serkg.web.responses import error_response, raw_answer
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DEFINITION_PROPERTIES = (
-    SKOS + "definition",
-    "http://purl.org/dc/terms/description",
-    "http://www.w3.org/2000/01/rdf-schema#comment",
-)
+DEFINITION_PROPERTIES = (SKOS.definition, DCTERMS.description, RDFS.comment)
 CROSS_LINK_PROPERTIES = (
-    SKOS + "exactMatch", SKOS + "closeMatch", SKOS + "broadMatch", SKOS + "narrowMatch",
-    SKOS + "relatedMatch", "http://www.w3.org/2000/01/rdf-schema#seeAlso",
+    SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch,
+    RDFS.seeAlso,
 )  # fmt: skip
 LOCAL_PATHS = ((KG, "/id/"), (SK, "/vocab/"), (KGSRC, "/source/"))
 HTML_OFFER = ("html", ["text/html", "application/xhtml+xml"])
@@ -224,7 +219,7 @@ def _labels(triples: list[ox.Triple]) -> dict[str, str]:
     found: dict[str, tuple[int, str]] = {}
     for t in triples:
         if (
-            t.predicate.value == RDFS_LABEL
+            t.predicate.value == RDFS.label
             and isinstance(t.object, ox.Literal)
             and isinstance(t.subject, ox.NamedNode)
         ):

@@ -5,15 +5,15 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from serkg.formats import media_type_of
-from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
+from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH, PREFIX_MAP
+from serkg.vocab import RDF
 from serkg.web.config import ServerConfig
 from serkg.web.jobs import serialize_answer
 from serkg.web.negotiation import GRAPH_NEGOTIATION, content_type, negotiate
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
-DCTERMS = "http://purl.org/dc/terms/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+DCTERMS = PREFIX_MAP["dcterms"]
 RESULT_FORMATS = (
     "SPARQL_Results_JSON",
     "SPARQL_Results_XML",
@@ -29,13 +29,18 @@ RESULT_FORMATS = (
 
 def service_description(request: Request, config: ServerConfig) -> Response:
     """The description in the negotiated RDF syntax (Turtle for browsers and by default)."""
+    triples = description_triples(str(request.url_for("sparql_get")), config)
+    return rdf_response(request, triples, {"sd": SD, "formats": FORMATS, "dcterms": DCTERMS})
+
+
+def rdf_response(request: Request, triples: list[ox.Triple], prefixes: dict[str, str]) -> Response:
+    """TRIPLES in the RDF syntax the request's Accept header asks for (Turtle with PREFIXES for
+    browsers and by default), for the documents the server describes itself with."""
     from serkg.results import QueryAnswer
 
-    triples = description_triples(str(request.url_for("sparql_get")), config)
     chosen = negotiate(_accept(request), GRAPH_NEGOTIATION) or ("ttl", "text/turtle")
     body: bytes
     if chosen[0] in {"ttl", "n3"}:
-        prefixes = {"sd": SD, "formats": FORMATS, "dcterms": DCTERMS}
         body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     else:
         body = serialize_answer(QueryAnswer("graph", triples=triples), chosen[0])
@@ -56,13 +61,13 @@ def description_triples(endpoint_url: str, config: ServerConfig) -> list[ox.Trip
         return ox.NamedNode(iri)
 
     triples = [
-        ox.Triple(service, RDF_TYPE, n(SD + "Service")),
+        ox.Triple(service, RDF.type.node, n(SD + "Service")),
         ox.Triple(service, n(SD + "endpoint"), endpoint),
         ox.Triple(service, n(SD + "supportedLanguage"), n(SD + "SPARQL11Query")),
         ox.Triple(service, n(SD + "defaultDataset"), dataset),
-        ox.Triple(dataset, RDF_TYPE, n(SD + "Dataset")),
+        ox.Triple(dataset, RDF.type.node, n(SD + "Dataset")),
         ox.Triple(dataset, n(SD + "defaultGraph"), default_graph),
-        ox.Triple(default_graph, RDF_TYPE, n(SD + "Graph")),
+        ox.Triple(default_graph, RDF.type.node, n(SD + "Graph")),
         ox.Triple(default_graph, n(DCTERMS + "description"), ox.Literal(
             f"the union of <{ASSERTED_GRAPH}> and <{INFERRED_GRAPH}>; <{METADATA_GRAPH}> is "
             "a named graph only")),
@@ -82,7 +87,7 @@ def description_triples(endpoint_url: str, config: ServerConfig) -> list[ox.Trip
         named = ox.BlankNode(f"graph{index}")
         triples += [
             ox.Triple(dataset, n(SD + "namedGraph"), named),
-            ox.Triple(named, RDF_TYPE, n(SD + "NamedGraph")),
+            ox.Triple(named, RDF.type.node, n(SD + "NamedGraph")),
             ox.Triple(named, n(SD + "name"), n(graph)),
         ]
     return triples

@@ -10,9 +10,12 @@ import html
 import os
 from pathlib import Path
 
+import pyoxigraph as ox
+from fastapi import Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from serkg.web.responses import error_response
+from serkg.web.service_description import rdf_response
 
 YASGUI_VERSION_FILE = Path("node_modules") / "@zazuko" / "yasgui" / "package.json"
 YASGUI_BUILD = Path("node_modules") / "@zazuko" / "yasgui" / "build"
@@ -46,6 +49,26 @@ async def examples() -> Response:
     return JSONResponse(ui_examples())
 
 
+async def sparql_examples(request: Request) -> Response:
+    """``GET /.well-known/sparql-examples``: the named queries as ``sh:SPARQLExecutable`` RDF
+    (as the SIB endpoints publish theirs), each targeting this endpoint."""
+    from serkg import querylib
+    from serkg.prefixes import PREFIX_MAP, QUERY_BASE
+    from serkg.query_examples import example_triples
+
+    endpoint = str(request.url_for("sparql_get"))
+    triples = example_triples(querylib.list_queries(), target=endpoint)
+    prefixes = {
+        "sh": PREFIX_MAP["sh"],
+        "rdfs": PREFIX_MAP["rdfs"],
+        "dcterms": PREFIX_MAP["dcterms"],
+        "xsd": PREFIX_MAP["xsd"],
+        "schema": "https://schema.org/",
+        "query": QUERY_BASE,
+    }
+    return rdf_response(request, triples, prefixes)
+
+
 async def ui_file(name: str) -> Response:
     """``GET /ui/{name}``: one file of YASGUI's build."""
     path = ui_dir() / YASGUI_BUILD / name
@@ -60,22 +83,26 @@ async def ui_file(name: str) -> Response:
 
 # ------------------------------------------------------------------------------------- pages
 def ui_examples() -> list[dict[str, str]]:
-    """Each named query as ready-to-run text: its example parameters bound by a VALUES block
-    of serialised terms (the UI runs plain SPARQL; the API binds by substitution)."""
+    """The page's examples, read from the same RDF as ``/.well-known/sparql-examples``: each
+    named query's comment and its runnable text (example parameters bound by ``VALUES``)."""
     from serkg import querylib
-    from serkg.sparql_text import inject_values
+    from serkg.query_examples import example_triples
+    from serkg.vocab import RDFS, SH
 
-    examples = []
-    for query in sorted(querylib.list_queries(), key=lambda q: q.name):
-        text = str(query.text)
-        try:
-            bindings = query.bind(query.example)
-            if bindings:
-                text = inject_values(text, bindings)
-        except ValueError:
-            pass  # an example the library rejects: show the text with unbound parameters
-        examples.append({"name": query.name, "summary": str(query.summary or ""), "query": text})
-    return examples
+    texts = {SH.select, SH.construct, SH.ask, SH.describe}
+    found: dict[str, dict[str, str]] = {}
+    for triple in example_triples(querylib.list_queries()):
+        subject, value = triple.subject, triple.object
+        if not isinstance(subject, ox.NamedNode) or not isinstance(value, ox.Literal):
+            continue  # types, targets and the parameters' descriptions
+        entry = found.setdefault(subject.value, {})
+        if triple.predicate.value == RDFS.label:
+            entry["name"] = value.value
+        elif triple.predicate.value == RDFS.comment:
+            entry["summary"] = value.value
+        elif triple.predicate.value in texts:
+            entry["query"] = value.value
+    return [found[iri] for iri in sorted(found)]
 
 
 def ui_page() -> str:

@@ -1,0 +1,105 @@
+"""``serkg card``, ``diagram``, ``docs`` and ``explain``: the graph shown to a reader."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from serkg.cli.shared import (
+    DEFAULT_OUT,
+    EXIT_NO,
+    EXIT_OK,
+    open_query_store,
+    rendering_options,
+    store_option,
+    store_path,
+    write_or_print,
+)
+
+
+@click.command()
+@click.argument("compound", metavar="NAME_OR_CURIE")
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True
+)
+@rendering_options
+def card(
+    compound: str, fmt: str, out_file: Path | None, store: Path | None, endpoint: str | None
+) -> None:
+    """Render a compound card (identity, status, mechanisms, trials, doses, safety, sources).
+
+    \b
+    Example:  serkg card L-serine --format html --out l-serine.html
+    """
+    from serkg.views.card import render_card
+    from serkg.views.run import resolve_compound
+
+    query_store = open_query_store(store, endpoint)
+    iri = resolve_compound(query_store, compound)
+    write_or_print(render_card(query_store, iri, fmt).encode("utf-8"), out_file, binary=False)
+
+
+@click.command()
+@click.argument("compound", metavar="NAME_OR_CURIE")
+@click.option(
+    "--format", "fmt", type=click.Choice(["svg", "png"]), default="svg", show_default=True
+)
+@rendering_options
+def diagram(
+    compound: str, fmt: str, out_file: Path | None, store: Path | None, endpoint: str | None
+) -> None:
+    """Draw a compound's neighbourhood: mechanisms, targets, processes, diseases, trials.
+
+    \b
+    Example:  serkg diagram kg:l-serine --format svg --out l-serine.svg
+    """
+    from serkg.views.diagram import render_diagram
+    from serkg.views.run import resolve_compound
+
+    query_store = open_query_store(store, endpoint)
+    iri = resolve_compound(query_store, compound)
+    write_or_print(render_diagram(query_store, iri, fmt), out_file, binary=fmt == "png")
+
+
+@click.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT / "docs",
+    show_default=True,
+)
+def docs(out_dir: Path) -> None:
+    """Generate the ontology documentation (pyLODE) and the query documentation.
+
+    \b
+    Example:  serkg docs --out dist/docs
+    """
+    from serkg.docs import build_docs
+
+    for path in build_docs(out_dir):
+        click.echo(f"wrote {path}")
+
+
+@click.command()
+@click.argument("subject")
+@click.argument("predicate")
+@click.argument("obj", metavar="OBJECT")
+@store_option
+def explain(subject: str, predicate: str, obj: str, store: Path | None) -> None:
+    """Explain why a triple holds: its asserted premises and the OWL axiom used.
+
+    \b
+    CURIEs are accepted. Example:
+      serkg explain kg:l-serine sk:targets kg:cathepsin-b
+    """
+    from serkg.explain import explain_from_store
+    from serkg.store import EmbeddedStore
+
+    opened = EmbeddedStore.open(store_path(store))
+    with opened.reading():
+        explanation = explain_from_store(opened.oxigraph, subject, predicate, obj)
+    click.echo(explanation.to_text())
+    sys.exit(EXIT_OK if explanation.status != "not entailed" else EXIT_NO)
