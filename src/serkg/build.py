@@ -33,18 +33,7 @@ if TYPE_CHECKING:
     from serkg.checks import QcViolation, ValidationOutcome
     from serkg.reasoning import Inference
 
-ARTEFACTS = (
-    "serkg.ttl",
-    "serkg-inferred.ttl",
-    "serkg.jsonld",
-    "serkg.nt",
-    "serkg.trig",
-    "validation-report.ttl",
-    "validation-report.txt",
-    "void.ttl",
-    "serkg.sssom.tsv",
-    "serkg-vocab.sssom.tsv",
-)
+ARTEFACTS = export.ARTEFACTS
 #: what users open in OUT_DIR: links into the published build
 PUBLISHED = (*ARTEFACTS, "store")
 REPORTS = ("validation-report.ttl", "validation-report.txt")
@@ -259,7 +248,9 @@ def _validate(kb: KnowledgeBase) -> ValidationOutcome:
 
 def _write_validation_reports(folder: Path, outcome: ValidationOutcome, kb: KnowledgeBase) -> None:
     safe_write.write_text(folder / "validation-report.ttl", outcome.to_turtle())
-    safe_write.write_text(folder / "validation-report.txt", outcome.to_text(origins=kb.origins))
+    safe_write.write_text(
+        folder / "validation-report.txt", outcome.to_text(origins=kb.origins, timed=False)
+    )
 
 
 def _write_qc_report(folder: Path, rows: Sequence[QcViolation]) -> None:

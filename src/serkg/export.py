@@ -21,6 +21,19 @@ from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIX_MAP, SERIALISA
 from serkg.vocab import RDF, XSD
 
 GRAPH_CHOICES = ("asserted", "inferred", "all")
+#: the files a build writes (serkg.build) and a release copies (serkg.releases.bundle)
+ARTEFACTS = (
+    "serkg.ttl",
+    "serkg-inferred.ttl",
+    "serkg.jsonld",
+    "serkg.nt",
+    "serkg.trig",
+    "validation-report.ttl",
+    "validation-report.txt",
+    "void.ttl",
+    "serkg.sssom.tsv",
+    "serkg-vocab.sssom.tsv",
+)
 
 
 def _prefixes() -> dict[str, str]:

@@ -273,12 +273,49 @@ def load_knowledge(ontology_files: Sequence[Path], data_files: Sequence[Path]) -
     """Parse the ontology and the data files and flatten the claim bundles."""
     kb = KnowledgeBase()
     for path in ontology_files:
-        kb.ontology.extend(q.triple for q in parse_stored_as_written(path))
+        kb.ontology.extend(
+            q.triple for q in stable_blank_nodes(path, parse_stored_as_written(path))
+        )
         kb.files.append(path)
     for path in data_files:
-        add_data_file(kb, path, parse_stored_as_written(path))
+        add_data_file(kb, path, stable_blank_nodes(path, parse_stored_as_written(path)))
         kb.files.append(path)
     return kb
+
+
+def stable_blank_nodes(path: Path, quads: Sequence[ox.Quad]) -> list[ox.Quad]:
+    """QUADS with their blank nodes named by PATH's content and their order of first use.
+
+    The parser names blank nodes at random, so every build would write different labels into
+    serkg.ttl, .nt, .trig and .jsonld; a release must be byte-identical when its sources are
+    (docs/releases.md). The label depends on the file's bytes, not on where it is installed.
+    """
+    if not any(_has_blank_node(q) for q in quads):
+        return list(quads)
+    salt = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def rename(term: Any) -> Any:
+        if not isinstance(term, ox.BlankNode):
+            return term
+        if term not in names:
+            names[term] = ox.BlankNode(f"b{salt}n{len(names)}")
+        return names[term]
+
+    return [
+        ox.Quad(rename(q.subject), q.predicate, rename(q.object), rename(q.graph_name))
+        if _has_blank_node(q)
+        else q
+        for q in quads
+    ]
+
+
+def _has_blank_node(quad: ox.Quad) -> bool:
+    return (
+        isinstance(quad.subject, ox.BlankNode)
+        or isinstance(quad.object, ox.BlankNode)
+        or isinstance(quad.graph_name, ox.BlankNode)
+    )
 
 
 def parse_stored_as_written(path: Path) -> list[ox.Quad]:

@@ -76,6 +76,26 @@ class SK(ClosedNamespace):
     ChemicalCompound: VocabTerm
     Claim: VocabTerm
     ClinicalTrial: VocabTerm
+    Change: VocabTerm
+    ClaimAdded: VocabTerm
+    ClaimRemoved: VocabTerm
+    ConflictClosed: VocabTerm
+    ConflictOpened: VocabTerm
+    FactAdded: VocabTerm
+    FactRemoved: VocabTerm
+    IdentifierAdded: VocabTerm
+    IdentifierRemoved: VocabTerm
+    IdentifierReplaced: VocabTerm
+    SourceConflict: VocabTerm
+    ValueChanged: VocabTerm
+    changedEntity: VocabTerm
+    changedProperty: VocabTerm
+    conflictTopic: VocabTerm
+    evidenceLevel: VocabTerm
+    hasClaim: VocabTerm
+    newValue: VocabTerm
+    oldValue: VocabTerm
+    sourceSection: VocabTerm
     Disease: VocabTerm
     Phase2Phase3: VocabTerm
     Phase3: VocabTerm
@@ -87,7 +107,6 @@ class SK(ClosedNamespace):
     claimPredicate: VocabTerm
     claimSubject: VocabTerm
     design: VocabTerm
-    evidenceLevel: VocabTerm
     hasTarget: VocabTerm
     inchi: VocabTerm
     inchiKey: VocabTerm
@@ -255,6 +274,7 @@ class DCTERMS(ClosedNamespace):
     created: VocabTerm
     creator: VocabTerm
     issued: VocabTerm
+    hasVersion: VocabTerm
     modified: VocabTerm
     license: VocabTerm
     source: VocabTerm
@@ -295,6 +315,9 @@ class PROV(ClosedNamespace):
     generatedAtTime: VocabTerm
     wasAttributedTo: VocabTerm
     used: VocabTerm
+    Derivation: VocabTerm
+    qualifiedDerivation: VocabTerm
+    entity: VocabTerm
 
 
 def display_term(

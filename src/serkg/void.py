@@ -85,22 +85,27 @@ def describe_dataset(
         for t in everything
         if t.predicate == RDF.type.node and isinstance(t.object, ox.NamedNode)
     )
-    for cls, count in sorted(class_counts.items(), key=lambda item: item[0].value):
-        partition = ox.BlankNode()
+    # blank nodes named by position, not at random: the same build gives the same void.ttl
+    for number, (cls, count) in enumerate(
+        sorted(class_counts.items(), key=lambda item: item[0].value)
+    ):
+        partition = ox.BlankNode(f"classPartition{number}")
         add(DATASET, VOID + "classPartition", partition)
         add(partition, VOID + "class", cls)
         add(partition, VOID + "entities", _integer(count))
 
     property_counts = Counter(t.predicate for t in everything)
-    for prop, count in sorted(property_counts.items(), key=lambda item: item[0].value):
-        partition = ox.BlankNode()
+    for number, (prop, count) in enumerate(
+        sorted(property_counts.items(), key=lambda item: item[0].value)
+    ):
+        partition = ox.BlankNode(f"propertyPartition{number}")
         add(DATASET, VOID + "propertyPartition", partition)
         add(partition, VOID + "property", prop)
         add(partition, VOID + "triples", _integer(count))
 
-    for file_name in DUMP_FILES:
+    for number, file_name in enumerate(DUMP_FILES):
         media_type = formats.media_type_of_file(file_name)
-        distribution = ox.BlankNode()
+        distribution = ox.BlankNode(f"distribution{number}")
         add(DATASET, DCAT + "distribution", distribution)
         add(distribution, RDF.type, ox.NamedNode(DCAT + "Distribution"))
         add(distribution, DCTERMS + "title", ox.Literal(file_name))

@@ -64,11 +64,16 @@ class ValidationOutcome:
     #: results and QC rows of the context that are about nothing the validated files state
     elsewhere: int = 0
 
-    def to_text(self, origins: Origins | None = None) -> str:
-        """A report for people: one numbered block per violation, saying where and what to do."""
+    def to_text(self, origins: Origins | None = None, *, timed: bool = True) -> str:
+        """A report for people: one numbered block per violation, saying where and what to do.
+
+        Without TIMED the head leaves out the seconds: a build's report file must be the same
+        bytes for the same sources (a release is reproducible, docs/releases.md).
+        """
         if origins is not None and self.data_graph is not None:
             locate(self.violations, self.data_graph, origins)
-        head = f"SHACL validation ({self.shapes_count} shapes, {self.seconds:.2f} s): "
+        took = f", {self.seconds:.2f} s" if timed else ""
+        head = f"SHACL validation ({self.shapes_count} shapes{took}): "
         if self.conforms:
             return head + "conforms, no violations\n"
         lines = [head + f"{len(self.violations)} violation(s)", ""]

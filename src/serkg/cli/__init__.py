@@ -6,7 +6,7 @@ prints a Python traceback. Heavy modules are imported inside the commands that n
 that ``serkg query`` starts fast.
 
 This module holds the group and its error handling; the commands live one family a module
-(``graph``, ``queries``, ``serving``, ``views``, ``imports``) and share ``shared``.
+(``graph``, ``queries``, ``serving``, ``views``, ``imports``, ``releases``) and share ``shared``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from serkg.cli import graph, imports, queries, serving, views
+from serkg.cli import graph, imports, queries, releases, serving, views
 from serkg.cli.shared import fail
 
 
@@ -78,6 +78,9 @@ for _command in (
     views.diagram,
     views.docs,
     imports.imports,
+    releases.diff,
+    releases.release,
+    releases.cite,
 ):
     app.add_command(_command)
 

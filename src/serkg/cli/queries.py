@@ -78,6 +78,13 @@ def parse_params(items: tuple[str, ...]) -> dict[str, str]:
     type=click.FloatRange(0.1, None),
     help="With --endpoint: seconds for the whole answer to arrive.",
 )
+@click.option(
+    "--cite",
+    "cite_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the answer's citation record (JSON-LD) to FILE; see `serkg cite`.",
+)
 def query(
     name: str,
     params: tuple[str, ...],
@@ -85,11 +92,13 @@ def query(
     endpoint: str | None,
     store: Path | None,
     timeout_s: float,
+    cite_file: Path | None,
 ) -> None:
     """Run the named query NAME and print its answer.
 
     \b
     Example:  serkg query trials-by-status --param status=Terminated --format csv
+    Example:  serkg query trials-by-status -p status=Terminated --cite answer.cite.json
     """
     from serkg import querylib
     from serkg.results import check_format
@@ -97,14 +106,19 @@ def query(
     raw = parse_params(params)
     if fmt != "table":
         check_format(querylib.load_query(name).form, fmt, what=f"query {name!r}")
-    from serkg.store import EndpointStore
+    from serkg.store import EmbeddedStore, EndpointStore
 
-    answer = querylib.run_named_query(
-        name,
-        raw,
-        store_path=store_path(store),
-        store=EndpointStore(endpoint, timeout=timeout_s) if endpoint else None,
+    ran_on: EndpointStore | EmbeddedStore | None = (
+        EndpointStore(endpoint, timeout=timeout_s) if endpoint else None
     )
+    if cite_file is not None and ran_on is None:
+        ran_on = EmbeddedStore.open(store_path(store))
+    answer = querylib.run_named_query(name, raw, store_path=store_path(store), store=ran_on)
+    if cite_file is not None and ran_on is not None:
+        from serkg.releases import citation
+
+        bindings = querylib.load_query(name).bind(raw)
+        citation.write_record(cite_file, citation.cite_on(ran_on, name, bindings, answer))
     if fmt == "table":
         if answer.kind == "graph":
             click.echo(answer.serialize("ttl"), nl=False)

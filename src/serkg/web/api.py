@@ -8,6 +8,7 @@ client sends is pasted into SPARQL text.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Sequence
 from typing import Any
@@ -18,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from serkg.web.jobs import QueryJob
 from serkg.web.negotiation import GRAPH_NEGOTIATION, SELECT_NEGOTIATION, wanted_formats
 from serkg.web.refusals import QueryRefused
-from serkg.web.responses import json_error_response, outcome_response
+from serkg.web.responses import json_error_response, outcome_response, raw_answer
 
 
 # ------------------------------------------------------------------------------------ routes
@@ -29,16 +30,34 @@ async def list_named_queries(request: Request) -> Response:
 
 async def run_named_query(request: Request) -> Response:
     """``GET /api/queries/{name}``: run one named query with the request's parameters."""
+    name = request.path_params["name"]
     try:
         job = named_query_job(
-            request.path_params["name"],
-            list(request.query_params.multi_items()),
-            request.headers.get("accept"),
+            name, list(request.query_params.multi_items()), request.headers.get("accept")
         )
+        if request.query_params.get("cite") == "true":
+            return await _citation(request, name, job)
         outcome = await request.app.state.pools.run(job)
     except QueryRefused as exc:
         return json_error_response(exc.status, exc.message, exc.parameter)
     return outcome_response(outcome, json_errors=True)
+
+
+async def _citation(request: Request, name: str, job: QueryJob) -> Response:
+    """``?cite=true``: the citation record of the answer instead of the answer (docs/releases.md)."""
+    from serkg.releases import citation
+
+    run = request.app.state.pools.run
+    answer = raw_answer(await run(dataclasses.replace(job, raw=True)))
+    version = raw_answer(await run(QueryJob(sparql=citation.RELEASE_QUERY, raw=True)))
+    record = citation.cite(
+        name,
+        job.bindings,
+        answer,
+        release=citation.release_of(version),
+        location=f"endpoint {_server_url(request)}/api/queries/{name}",
+    )
+    return JSONResponse(record, media_type="application/ld+json")
 
 
 async def openapi(request: Request) -> Response:
@@ -109,7 +128,7 @@ def named_query_job(name: str, params: Sequence[tuple[str, str]], accept: str | 
         raise QueryRefused(404, str(exc)) from None
     raw: dict[str, str] = {}
     for key, value in params:
-        if key == "format":
+        if key in ("format", "cite"):  # how to answer, not what to ask
             continue
         if key in raw:
             raise QueryRefused(400, f"parameter {key!r} is given more than once", key)

@@ -9,7 +9,6 @@ and the labels of everything linked, so a client can show names without a second
 
 from __future__ import annotations
 
-import pickle
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from serkg.web.negotiation import (
     negotiate,
 )
 from serkg.web.refusals import QueryRefused
-from serkg.web.responses import error_response
+from serkg.web.responses import error_response, raw_answer
 
 DEFINITION_PROPERTIES = (SKOS.definition, DCTERMS.description, RDFS.comment)
 CROSS_LINK_PROPERTIES = (
@@ -162,11 +161,7 @@ async def respond(
 async def _answer(
     run: Callable[[QueryJob], Awaitable[tuple[Any, ...]]], sparql: str, subject: ox.NamedNode
 ) -> QueryAnswer:
-    outcome = await run(QueryJob(sparql=sparql, bindings={"entity": subject}, raw=True))
-    if outcome[0] == "error":
-        raise QueryRefused(outcome[1], outcome[2])
-    answer: QueryAnswer = pickle.loads(outcome[3])
-    return answer
+    return raw_answer(await run(QueryJob(sparql=sparql, bindings={"entity": subject}, raw=True)))
 
 
 def _sorted(triples: list[ox.Triple]) -> list[ox.Triple]:

@@ -1,11 +1,14 @@
 """The HTTP responses every route module shares: refusals as text or JSON, and answers."""
 
+import pickle
 from typing import Any
 
 from fastapi.responses import JSONResponse, Response
 
 from serkg.formats import media_type_of
+from serkg.results import QueryAnswer
 from serkg.web.negotiation import content_type
+from serkg.web.refusals import QueryRefused
 
 
 def error_response(status: int, message: str, *, close: bool = False) -> Response:
@@ -35,3 +38,11 @@ def outcome_response(outcome: tuple[Any, ...], *, json_errors: bool = False) -> 
     if kind == "update":
         return Response(status_code=204)
     return Response(data, media_type=content_type(media_type_of(fmt)), headers={"Vary": "Accept"})
+
+
+def raw_answer(outcome: tuple[Any, ...]) -> QueryAnswer:
+    """The answer a ``raw`` job's outcome carries (a worker's refusal is raised as such)."""
+    if outcome[0] == "error":
+        raise QueryRefused(outcome[1], outcome[2])
+    answer: QueryAnswer = pickle.loads(outcome[3])
+    return answer
