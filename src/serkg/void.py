@@ -85,23 +85,17 @@ def describe_dataset(
         for t in everything
         if t.predicate == RDF.type.node and isinstance(t.object, ox.NamedNode)
     )
-    # blank nodes named by position, not at random: the same build gives the same void.ttl
-    for number, (cls, count) in enumerate(
-        sorted(class_counts.items(), key=lambda item: item[0].value)
-    ):
-        partition = ox.BlankNode(f"classPartition{number}")
-        add(DATASET, VOID + "classPartition", partition)
-        add(partition, VOID + "class", cls)
-        add(partition, VOID + "entities", _integer(count))
-
     property_counts = Counter(t.predicate for t in everything)
-    for number, (prop, count) in enumerate(
-        sorted(property_counts.items(), key=lambda item: item[0].value)
+    for kind, key, counted, counts in (
+        ("classPartition", "class", "entities", class_counts),
+        ("propertyPartition", "property", "triples", property_counts),
     ):
-        partition = ox.BlankNode(f"propertyPartition{number}")
-        add(DATASET, VOID + "propertyPartition", partition)
-        add(partition, VOID + "property", prop)
-        add(partition, VOID + "triples", _integer(count))
+        # blank nodes named by position, not at random: the same build gives the same void.ttl
+        for number, (term, count) in enumerate(sorted(counts.items(), key=lambda i: i[0].value)):
+            partition = ox.BlankNode(f"{kind}{number}")
+            add(DATASET, VOID + kind, partition)
+            add(partition, VOID + key, term)
+            add(partition, VOID + counted, _integer(count))
 
     for number, file_name in enumerate(DUMP_FILES):
         media_type = formats.media_type_of_file(file_name)
