@@ -49,7 +49,8 @@ def build(out_dir: Path, reasoner: str | None, quiet: bool, wait: bool) -> None:
 
     \b
     Writes serkg.ttl (asserted), serkg-inferred.ttl, serkg.jsonld, serkg.nt,
-    serkg.trig (both graphs), validation-report.ttl/.txt, void.ttl and store/,
+    serkg.trig (both graphs), validation-report.ttl/.txt, void.ttl, the SSSOM
+    mapping sets serkg.sssom.tsv and serkg-vocab.sssom.tsv, and store/,
     all published at once (links into --out/current/). If the data fails validation,
     its reports are in --out/failed/ and the previous build is left as it was.
     Example:  serkg build --out dist/
