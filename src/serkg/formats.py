@@ -135,6 +135,9 @@ EXPORT_FORMATS = ("ttl", "jsonld", "nt", "trig", "nq", "sssom")
 #: ``serkg export --format F --out DIR``: a folder of files, written from the data files (one
 #: nanopublication per claim bundle as TriG; see docs/nanopublications.md)
 FOLDER_EXPORT_FORMATS = ("nanopub",)
+#: the graphs ``serkg export --graph`` writes: "all" is our facts (asserted and inferred);
+#: "imports" the external ontologies' import modules, kept and exported apart from them
+EXPORT_GRAPHS = ("asserted", "inferred", "all", "imports")
 #: formats of files a build writes that are not RDF (their media type is still in void.ttl)
 TABLE_FILE_FORMATS = ("sssom",)
 #: formats that hold named graphs

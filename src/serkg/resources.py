@@ -54,7 +54,7 @@ def queries_dir() -> Path:
 
 
 def named_query_files() -> list[Path]:
-    return sorted(queries_dir().glob("*.rq"))
+    return sorted(queries_dir().glob("*.rq"), key=lambda path: path.stem)  # by name
 
 
 def qc_query_files() -> list[Path]:

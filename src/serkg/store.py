@@ -17,9 +17,9 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
+from serkg.prefixes import ASSERTED_GRAPH, DEFAULT_GRAPH_PARTS, INFERRED_GRAPH
 from serkg.results import QueryAnswer
-from serkg.sparql_text import QuerySyntaxError, inject_values, query_form
+from serkg.sparql_text import QuerySyntaxError, has_dataset_clause, inject_values, query_form
 from serkg.store_checksums import checksum_problem
 from serkg.terms import OxTerm
 
@@ -116,7 +116,7 @@ class EmbeddedStore:
     ) -> QueryAnswer:
         with self.reading():
             try:
-                result = query_bound(self._store, sparql, bindings, use_default_graph_as_union=True)
+                result = query_bound(self._store, sparql, bindings, **default_dataset(sparql))
             except SyntaxError as exc:
                 raise QuerySyntaxError(str(exc)) from exc
             except RuntimeError as exc:
@@ -129,6 +129,15 @@ class EmbeddedStore:
                     raise
                 raise StoreError(str(exc)) from exc
             return QueryAnswer.from_oxigraph(result, row_limit=row_limit)
+
+
+def default_dataset(sparql: str) -> dict[str, Any]:
+    """pyoxigraph's dataset options for SPARQL as the endpoint runs it: a query with its own
+    FROM gets exactly that; any other gets :data:`DEFAULT_GRAPH_PARTS` as its default graph
+    (not the import modules nor the metadata), with every graph available to GRAPH."""
+    if has_dataset_clause(sparql):
+        return {}
+    return {"default_graph": [ox.DefaultGraph(), *map(ox.NamedNode, DEFAULT_GRAPH_PARTS)]}
 
 
 def query_bound(

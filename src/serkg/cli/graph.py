@@ -17,7 +17,7 @@ from serkg.cli.shared import (
     store_option,
     store_path,
 )
-from serkg.formats import EXPORT_FORMATS, FOLDER_EXPORT_FORMATS
+from serkg.formats import EXPORT_FORMATS, EXPORT_GRAPHS, FOLDER_EXPORT_FORMATS
 
 if TYPE_CHECKING:
     from serkg.build import BuildSummary
@@ -49,7 +49,8 @@ def build(out_dir: Path, reasoner: str | None, quiet: bool, wait: bool) -> None:
 
     \b
     Writes serkg.ttl (asserted), serkg-inferred.ttl, serkg.jsonld, serkg.nt,
-    serkg.trig (both graphs), validation-report.ttl/.txt, void.ttl, the SSSOM
+    serkg.trig (both graphs), serkg-imports.ttl (the import modules: external
+    terms and their parents), validation-report.ttl/.txt, void.ttl, the SSSOM
     mapping sets serkg.sssom.tsv and serkg-vocab.sssom.tsv, and store/,
     all published at once (links into --out/current/). If the data fails validation,
     its reports are in --out/failed/ and the previous build is left as it was.
@@ -172,12 +173,16 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: str) -> None:
     show_default=True,
 )
 @click.option(
-    "--graph", type=click.Choice(["asserted", "inferred", "all"]), default="all", show_default=True
+    "--graph",
+    type=click.Choice(EXPORT_GRAPHS),
+    default="all",
+    show_default=True,
+    help="all: asserted and inferred; imports: the external ontologies' import modules.",
 )
 @out_file_option
 @store_option
 def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) -> None:
-    """Export the built graph (asserted, inferred or both) in one RDF format, or the claim
+    """Export the built graph (asserted, inferred, both, or the import modules) in one RDF format, or the claim
     bundles as nanopublications (``--format nanopub --out DIR``: one TriG file per bundle).
 
     \b
