@@ -222,7 +222,8 @@ def test_reloading_replaces_instead_of_duplicating(
         summary = load_build(virtuoso, built_dist, graph_base=base)
     expected = nt_lines(built_dist / "serkg.nt")
     with_blank_nodes = blank_node_triples(built_dist / "serkg.nt")
-    asserted, inferred = summary.graphs
+    asserted, inferred, imports = summary.graphs
+    assert imports.triples == graph_size(virtuoso, base + "imports") > 500
     assert inferred.requests == -(-inferred.triples // 500) > 1
     # the asserted graph's triples with blank nodes (OWL lists) travel together, in one more request
     assert 0 < with_blank_nodes < 500
@@ -249,6 +250,7 @@ def test_a_broken_file_leaves_the_store_untouched(
     (broken / "serkg.nt").write_text("".join(lines[:100]), encoding="utf-8")  # valid, but smaller
     inferred_text = (built_dist / "serkg-inferred.ttl").read_text(encoding="utf-8")
     (broken / "serkg-inferred.ttl").write_text(inferred_text + "\nkg:x kg:y\n", encoding="utf-8")
+    (broken / "serkg-imports.ttl").write_bytes((built_dist / "serkg-imports.ttl").read_bytes())
     result = run_serkg(
         "load",
         "--endpoint",

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from serkg.prefixes import ASSERTED_GRAPH, DEFAULT_GRAPH_PARTS, INFERRED_GRAPH
+from serkg.prefixes import ASSERTED_GRAPH, DEFAULT_GRAPH_PARTS, IMPORTS_GRAPH, INFERRED_GRAPH
 from serkg.results import QueryAnswer
 from serkg.sparql_text import QuerySyntaxError, has_dataset_clause, inject_values, query_form
 from serkg.store_checksums import checksum_problem
@@ -168,10 +168,19 @@ class EndpointStore:
         default_graphs: list[str] | None = None,
         timeout: float = 60.0,
         auth: tuple[str, str] | None = None,
+        named_graphs: list[str] | None = None,
     ) -> None:
         self.url = url
         self.default_graphs = (
             [ASSERTED_GRAPH, INFERRED_GRAPH] if default_graphs is None else default_graphs
+        )
+        #: sent as ``named-graph-uri`` along with the default graphs (SPARQL 1.1 Protocol: with
+        #: only ``default-graph-uri`` a query could reach no named graph), so ``GRAPH`` over the
+        #: import modules works; none when DEFAULT_GRAPHS is given without them
+        self.named_graphs = (
+            ([IMPORTS_GRAPH] if default_graphs is None else [])
+            if named_graphs is None
+            else named_graphs
         )
         self.timeout = timeout
         self.auth = auth
@@ -190,6 +199,7 @@ class EndpointStore:
         accept = "application/n-triples" if kind == "graph" else "application/sparql-results+json"
         params: list[tuple[str, str | int | float | bool | None]] = [("query", text)]
         params += [("default-graph-uri", g) for g in self.default_graphs]
+        params += [("named-graph-uri", g) for g in self.named_graphs]
         try:
             with httpx.Client(timeout=self.timeout) as client:
                 if len(text) < 1500:
