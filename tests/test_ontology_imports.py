@@ -175,3 +175,52 @@ def test_rdf_reader_keeps_english_label_and_skips_restrictions() -> None:
     middle = source.terms[OBO + "FIX_0000002"]
     assert middle.label == "middle"
     assert source.terms[OBO + "FIX_0000003"].parents == {OBO + "FIX_0000002"}
+
+
+def test_extract_merges_a_tsv_edge_table_and_a_label_table(tmp_path: Path) -> None:
+    out = tmp_path / "fix_import.ttl"
+    result = run_cli(
+        "imports", "extract",
+        "--from", str(FIXTURES / "fixture_edges.tsv"), "--source-release", "fix 2026-01-01 release",
+        "--from", str(FIXTURES / "fixture_labels.tsv"), "--source-release", "-",
+        "--terms", str(FIXTURES / "seeds_tsv.txt"), "--out", str(out),
+        "--module-iri", "http://example.org/fix_import",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"wrote {out}: 5 terms\n"
+    got = rdflib.Graph().parse(out, format="turtle")
+    expected = rdflib.Graph().parse(FIXTURES / "expected_from_tsv.ttl", format="turtle")
+    assert to_isomorphic(got) == to_isomorphic(expected)
+    # the related_to row (a part_of edge) is not a subclass edge
+    assert (rdflib.URIRef(OBO + "FIX_0000004"), None, None) not in got
+
+
+def test_tsv_readers_give_edges_and_unquoted_labels() -> None:
+    edges = read_source(FIXTURES / "fixture_edges.tsv")
+    assert edges.terms[OBO + "FIX_0000003"].parents == {OBO + "FIX_0000002"}
+    assert edges.terms[OBO + "FIX_0000003"].label is None and edges.version is None
+    labels = read_source(FIXTURES / "fixture_labels.tsv")
+    assert labels.terms[OBO + "FIX_0000003"].label == 'seed "quoted"'
+    assert labels.terms[OBO + "FIX_0000003"].parents == set()
+
+
+def test_tsv_without_known_columns_exits_2_naming_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("foo\tbar\nFIX:0000003\tx\n", encoding="utf-8")
+    result = run_cli(
+        "imports", "extract", "--from", str(bad), "--terms", str(FIXTURES / "seeds_tsv.txt"),
+        "--out", str(tmp_path / "m.ttl"),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert f"{bad}:1: a TSV source needs subject/predicate/object columns" in result.stderr
+    assert "header has foo, bar" in result.stderr and not (tmp_path / "m.ttl").exists()
+
+
+def test_source_release_count_must_match_from_count(tmp_path: Path) -> None:
+    result = run_cli(
+        "imports", "extract", "--from", str(FIXTURES / "fixture_edges.tsv"),
+        "--source-release", "a", "--source-release", "b",
+        "--terms", str(FIXTURES / "seeds_tsv.txt"), "--out", str(tmp_path / "m.ttl"),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "--source-release given 2 times for 1 --from files" in result.stderr
