@@ -101,6 +101,7 @@ def _print_build_summary(summary: BuildSummary, quiet: bool) -> None:
     table.add_row("triples inferred", f"{summary.inferred_count} ({summary.reasoner})")
     for kind, count in sorted(summary.inferred_by_kind.items()):
         table.add_row(f"  inferred: {kind}", str(count))
+    table.add_row("triples in import modules", str(summary.imports_count))
     table.add_row("SHACL shapes run", str(summary.shapes_count))
     table.add_row("QC checks run", str(summary.qc_checks))
     table.add_row("violations", str(summary.violations + summary.qc_violations))
