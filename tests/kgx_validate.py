@@ -35,7 +35,7 @@ def main() -> None:
     import biolink_model
     import bmt
 
-    root = Path(list(biolink_model.__path__)[0])
+    root = Path(next(iter(biolink_model.__path__)))
     schema = str(root / "schema" / "biolink_model.yaml")
     bmt.Toolkit.__init__.__defaults__ = (schema, {"predicate mappings": []})
     prefixes = json.loads((root / "prefixmaps" / "biolink-model-prefix-map.json").read_text())
@@ -47,7 +47,9 @@ def main() -> None:
     from kgx.cli.cli_utils import validate
 
     kgx.config.jsonld_context_map["biolink"] = prefixes
-    errors = validate(inputs=args.files, input_format=args.format, input_compression=None, output=None)
+    errors = validate(
+        inputs=args.files, input_format=args.format, input_compression=None, output=None
+    )
     version = bmt.Toolkit().get_model_version()
     sys.stdout.write("\n" + json.dumps({"biolink_model_version": version, "errors": errors}) + "\n")
 

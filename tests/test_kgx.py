@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 import yaml
-
 from conftest import REPO, services_required
+
 from serkg.kgx import (
     EDGE_COLUMNS,
     NODE_COLUMNS,
@@ -125,7 +125,7 @@ def test_kgx_validate_catches_a_wrong_category_and_predicate(
 def _biolink_schema() -> dict[str, Any]:
     import biolink_model
 
-    root = Path(list(biolink_model.__path__)[0])
+    root = Path(next(iter(biolink_model.__path__)))
     schema: dict[str, Any] = yaml.safe_load((root / "schema" / "biolink_model.yaml").read_text())
     return schema
 
@@ -199,7 +199,8 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 
 def _count(store: EmbeddedStore, where: str) -> int:
     answer = store.query(
-        _PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/serkg/graph/asserted> {"
+        _PREFIXES
+        + "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/serkg/graph/asserted> {"
         + where
         + "} }"
     )

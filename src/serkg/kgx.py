@@ -180,9 +180,7 @@ def kgx_graph(
         matches.setdefault(row["entity"], []).append(row["match"])
     nodes = _nodes(store, mapping, matches)
     edges = [
-        edge
-        for kind in mapping.edges
-        for edge in _edges(store, mapping, kind, nodes, matches)
+        edge for kind in mapping.edges for edge in _edges(store, mapping, kind, nodes, matches)
     ]
     edges.sort(key=lambda e: (e["subject"], e["predicate"], e["object"], e["id"]))
     records = sorted(nodes.values(), key=lambda n: str(n["id"]))
@@ -282,7 +280,7 @@ def _edges(
         for var in ("source", "level", "study", "phase"):
             if var in row:
                 parts[var].add(row[var])
-    edges = []
+    edges: list[Row] = []
     for (subject, context, obj), parts in grouped.items():
         for end in (subject, obj):
             if end not in nodes:

@@ -98,7 +98,9 @@ def write_new_folder(out_dir: Path, files: Sequence[tuple[str, bytes]], what: st
     the set in the message that refuses any other (``the nanopublications``).
     """
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise OutputError(f"{out_dir} exists and is not an empty folder; name a new folder for {what}")
+        raise OutputError(
+            f"{out_dir} exists and is not an empty folder; name a new folder for {what}"
+        )
     parent = out_dir.parent if str(out_dir.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
