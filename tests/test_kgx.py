@@ -381,13 +381,20 @@ def test_bad_out_is_refused_and_nothing_is_written(built_dist: Path, tmp_path: P
         "KGX export\n"
     )
     assert existing.read_text() == "mine\n"
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "keep.txt").write_text("keep\n")
+    done = _serkg("export", "--format", "kgx", "--out", str(full), "--store", store)
+    assert done.returncode == 2  # click's --out takes no existing folder: said by click
+    assert f"Invalid value for '--out': File '{full}' is a directory." in done.stderr
+    assert [p.name for p in full.iterdir()] == ["keep.txt"]
     done = _serkg("export", "--format", "kgx-jsonl", "--store", store)
     assert done.returncode == 2
     assert done.stderr == (
         "serkg: error: --format kgx-jsonl writes a nodes file and an edges file: pass --out DIR "
         "(a new folder)\n"
     )
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["edges.tsv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["edges.tsv", "full"]
 
 
 def test_an_edge_end_without_a_category_is_an_error(built_store: EmbeddedStore) -> None:

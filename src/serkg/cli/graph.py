@@ -212,8 +212,6 @@ def _export_kgx(fmt: str, out_dir: Path | None, store: Path | None) -> None:
 
     if out_dir is None:
         fail(f"--format {fmt} writes a nodes file and an edges file: pass --out DIR (a new folder)")
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        fail(f"{out_dir} exists and is not an empty folder; name a new folder for the KGX export")
     opened = EmbeddedStore.open(store_path(store))
     with opened.reading():
         graph = kgx_graph(opened.oxigraph)
