@@ -183,14 +183,25 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: str) -> None:
 @out_file_option
 @store_option
 def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) -> None:
+<<<<<<< HEAD
     """Export the built graph (asserted, inferred, both, or the import modules) in one RDF format, or the claim
     bundles as nanopublications (``--format nanopub --out DIR``: one TriG file per bundle).
+=======
+    """Export the built graph (asserted, inferred or both) in one RDF format; the claim
+    bundles as nanopublications (``--format nanopub --out DIR``: one TriG file per bundle); or
+    the graph in Biolink terms as KGX (``--format kgx --out DIR``: nodes.tsv and edges.tsv;
+    ``kgx-jsonl``: nodes.jsonl and edges.jsonl).
+>>>>>>> h19/kgx
 
     \b
     Example:  serkg export --format jsonld --graph asserted --out serkg.jsonld
+              serkg export --format kgx --out serkg-kgx/
     """
-    if fmt in FOLDER_EXPORT_FORMATS:
+    if fmt == "nanopub":
         _export_nanopublications(out_file)
+        return
+    if fmt in FOLDER_EXPORT_FORMATS:
+        _export_kgx(fmt, out_file, store)
         return
     from serkg import safe_write
     from serkg.export import export_from_store
@@ -204,6 +215,21 @@ def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) 
     else:
         safe_write.write_output(out_file, data)
         click.echo(f"wrote {out_file} ({len(data)} bytes)", err=True)
+
+
+def _export_kgx(fmt: str, out_dir: Path | None, store: Path | None) -> None:
+    from serkg.kgx import kgx_graph, write_kgx
+    from serkg.store import EmbeddedStore
+
+    if out_dir is None:
+        fail(f"--format {fmt} writes a nodes file and an edges file: pass --out DIR (a new folder)")
+    opened = EmbeddedStore.open(store_path(store))
+    with opened.reading():
+        graph = kgx_graph(opened.oxigraph)
+    write_kgx(out_dir, graph, fmt)
+    click.echo(
+        f"wrote {len(graph.nodes)} nodes and {len(graph.edges)} edges to {out_dir}", err=True
+    )
 
 
 def _export_nanopublications(out_dir: Path | None) -> None:
