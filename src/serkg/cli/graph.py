@@ -183,15 +183,10 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: str) -> None:
 @out_file_option
 @store_option
 def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) -> None:
-<<<<<<< HEAD
-    """Export the built graph (asserted, inferred, both, or the import modules) in one RDF format, or the claim
-    bundles as nanopublications (``--format nanopub --out DIR``: one TriG file per bundle).
-=======
-    """Export the built graph (asserted, inferred or both) in one RDF format; the claim
-    bundles as nanopublications (``--format nanopub --out DIR``: one TriG file per bundle); or
-    the graph in Biolink terms as KGX (``--format kgx --out DIR``: nodes.tsv and edges.tsv;
-    ``kgx-jsonl``: nodes.jsonl and edges.jsonl).
->>>>>>> h19/kgx
+    """Export the built graph (asserted, inferred, both, or the import modules) in one RDF
+    format; the claim bundles as nanopublications (``--format nanopub --out DIR``: one TriG file
+    per bundle); or the graph in Biolink terms as KGX (``--format kgx --out DIR``: nodes.tsv and
+    edges.tsv; ``kgx-jsonl``: nodes.jsonl and edges.jsonl).
 
     \b
     Example:  serkg export --format jsonld --graph asserted --out serkg.jsonld
