@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, services_required
 
 from serkg.kgx import (
     EDGE_COLUMNS,
@@ -24,6 +23,7 @@ from serkg.kgx import (
     load_biolink_mapping,
 )
 from serkg.store import EmbeddedStore
+from tests.conftest import REPO, services_required
 
 KGX_PYTHON = REPO / ".venv-kgx" / "bin" / "python"
 VALIDATE = REPO / "tests" / "kgx_validate.py"
