@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from serkg import __version__, export, mappings, resources, safe_write, store_checksums
+from serkg import __version__, export, mappings, safe_write, store_checksums
 from serkg.forked import Forked
 from serkg.loading import KnowledgeBase, load_knowledge
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
 
 if TYPE_CHECKING:
     from serkg.checks import QcViolation, ValidationOutcome
+    from serkg.projects import Project
     from serkg.reasoning import Inference
 
 ARTEFACTS = export.ARTEFACTS
@@ -109,8 +110,10 @@ def build(
     progress: bool = False,
     report: StageReporter | None = None,
     wait: bool = False,
+    project: Project | None = None,
 ) -> BuildSummary:
-    """Build the graph into OUT_DIR (see :data:`ARTEFACTS` and ``OUT_DIR/store``).
+    """Build the graph of PROJECT (default: the packaged dataset) into OUT_DIR (see
+    :data:`ARTEFACTS` and ``OUT_DIR/store``). DATA_FILES, when given, replace the project's.
 
     Raises :class:`BuildFailed` when validation, QC or the consistency check fails; the validation
     reports are then published as ``OUT_DIR/failed/`` and the previous build stays as it was.
@@ -122,7 +125,7 @@ def build(
     on_wait = (lambda message: report("lock", message)) if wait else None
     try:
         with safe_write.OutputFolder.claim(out_dir, PUBLISHED, on_wait=on_wait) as output:
-            return _build_into(output, reasoner, data_files, report)
+            return _build_into(output, reasoner, data_files, report, project)
     except OSError as exc:
         if exc.errno == errno.ENOSPC or "No space left on device" in str(exc):
             raise safe_write.OutputError(
@@ -136,18 +139,21 @@ def _build_into(
     reasoner: str | None,
     data_files: Sequence[Path] | None,
     report: StageReporter,
+    project: Project | None,
 ) -> BuildSummary:
     from serkg import checks as validation
     from serkg import reasoning
+    from serkg.projects import Project
     from serkg.void import describe_dataset
 
     out_dir = output.path
     engine = reasoner or reasoning.DEFAULT_ENGINE
     summary = BuildSummary(out_dir=out_dir, reasoner=engine)
-    files = list(data_files) if data_files is not None else resources.data_files()
+    project = project or Project.packaged()
+    files = list(data_files) if data_files is not None else list(project.data_files)
 
     with _stage(summary, "load", report):
-        kb = load_knowledge([resources.ontology_file()], files)
+        kb = load_knowledge(project.ontology_files, files)
         asserted = kb.asserted
         summary.asserted_count = len(asserted)
 
@@ -158,7 +164,7 @@ def _build_into(
     published = False
     try:
         with _stage(summary, "validate", report):
-            outcome = _validate(kb)
+            outcome = _validate(kb, project)
             summary.validation = outcome
             summary.shapes_count = outcome.shapes_count
             summary.violations = len(outcome.violations)
@@ -197,14 +203,16 @@ def _build_into(
         )
         with _stage(summary, "store", report):
             store_folder = folder / "store"
-            _load_store(store_folder, asserted, inference.triples, [*metadata, *_query_examples()])
+            _load_store(
+                store_folder, asserted, inference.triples, [*metadata, *_query_examples(project)]
+            )
 
         with _stage(summary, "qc", report):
             qc_store = ox.Store.read_only(str(store_folder))
-            qc_rows = validation.run_qc(qc_store)
+            qc_rows = validation.run_qc(qc_store, project)
             del qc_store
             summary.qc = qc_rows
-            summary.qc_checks = len(validation.qc_check_names())
+            summary.qc_checks = len(validation.qc_check_names(project))
             summary.qc_violations = len(qc_rows)
         if qc_rows:
             exports.close()  # its files are not published
@@ -232,18 +240,18 @@ def _build_into(
     return summary
 
 
-def _query_examples() -> list[ox.Triple]:
+def _query_examples(project: Project) -> list[ox.Triple]:
     """The named queries as SPARQL examples, for the store's metadata graph."""
     from serkg import querylib
     from serkg.query_examples import example_triples
 
-    return example_triples(querylib.list_queries())
+    return example_triples(querylib.list_queries(project))
 
 
-def _validate(kb: KnowledgeBase) -> ValidationOutcome:
+def _validate(kb: KnowledgeBase, project: Project) -> ValidationOutcome:
     from serkg.checks import validate_triples
 
-    return validate_triples(kb.data, kb.ontology)
+    return validate_triples(kb.data, kb.ontology, project=project)
 
 
 def _write_validation_reports(folder: Path, outcome: ValidationOutcome, kb: KnowledgeBase) -> None:
