@@ -140,7 +140,7 @@ def _line_of(text: str, table: str | None, key: str) -> int:
 
 
 def _error(path: Path, text: str, table: str | None, key: str, message: str) -> ProjectError:
-    where = f"{table}.{key}" if table else key
+    where = f"{table}.{key}" if table and key else (table or key)
     return ProjectError(f"{path}:{_line_of(text, table, key)}: {where}: {message}")
 
 
@@ -266,15 +266,16 @@ def _merge(
 ) -> dict[str, Path]:
     """PACKAGED plus MINE; a name in both must be listed in ``[overrides] KIND``."""
     for name in overridden:
-        if name not in packaged:
-            raise ProjectError(
-                f"{settings_file}: overrides.{kind}: {name!r} is not a packaged {kind} name"
-            )
-        if name not in mine:
-            raise ProjectError(
-                f"{settings_file}: overrides.{kind}: {name!r} is overridden but the project "
-                f"has no file for it"
-            )
+        problem = (
+            f"{name!r} is not a packaged {kind} name"
+            if name not in packaged
+            else f"{name!r} is overridden but the project has no file for it"
+            if name not in mine
+            else None
+        )
+        if problem is not None:
+            text = settings_file.read_text(encoding="utf-8")
+            raise _error(settings_file, text, "overrides", kind, problem)
     clashes = sorted(set(packaged) & set(mine) - set(overridden))
     if clashes:
         name = clashes[0]
