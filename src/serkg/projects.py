@@ -93,9 +93,7 @@ class Project:
             return []
         mine = self.root.resolve()
         return [
-            p
-            for _, p in (*self.query_files, *self.qc_files)
-            if p.resolve().is_relative_to(mine)
+            p for _, p in (*self.query_files, *self.qc_files) if p.resolve().is_relative_to(mine)
         ]
 
     @classmethod
@@ -336,9 +334,7 @@ def settings_text(name: str, *, empty: bool) -> str:
         f'license = "{DEFAULT_LICENSE}"\n'
         "# the namespace of this project's entities (kg: names it in queries)\n"
         f'base_iri = "{DEFAULT_BASE_IRI}"\n'
-        "# packaged datasets this project includes (known: "
-        + ", ".join(PACKAGED_DATASETS)
-        + ")\n"
+        "# packaged datasets this project includes (known: " + ", ".join(PACKAGED_DATASETS) + ")\n"
         f"datasets = {datasets}\n"
         "\n"
         "# packaged names this project replaces with a file of its own\n"

@@ -163,7 +163,9 @@ def named_query_job(
 
 
 # ------------------------------------------------------------------------------------- OpenAPI
-def openapi_document(server_url: str, version: str, project: Project | None = None) -> dict[str, Any]:
+def openapi_document(
+    server_url: str, version: str, project: Project | None = None
+) -> dict[str, Any]:
     """OpenAPI 3.1: one path per named query with its parameters (types, defaults, enums)."""
     paths: dict[str, Any] = {
         "/sparql": {
