@@ -35,7 +35,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from rich.table import Table
 
     from serkg.projects import Project
-
     from serkg.results import QueryAnswer
 
 #: the errors the library's functions raise are part of its interface (callers catch them here)

@@ -263,7 +263,6 @@ def validate_files(
     Raises :class:`serkg.loading.InputError` for a missing, unreadable or unparsable file.
     """
     from serkg.loading import load_knowledge
-
     from serkg.projects import Project as ProjectFiles
 
     shapes_paths(shapes)  # reject a bad choice before any work

@@ -158,8 +158,8 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: str, project: Project) -
     if files:
         click.echo(
             f"validated {len(files)} file(s) in the context of {len(outcome.context_files)} other "
-            f"data file(s); {outcome.elsewhere} result(s) about nothing the file(s) "
-            "state are not shown",
+            f"{'packaged' if project.root is None else 'project'} data file(s); "
+            f"{outcome.elsewhere} result(s) about nothing the file(s) state are not shown",
             err=True,
         )
     for problem in query_problems:
@@ -180,8 +180,8 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: str, project: Project) -
 def _project_query_problems(project: Project) -> list[str]:
     """The project's own named queries and QC checks, read (a header error exits 2) and held to
     the rules of the packaged ones."""
-    from serkg.querylib import load_query_file
     from serkg.query_checks import query_problems
+    from serkg.querylib import load_query_file
 
     problems: list[str] = []
     qc_files = {path for _, path in project.qc_files}
