@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,17 @@ THREONINE = "https://w3id.org/serkg/id/l-threonine"
 def serkg(*args: str | Path) -> Result:
     """Run the real CLI in this process."""
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def serkg_process(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a child process: for `serkg validate`, which cuts its own process off
+    the network (and would cut the test process off with it)."""
+    return subprocess.run(
+        [sys.executable, "-m", "serkg", *(str(a) for a in args)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def new_project(folder: Path, *extra: str) -> Path:

@@ -19,7 +19,14 @@ from serkg.projects import Project, ProjectError, current_project, load_project
 from serkg.query_checks import query_problems
 from serkg.querylib import load_query, load_query_file
 from serkg.store import EmbeddedStore
-from tests.projects.conftest import FIXTURES, THREONINE, add_threonine, new_project, serkg
+from tests.projects.conftest import (
+    FIXTURES,
+    THREONINE,
+    add_threonine,
+    new_project,
+    serkg,
+    serkg_process,
+)
 
 SK = "https://w3id.org/serkg/vocab/"
 
@@ -273,20 +280,21 @@ def test_project_queries_obey_the_rules_of_the_packaged_ones(project: Path) -> N
 def test_validate_holds_project_queries_to_the_rules(project: Path) -> None:
     text = (FIXTURES / "compounds-by-formula.rq").read_text(encoding="utf-8")
     bad = _write_query(project, "unordered", text.replace("ORDER BY STR(?label)\n", ""))
-    result = serkg("validate", "--project", project)
-    assert result.exit_code == 1
-    assert (
-        f"query rule: {bad}: a SELECT needs an ORDER BY (stable answers across engines)\n"
-        in result.output
-    )
-    assert "conforms, no violations" in result.output  # the data itself is fine
+    result = serkg_process("validate", "--project", project)
+    assert result.returncode == 1
+    rules = [line for line in result.stderr.splitlines() if line.startswith("query rule:")]
+    assert rules == [
+        f"query rule: {bad}: a SELECT needs an ORDER BY (stable answers across engines)"
+    ]
+    assert "conforms, no violations" in result.stdout  # the data itself is fine
 
 
 def test_a_project_query_header_error_is_a_usage_error(project: Path) -> None:
     bad = _write_query(project, "headless", "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s\n")
-    result = serkg("validate", "--project", project)
-    assert result.exit_code == 2
-    assert result.output.startswith(f"serkg: error: {bad}"), result.output
+    result = serkg_process("validate", "--project", project)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"serkg: error: {bad}"), result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_validate_runs_the_project_shapes(project: Path) -> None:
@@ -300,9 +308,9 @@ def test_validate_runs_the_project_shapes(project: Path) -> None:
         '        sh:message "the fixture compound needs an InChIKey"@en ] .\n',
         encoding="utf-8",
     )
-    result = serkg("validate", "--project", project, "--format", "json")
-    assert result.exit_code == 1
-    report = json.loads(result.output)
+    result = serkg_process("validate", "--project", project, "--format", "json")
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
     assert [(v["focus"], v["path"], v["message"]) for v in report["violations"]] == [
         (THREONINE, SK + "inchiKey", "the fixture compound needs an InChIKey")
     ]
@@ -428,3 +436,23 @@ def test_a_build_follows_no_owl_imports(tmp_path: Path, monkeypatch: pytest.Monk
     assert {q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(imports), None)} == {
         "http://example.invalid/never-fetched/ontology.ttl"
     }
+
+
+def test_a_project_query_answer_can_be_cited(built_project: Path, tmp_path: Path) -> None:
+    record_file = tmp_path / "answer.cite.json"
+    result = serkg(
+        "query",
+        "compounds-by-formula",
+        "-p",
+        "formula=C4H9NO3",
+        "--format",
+        "csv",
+        "--cite",
+        record_file,
+        "--project",
+        built_project,
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads(record_file.read_text(encoding="utf-8"))
+    assert record["wasGeneratedBy"]["query"]["name"] == "compounds-by-formula"
+    assert record["rows"] == 1

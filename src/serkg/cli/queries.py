@@ -128,7 +128,9 @@ def query(
         from serkg.releases import citation
 
         bindings = named.bind(raw)
-        citation.write_record(cite_file, citation.cite_on(ran_on, name, bindings, answer))
+        citation.write_record(
+            cite_file, citation.cite_on(ran_on, name, bindings, answer, project=project)
+        )
     if fmt == "table":
         if answer.kind == "graph":
             click.echo(answer.serialize("ttl"), nl=False)
