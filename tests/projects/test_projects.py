@@ -456,3 +456,13 @@ def test_a_project_query_answer_can_be_cited(built_project: Path, tmp_path: Path
     record = json.loads(record_file.read_text(encoding="utf-8"))
     assert record["wasGeneratedBy"]["query"]["name"] == "compounds-by-formula"
     assert record["rows"] == 1
+
+
+def test_docs_include_the_project_queries(project: Path) -> None:
+    result = serkg("docs", "--project", project)
+    assert result.exit_code == 0, result.output
+    markdown = (project / "dist" / "docs" / "queries.md").read_text(encoding="utf-8")
+    assert (
+        "\n### compounds-by-formula\n\nThe compounds with a given molecular formula.\n" in markdown
+    )
+    assert "\n### compound-profile\n" in markdown
