@@ -95,3 +95,90 @@ def test_versions_agree() -> None:
     )
     assert str(version_iri) == f"https://w3id.org/serkg/releases/{serkg.__version__}/vocab"
     assert re.fullmatch(r"\d+\.\d+\.\d+", serkg.__version__)
+
+
+@pytest.mark.slow
+def test_a_new_users_project_from_the_wheel(wheel: Path, tmp_path: Path) -> None:
+    """Issue 16's acceptance, as a new user: only the wheel installed, outside the checkout,
+    `serkg init`, a data file for a new compound, `serkg build`, the compound's profile, and the
+    project's own query in `serkg queries` and at /api/queries/<name> of `serkg serve`."""
+    import os
+    import shutil
+    import time
+
+    import httpx
+
+    from tests.conftest import free_port
+
+    fixtures = REPO / "tests" / "projects" / "fixtures"
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "--quiet", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [str(venv / "bin" / "serkg"), *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done
+
+    catalogue = tmp_path / "cat"
+    run("init", str(catalogue), cwd=tmp_path)
+    shutil.copy(fixtures / "l-threonine.trig", catalogue / "data")
+    shutil.copy(fixtures / "compounds-by-formula.rq", catalogue / "queries")
+    run("build", "--quiet", cwd=catalogue)
+    assert (catalogue / "dist" / "store" / "CURRENT").exists()
+    profile = run(
+        "query",
+        "compound-profile",
+        "--param",
+        "compound=kg:l-threonine",
+        "--format",
+        "csv",
+        cwd=catalogue,
+    )
+    assert [line.split(",")[3] for line in profile.stdout.splitlines()[1:]] == [
+        "L-threonine",
+        "L-Thr",
+        "72-19-5",
+        "C4H9NO3",
+        "119.12",
+    ]
+    listed = run("queries", "--format", "json", cwd=catalogue / "data")
+    assert '"name": "compounds-by-formula"' in listed.stdout
+
+    port = free_port()
+    server = subprocess.Popen(
+        [str(venv / "bin" / "serkg"), "serve", "--port", str(port)],
+        cwd=catalogue,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/api/queries/compounds-by-formula"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                response = httpx.get(url, params={"formula": "C4H9NO3", "format": "json"})
+                break
+            except httpx.HTTPError:
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)  # polling for the port to open
+        assert response.status_code == 200, response.text
+        bindings = response.json()["results"]["bindings"]
+        assert [b["label"]["value"] for b in bindings] == ["L-threonine"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

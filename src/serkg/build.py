@@ -31,6 +31,7 @@ from serkg.prefixes import ASSERTED_GRAPH, IMPORTS_GRAPH, INFERRED_GRAPH, METADA
 
 if TYPE_CHECKING:
     from serkg.checks import QcViolation, ValidationOutcome
+    from serkg.projects import Project
     from serkg.reasoning import Inference
 
 ARTEFACTS = export.ARTEFACTS
@@ -111,8 +112,10 @@ def build(
     progress: bool = False,
     report: StageReporter | None = None,
     wait: bool = False,
+    project: Project | None = None,
 ) -> BuildSummary:
-    """Build the graph into OUT_DIR (see :data:`ARTEFACTS` and ``OUT_DIR/store``).
+    """Build the graph of PROJECT (default: the packaged dataset) into OUT_DIR (see
+    :data:`ARTEFACTS` and ``OUT_DIR/store``). DATA_FILES, when given, replace the project's.
 
     Raises :class:`BuildFailed` when validation, QC or the consistency check fails; the validation
     reports are then published as ``OUT_DIR/failed/`` and the previous build stays as it was.
@@ -124,7 +127,7 @@ def build(
     on_wait = (lambda message: report("lock", message)) if wait else None
     try:
         with safe_write.OutputFolder.claim(out_dir, PUBLISHED, on_wait=on_wait) as output:
-            return _build_into(output, reasoner, data_files, report)
+            return _build_into(output, reasoner, data_files, report, project)
     except OSError as exc:
         if exc.errno == errno.ENOSPC or "No space left on device" in str(exc):
             raise safe_write.OutputError(
@@ -138,18 +141,21 @@ def _build_into(
     reasoner: str | None,
     data_files: Sequence[Path] | None,
     report: StageReporter,
+    project: Project | None,
 ) -> BuildSummary:
     from serkg import checks as validation
     from serkg import reasoning
+    from serkg.projects import Project
     from serkg.void import describe_dataset
 
     out_dir = output.path
     engine = reasoner or reasoning.DEFAULT_ENGINE
     summary = BuildSummary(out_dir=out_dir, reasoner=engine)
-    files = list(data_files) if data_files is not None else resources.data_files()
+    project = project or Project.packaged()
+    files = list(data_files) if data_files is not None else list(project.data_files)
 
     with _stage(summary, "load", report):
-        kb = load_knowledge([resources.ontology_file()], files)
+        kb = load_knowledge(project.ontology_files, files)
         asserted = kb.asserted
         summary.asserted_count = len(asserted)
         imports = import_module_triples()
@@ -162,7 +168,7 @@ def _build_into(
     published = False
     try:
         with _stage(summary, "validate", report):
-            outcome = _validate(kb)
+            outcome = _validate(kb, project)
             summary.validation = outcome
             summary.shapes_count = outcome.shapes_count
             summary.violations = len(outcome.violations)
@@ -205,16 +211,16 @@ def _build_into(
                 ASSERTED_GRAPH: asserted,
                 INFERRED_GRAPH: inference.triples,
                 IMPORTS_GRAPH: imports,
-                METADATA_GRAPH: [*metadata, *_query_examples()],
+                METADATA_GRAPH: [*metadata, *_query_examples(project)],
             }
             _load_store(store_folder, graphs)
 
         with _stage(summary, "qc", report):
             qc_store = ox.Store.read_only(str(store_folder))
-            qc_rows = validation.run_qc(qc_store)
+            qc_rows = validation.run_qc(qc_store, project)
             del qc_store
             summary.qc = qc_rows
-            summary.qc_checks = len(validation.qc_check_names())
+            summary.qc_checks = len(validation.qc_check_names(project))
             summary.qc_violations = len(qc_rows)
         if qc_rows:
             exports.close()  # its files are not published
@@ -248,18 +254,18 @@ def import_module_triples() -> list[ox.Triple]:
     return [q.triple for path in resources.import_module_files() for q in parse_file(path)]
 
 
-def _query_examples() -> list[ox.Triple]:
+def _query_examples(project: Project) -> list[ox.Triple]:
     """The named queries as SPARQL examples, for the store's metadata graph."""
     from serkg import querylib
     from serkg.query_examples import example_triples
 
-    return example_triples(querylib.list_queries())
+    return example_triples(querylib.list_queries(project))
 
 
-def _validate(kb: KnowledgeBase) -> ValidationOutcome:
+def _validate(kb: KnowledgeBase, project: Project) -> ValidationOutcome:
     from serkg.checks import validate_triples
 
-    return validate_triples(kb.data, kb.ontology)
+    return validate_triples(kb.data, kb.ontology, project=project)
 
 
 def _write_validation_reports(folder: Path, outcome: ValidationOutcome, kb: KnowledgeBase) -> None:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from serkg import resources, safe_write
+
+if TYPE_CHECKING:
+    from serkg.projects import Project
 
 ONTOLOGY_PAGE = "ontology.html"
 QUERIES_PAGE = "queries.html"
@@ -24,16 +27,17 @@ class DocsError(ValueError):
     """The documentation cannot be generated (missing or unusable source file); says which."""
 
 
-def build_docs(out_dir: Path) -> list[Path]:
-    """Write the ontology and query documentation into OUT_DIR; returns the files written."""
+def build_docs(out_dir: Path, project: Project | None = None) -> list[Path]:
+    """Write the ontology and query documentation (PROJECT's named queries included) into
+    OUT_DIR; returns the files written."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise DocsError(f"{out_dir} exists and is not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [
         write_ontology_docs(out_dir / ONTOLOGY_PAGE),
-        write_query_docs(out_dir / QUERIES_PAGE),
-        write_query_markdown(out_dir / QUERIES_MARKDOWN),
+        write_query_docs(out_dir / QUERIES_PAGE, project),
+        write_query_markdown(out_dir / QUERIES_MARKDOWN, project),
     ]
     written.append(write_index(out_dir / INDEX_PAGE))
     return written
@@ -81,11 +85,11 @@ def _ontpub() -> Any:
     return OntPub
 
 
-def write_query_markdown(target: Path) -> Path:
+def write_query_markdown(target: Path, project: Project | None = None) -> Path:
     """``queries.md``: the query library's own Markdown reference (``render_query_docs``)."""
     from serkg.querylib import render_query_docs
 
-    safe_write.write_text(target, render_query_docs())
+    safe_write.write_text(target, render_query_docs(project))
     return target
 
 
@@ -105,12 +109,12 @@ class QueryDoc:
     text: str
 
 
-def query_docs() -> tuple[list[QueryDoc], list[QueryDoc]]:
+def query_docs(project: Project | None = None) -> tuple[list[QueryDoc], list[QueryDoc]]:
     """The named queries and the card/diagram view queries, each read through the query library."""
     from serkg.query_model import QueryHeaderError
     from serkg.querylib import list_queries, load_query_file
 
-    named = [_query_doc(q, f"queries/{q.path.name}") for q in list_queries()]
+    named = [_query_doc(q, f"queries/{q.path.name}") for q in list_queries(project)]
     views = []
     for path in sorted((resources.queries_dir() / "views").glob("*.rq")):
         try:
@@ -147,11 +151,11 @@ def _query_doc(query: Any, file: str, runnable: bool = True) -> QueryDoc:
     )
 
 
-def write_query_docs(target: Path) -> Path:
+def write_query_docs(target: Path, project: Project | None = None) -> Path:
     """``queries.html``: every named query (summary, parameters, example, SPARQL) and every view."""
     from serkg import __version__
 
-    named, views = query_docs()
+    named, views = query_docs(project)
     html = (
         _environment()
         .from_string(QUERIES_TEMPLATE)

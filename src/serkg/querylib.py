@@ -34,6 +34,7 @@ from serkg.vocab import display_term
 if TYPE_CHECKING:  # pragma: no cover
     from rich.table import Table
 
+    from serkg.projects import Project
     from serkg.results import QueryAnswer
 
 #: the errors the library's functions raise are part of its interface (callers catch them here)
@@ -58,14 +59,22 @@ __all__ = [
 _CACHE: dict[Path, tuple[int, NamedQuery]] = {}
 
 
-def query_names() -> list[str]:
+def _query_files(project: Project | None) -> dict[str, Path]:
+    """The named query files by name: PROJECT's (packaged plus its own), or the packaged ones."""
+    if project is None:
+        return {p.stem: p for p in resources.named_query_files()}
+    return dict(project.query_files)
+
+
+def query_names(project: Project | None = None) -> list[str]:
     """The names of all named queries, sorted."""
-    return [p.stem for p in resources.named_query_files()]
+    return sorted(_query_files(project))
 
 
-def load_query(name: str) -> NamedQuery:
-    """The named query NAME, read from ``queries/NAME.rq`` (raises :class:`UnknownQueryError`)."""
-    files = {p.stem: p for p in resources.named_query_files()}
+def load_query(name: str, project: Project | None = None) -> NamedQuery:
+    """The named query NAME, read from ``queries/NAME.rq`` of PROJECT or of serkg (raises
+    :class:`UnknownQueryError`)."""
+    files = _query_files(project)
     path = files.get(name)
     if path is None:
         raise UnknownQueryError(name, sorted(files))
@@ -83,9 +92,9 @@ def load_query_file(path: Path) -> NamedQuery:
     return query
 
 
-def list_queries() -> list[NamedQuery]:
-    """Every named query, sorted by name."""
-    return [load_query_file(p) for p in resources.named_query_files()]
+def list_queries(project: Project | None = None) -> list[NamedQuery]:
+    """Every named query (of PROJECT, by default the packaged ones), sorted by name."""
+    return [load_query_file(path) for _, path in sorted(_query_files(project).items())]
 
 
 def run_named_query(
@@ -95,12 +104,14 @@ def run_named_query(
     store_path: str | Path | None = None,
     endpoint: str | None = None,
     store: QueryStore | None = None,
+    project: Project | None = None,
 ) -> QueryAnswer:
-    """Run the named query NAME with PARAMS on STORE, an ENDPOINT URL, or the built store.
+    """Run the named query NAME (of PROJECT) with PARAMS on STORE, an ENDPOINT URL, or the built
+    store.
 
     The query and its parameters are checked before any store is opened, so a typo fails fast.
     """
-    query = load_query(name)
+    query = load_query(name, project)
     bindings = query.bind(params)
     if store is None:
         store = EndpointStore(endpoint) if endpoint else EmbeddedStore.open(store_path)
@@ -154,7 +165,7 @@ def _params_text(query: NamedQuery) -> str:
     return "\n".join(parts) or "-"
 
 
-def queries_table() -> Table:
+def queries_table(project: Project | None = None) -> Table:
     """The list of named queries for ``serkg queries``: summary, parameters and an example."""
     from rich.table import Table
 
@@ -163,16 +174,15 @@ def queries_table() -> Table:
     table.add_column("summary")
     table.add_column("parameters (name: type = default)")
     table.add_column("example", overflow="fold")
-    for query in list_queries():
+    for query in list_queries(project):
         table.add_row(query.name, query.summary, _params_text(query), query.example_command())
     return table
 
 
-def queries_json() -> str:
+def queries_json(project: Project | None = None) -> str:
     """The list of named queries as JSON (``serkg queries --format json``)."""
-    return (
-        json.dumps([q.to_json_dict() for q in list_queries()], indent=2, ensure_ascii=False) + "\n"
-    )
+    listed = [q.to_json_dict() for q in list_queries(project)]
+    return json.dumps(listed, indent=2, ensure_ascii=False) + "\n"
 
 
 DOCS_PREAMBLE = """\
@@ -251,10 +261,10 @@ def _inference(query: NamedQuery) -> str:
     return "required" if query.needs_inference else "not required"
 
 
-def render_query_docs() -> str:
+def render_query_docs(project: Project | None = None) -> str:
     """``queries/README.md``: how the library works and one section per query, from the headers."""
     parts = [DOCS_PREAMBLE]
-    queries = list_queries()
+    queries = list_queries(project)
     parts.append("\n| query | form | inference | summary |\n|---|---|---|---|\n")
     parts.extend(
         f"| [`{q.name}`](#{q.name}) | {q.form} | {_inference(q)} | {q.summary} |\n" for q in queries

@@ -57,6 +57,25 @@ def named_query_files() -> list[Path]:
     return sorted(queries_dir().glob("*.rq"), key=lambda path: path.stem)  # by name
 
 
+#: The active QC checks, in the order they run. A ``queries/qc`` file not listed here is inactive.
+ACTIVE_QC_CHECKS: tuple[str, ...] = (
+    "literal-subject",
+    "sameas-self-link",
+    "external-sameas",
+    "entity-without-provenance",
+    "untyped-entity",
+    "orphan-node",
+    "duplicate-label",
+    "unverified-identifier",
+    "obsolete-identifier",
+    "ill-typed-literal",
+)
+
+
+def active_qc_checks() -> tuple[str, ...]:
+    return ACTIVE_QC_CHECKS
+
+
 def qc_query_files() -> list[Path]:
     return sorted((queries_dir() / "qc").glob("*-violation.rq"))
 

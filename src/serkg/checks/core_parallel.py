@@ -58,6 +58,7 @@ def run_pyshacl(
             allow_warnings=False,
             meta_shacl=False,
             advanced=False,
+            do_owl_imports=False,  # a project's owl:imports stay triples: no network request
             **options,
         )
     if not isinstance(report, rdflib.Graph):  # pySHACL's ValidationFailure: the shapes are broken

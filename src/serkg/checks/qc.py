@@ -24,58 +24,62 @@ from serkg.store import default_dataset
 from serkg.vocab import XSD
 
 if TYPE_CHECKING:
+    from serkg.projects import Project
     from serkg.store import QueryStore
 
 
-#: The active QC checks, in the order they run. A ``queries/qc`` file not listed here is inactive.
-QC_CHECKS: tuple[str, ...] = (
-    "literal-subject",
-    "sameas-self-link",
-    "external-sameas",
-    "entity-without-provenance",
-    "untyped-entity",
-    "orphan-node",
-    "duplicate-label",
-    "unverified-identifier",
-    "obsolete-identifier",
-    "ill-typed-literal",
-)
+#: The packaged active QC checks, in the order they run (their list lives with the packaged paths).
+QC_CHECKS: tuple[str, ...] = resources.ACTIVE_QC_CHECKS
 
 
-def qc_check_names() -> list[str]:
-    """The names of the active QC checks (file stems without ``-violation``)."""
-    return list(QC_CHECKS)
+def _checks(project: Project | None) -> tuple[tuple[str, Path], ...]:
+    if project is None:
+        return tuple((check, qc_query_file(check)) for check in QC_CHECKS)
+    return project.qc_files
+
+
+def qc_check_names(project: Project | None = None) -> list[str]:
+    """The names of the active QC checks (file stems without ``-violation``): the packaged ones,
+    then a project's."""
+    return [name for name, _ in _checks(project)]
 
 
 def qc_query_file(check: str) -> Path:
-    """The ``.rq`` file of one QC check."""
+    """The ``.rq`` file of one packaged QC check."""
     return resources.queries_dir() / "qc" / f"{check}-violation.rq"
 
 
+def qc_query(check: str, path: Path | None = None) -> str:
+    """The SPARQL text of one QC check (the packaged one of that name unless PATH is given)."""
+    return _read_query(path or qc_query_file(check))
+
+
 @cache
-def qc_query(check: str) -> str:
-    """The SPARQL text of one QC check."""
-    return qc_query_file(check).read_text(encoding="utf-8")
+def _read_query(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
 
 
-def run_qc(store: QueryStore | ox.Store) -> list[QcViolation]:
-    """Run every active QC check; each returned row is a violation (none means clean).
+def run_qc(store: QueryStore | ox.Store, project: Project | None = None) -> list[QcViolation]:
+    """Run every active QC check (PROJECT's, by default the packaged ones); each returned row is
+    a violation (none means clean).
 
     On an Oxigraph store the checks run in threads (Oxigraph releases the GIL while it works).
     """
+    checks = _checks(project)
     if isinstance(store, ox.Store):
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(max_workers=default_workers()) as pool:
-            found = list(pool.map(lambda check: _qc_rows(store, check), QC_CHECKS))
+            found = list(pool.map(lambda check: _qc_rows(store, *check), checks))
     else:
-        found = [_qc_rows(store, check) for check in QC_CHECKS]
+        found = [_qc_rows(store, *check) for check in checks]
+    order = [name for name, _ in checks]
     rows = {row for rows in found for row in rows}
-    return sorted(rows, key=lambda r: (QC_CHECKS.index(r.check), r.entity, r.property, r.value))
+    return sorted(rows, key=lambda r: (order.index(r.check), r.entity, r.property, r.value))
 
 
-def _qc_rows(store: QueryStore | ox.Store, check: str) -> list[QcViolation]:
-    text = qc_query(check)
+def _qc_rows(store: QueryStore | ox.Store, check: str, path: Path) -> list[QcViolation]:
+    text = qc_query(check, path)
     if isinstance(store, ox.Store):
         result = store.query(text, **default_dataset(text))
         variables = [v.value for v in result.variables]  # type: ignore[union-attr]

@@ -13,9 +13,12 @@ from serkg.checks.nodes import (
     rdflib_copy,
 )
 from serkg.prefixes import compress
+from serkg.prefixes import expand as expand_curie
 
 if TYPE_CHECKING:
     import rdflib
+
+    from serkg.projects import Project
 
 
 ShapesChoice = Literal["core", "sparql", "all"]
@@ -29,19 +32,20 @@ class ShapesChoiceError(ValueError):
     """The ``shapes`` argument is not one of core, sparql, all."""
 
 
-def shapes_paths(shapes: str = "all") -> list[Path]:
-    """The shapes files for a choice of core, sparql or all."""
+def shapes_paths(shapes: str = "all", project: Project | None = None) -> list[Path]:
+    """The shapes files for a choice of core, sparql or all (a project's shapes run with each)."""
+    extra = list(project.project_shapes) if project is not None else []
     if shapes == "core":
-        return [resources.shapes_core_file()]
+        return [resources.shapes_core_file(), *extra]
     if shapes == "sparql":
-        return [resources.shapes_sparql_file()]
+        return [resources.shapes_sparql_file(), *extra]
     if shapes == "all":
-        return [resources.shapes_core_file(), resources.shapes_sparql_file()]
+        return [resources.shapes_core_file(), resources.shapes_sparql_file(), *extra]
     raise ShapesChoiceError(f"--shapes must be one of core, sparql, all; not {shapes!r}")
 
 
 @cache
-def _shapes_graph_cached(shapes: str) -> rdflib.Graph:
+def _shapes_graph_cached(shapes: str, project: Project | None = None) -> rdflib.Graph:
     import rdflib
 
     from serkg.sparql_guard import check_shapes
@@ -51,17 +55,68 @@ def _shapes_graph_cached(shapes: str) -> rdflib.Graph:
         graph.parse(path, format="turtle")
     if shapes == "sparql":  # SPARQL constraints may name scheme shapes of core.ttl in messages
         graph.parse(resources.shapes_core_file(), format="turtle")
+    if project is not None and project.project_shapes:
+        _add_project_shapes(graph, project)
+    if shapes == "sparql":
         graph = _only_sparql_shapes(graph)
     check_shapes(graph)  # SHACL-SPARQL that would call out (SERVICE) is never run
     return graph
 
 
-def shapes_graph(shapes: str = "all") -> rdflib.Graph:
+def _add_project_shapes(graph: rdflib.Graph, project: Project) -> None:
+    """Add a project's shapes to GRAPH; a named shape already in GRAPH is refused unless the
+    project overrides it, and then the packaged shape is taken out first.
+
+    Each file is parsed as plain Turtle from disk: ``owl:imports`` and ``sh:shapesGraph`` in it
+    stay triples and are never followed (a build makes no network request).
+    """
+    import rdflib
+
+    overridden = {expand_curie(name) for name in project.overridden_shapes}
+    for path in project.project_shapes:
+        mine = rdflib.Graph()
+        try:
+            mine.parse(path, format="turtle")
+        except Exception as exc:  # rdflib raises many kinds on a syntax error
+            raise ShapesError(f"{path}: not valid Turtle: {exc}") from None
+        for shape in sorted(named_shapes(mine)):
+            if shape not in named_shapes(graph):
+                continue
+            if shape not in overridden:
+                name = compress(shape)
+                raise ShapesError(
+                    f"{path}: shape {name} has the name of a packaged shape; rename it, or add "
+                    f'it to [overrides] shapes = ["{name}"] in serkg.toml to replace it'
+                )
+            _remove_description(graph, rdflib.URIRef(shape))
+        for triple in mine:
+            graph.add(triple)
+
+
+def named_shapes(graph: rdflib.Graph) -> set[str]:
+    """The IRIs of the shapes GRAPH declares (typed node or property shapes, or with a target)."""
+    from rdflib import URIRef
+
+    return {str(s) for s in shape_nodes(graph) if isinstance(s, URIRef)}
+
+
+def _remove_description(graph: rdflib.Graph, node: Any) -> None:
+    """Take NODE's triples out of GRAPH, with the blank nodes only they reach (its property
+    shapes, lists)."""
+    from rdflib import BNode
+
+    for _, p, o in list(graph.triples((node, None, None))):
+        graph.remove((node, p, o))
+        if isinstance(o, BNode) and not any(graph.triples((None, None, o))):
+            _remove_description(graph, o)
+
+
+def shapes_graph(shapes: str = "all", project: Project | None = None) -> rdflib.Graph:
     """The shapes graph (parsed once per process; callers get a copy they may change)."""
     import rdflib
 
     copy = rdflib.Graph()
-    for triple in _shapes_graph_cached(shapes):
+    for triple in _shapes_graph_cached(shapes, project):
         copy.add(triple)
     return copy
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
 
-from serkg import resources
 from serkg.checks.core_parallel import (
     core_report,
     run_pyshacl,
@@ -53,6 +52,7 @@ if TYPE_CHECKING:
     import rdflib
 
     from serkg.loading import KnowledgeBase
+    from serkg.projects import Project
 
 
 Engine = Literal["fast", "pyshacl"]
@@ -143,6 +143,7 @@ def validate_triples(
     workers: int | None = None,
     custom_shapes: rdflib.Graph | None = None,
     parallel_min_triples: int | None = None,
+    project: Project | None = None,
 ) -> ValidationOutcome:
     """The fast engine on pyoxigraph triples, as the build holds them (no full rdflib copy).
 
@@ -154,7 +155,7 @@ def validate_triples(
     """
     from serkg.terms import ox_to_rdflib, triples_to_rdflib_graph
 
-    shapes_g = shapes_graph(shapes) if custom_shapes is None else custom_shapes
+    shapes_g = shapes_graph(shapes, project) if custom_shapes is None else custom_shapes
     started = time.perf_counter()
     core_g, sparql_g = split_shapes(shapes_g)
     ontology_g = triples_to_rdflib_graph(ontology) if ontology else None
@@ -249,7 +250,7 @@ def _fast_report(
 
 
 def validate_files(
-    paths: Sequence[Path], *, shapes: str = "all"
+    paths: Sequence[Path], *, shapes: str = "all", project: Project | None = None
 ) -> tuple[ValidationOutcome, list[QcViolation]]:
     """Validate data files (TriG claim bundles or plain Turtle) with the project ontology.
 
@@ -262,27 +263,29 @@ def validate_files(
     Raises :class:`serkg.loading.InputError` for a missing, unreadable or unparsable file.
     """
     from serkg.loading import load_knowledge
+    from serkg.projects import Project as ProjectFiles
 
     shapes_paths(shapes)  # reject a bad choice before any work
+    project = project or ProjectFiles.packaged()
     given = [Path(p) for p in paths]
     if not given:
-        kb = load_knowledge([resources.ontology_file()], resources.data_files())
-        outcome = validate_triples(kb.data, kb.ontology, shapes=shapes)
+        kb = load_knowledge(project.ontology_files, project.data_files)
+        outcome = validate_triples(kb.data, kb.ontology, shapes=shapes, project=project)
         if outcome.data_graph is not None:
             locate(outcome.violations, outcome.data_graph, kb.origins)
-        return outcome, run_qc(qc_store(kb.asserted))
+        return outcome, run_qc(qc_store(kb.asserted), project)
     replaced = {p.resolve() for p in given if p.exists()} | {p.name for p in given}
     context = [
-        f for f in resources.data_files() if f.resolve() not in replaced and f.name not in replaced
+        f for f in project.data_files if f.resolve() not in replaced and f.name not in replaced
     ]
-    kb = load_knowledge([resources.ontology_file()], [*context, *given])
-    outcome = validate_triples(kb.data, kb.ontology, shapes=shapes)
+    kb = load_knowledge(project.ontology_files, [*context, *given])
+    outcome = validate_triples(kb.data, kb.ontology, shapes=shapes, project=project)
     if outcome.data_graph is not None:
         locate(outcome.violations, outcome.data_graph, kb.origins)
     mentioned = _mentioned_nodes(kb, given)
     shown = [v for v in outcome.violations if _is_about(v, mentioned)]
     _keep_results(outcome.report_graph, mentioned)
-    qc_rows = run_qc(qc_store(kb.asserted))
+    qc_rows = run_qc(qc_store(kb.asserted), project)
     qc_shown = [r for r in qc_rows if r.entity in mentioned or r.value in mentioned]
     outcome.elsewhere = len(outcome.violations) - len(shown) + len(qc_rows) - len(qc_shown)
     outcome.violations = shown

@@ -6,7 +6,7 @@ prints a Python traceback. Heavy modules are imported inside the commands that n
 that ``serkg query`` starts fast.
 
 This module holds the group and its error handling; the commands live one family a module
-(``graph``, ``queries``, ``serving``, ``views``, ``imports``, ``releases``) and share ``shared``.
+(``projects``, ``graph``, ``queries``, ``serving``, ``views``, ``imports``, ``releases``) and share ``shared``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from serkg.cli import graph, imports, queries, releases, serving, views
+from serkg.cli import graph, imports, projects, queries, releases, serving, views
 from serkg.cli.shared import fail
 
 
@@ -57,7 +57,7 @@ def app() -> None:
     """serkg: a knowledge graph of compound facts.
 
     \b
-    Typical session:
+    Typical session (in a project made by `serkg init`, or with the packaged dataset):
       serkg build                      # validate, reason, export to dist/
       serkg queries                    # the named questions
       serkg query compound-profile --param compound=kg:l-serine
@@ -65,6 +65,7 @@ def app() -> None:
 
 
 for _command in (
+    projects.init,
     graph.build,
     graph.validate,
     queries.queries,

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 import click
 
 from serkg.cli.shared import (
-    DEFAULT_OUT,
     EXIT_NO,
     EXIT_OK,
     fail,
     out_file_option,
+    project_option,
     store_option,
     store_path,
 )
@@ -21,6 +21,7 @@ from serkg.formats import EXPORT_FORMATS, EXPORT_GRAPHS, FOLDER_EXPORT_FORMATS
 
 if TYPE_CHECKING:
     from serkg.build import BuildSummary
+    from serkg.projects import Project
 
 
 @click.command()
@@ -28,9 +29,8 @@ if TYPE_CHECKING:
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Folder for the artefacts and the query store.",
+    default=None,
+    help="Folder for the artefacts and the query store [default: dist/ of the project].",
 )
 @click.option(
     "--reasoner",
@@ -44,7 +44,10 @@ if TYPE_CHECKING:
     is_flag=True,
     help="If another build is writing --out, wait for it to end (default: refuse at once).",
 )
-def build(out_dir: Path, reasoner: str | None, quiet: bool, wait: bool) -> None:
+@project_option
+def build(
+    out_dir: Path | None, reasoner: str | None, quiet: bool, wait: bool, project: Project
+) -> None:
     """Load, validate (SHACL + QC), reason (OWL 2 RL) and export the graph.
 
     \b
@@ -75,7 +78,13 @@ def build(out_dir: Path, reasoner: str | None, quiet: bool, wait: bool) -> None:
 
     with status:
         try:
-            summary = run_build(out_dir, reasoner=reasoner, report=report, wait=wait)
+            summary = run_build(
+                out_dir or project.out_dir,
+                reasoner=reasoner,
+                report=report,
+                wait=wait,
+                project=project,
+            )
         except OutputError as exc:
             fail(str(exc))
         except BuildFailed as exc:
@@ -125,12 +134,14 @@ def _print_build_summary(summary: BuildSummary, quiet: bool) -> None:
     show_default=True,
     help="Which shapes file(s) to run.",
 )
-def validate(files: tuple[Path, ...], fmt: str, shapes: str) -> None:
+@project_option
+def validate(files: tuple[Path, ...], fmt: str, shapes: str, project: Project) -> None:
     """Check data files against the SHACL shapes and the QC queries.
 
     \b
-    With no FILE, checks the packaged data. A FILE is checked in the context of the packaged
-    data (it takes the place of the packaged file of its name); only what concerns FILE is shown.
+    With no FILE, checks the project's data (the packaged data outside a project), and the
+    project's own named queries against the query rules. A FILE is checked in the context of
+    that data (it takes the place of the file of its name); only what concerns FILE is shown.
     Exit 0: conforms; 1: violations; 2: unusable input.
     Example:  serkg validate data/l-serine/clinical-trials.trig --format json
     """
@@ -141,17 +152,20 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: str) -> None:
     no_wall = sandbox.cut_network()
     if no_wall:
         click.echo(f"serkg: note: validating with network access: {no_wall}", err=True)
+    query_problems = _project_query_problems(project)
     try:
-        outcome, qc_rows = validate_files(list(files), shapes=shapes)
+        outcome, qc_rows = validate_files(list(files), shapes=shapes, project=project)
     except ShapesError as exc:
         fail(str(exc))
     if files:
         click.echo(
             f"validated {len(files)} file(s) in the context of {len(outcome.context_files)} other "
-            f"packaged data file(s); {outcome.elsewhere} result(s) about nothing the file(s) "
-            "state are not shown",
+            f"{'packaged' if project.root is None else 'project'} data file(s); "
+            f"{outcome.elsewhere} result(s) about nothing the file(s) state are not shown",
             err=True,
         )
+    for problem in query_problems:
+        click.echo(f"query rule: {problem}", err=True)
     if fmt == "text":
         click.echo(outcome.to_text())
         if qc_rows:
@@ -162,7 +176,22 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: str) -> None:
         click.echo(outcome.to_turtle())
     else:
         click.echo(outcome.to_json(qc=qc_rows))
-    sys.exit(EXIT_OK if outcome.conforms and not qc_rows else EXIT_NO)
+    sys.exit(EXIT_OK if outcome.conforms and not qc_rows and not query_problems else EXIT_NO)
+
+
+def _project_query_problems(project: Project) -> list[str]:
+    """The project's own named queries and QC checks, read (a header error exits 2) and held to
+    the rules of the packaged ones."""
+    from serkg.query_checks import query_problems
+    from serkg.querylib import load_query_file
+
+    problems: list[str] = []
+    qc_files = {path for _, path in project.qc_files}
+    for path in project.project_query_files():
+        if path in qc_files:
+            continue  # QC checks have no #+ header: they run as they are
+        problems += query_problems(load_query_file(path))
+    return problems
 
 
 @click.command(name="export")
@@ -182,7 +211,10 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: str) -> None:
 )
 @out_file_option
 @store_option
-def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) -> None:
+@project_option
+def export_cmd(
+    fmt: str, graph: str, out_file: Path | None, store: Path | None, project: Project
+) -> None:
     """Export the built graph (asserted, inferred, both, or the import modules) in one RDF
     format; the claim bundles as nanopublications (``--format nanopub --out DIR``: one TriG file
     per bundle); or the graph in Biolink terms as KGX (``--format kgx --out DIR``: nodes.tsv and
@@ -193,16 +225,16 @@ def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) 
               serkg export --format kgx --out serkg-kgx/
     """
     if fmt == "nanopub":
-        _export_nanopublications(out_file)
+        _export_nanopublications(out_file, project)
         return
     if fmt in FOLDER_EXPORT_FORMATS:
-        _export_kgx(fmt, out_file, store)
+        _export_kgx(fmt, out_file, store, project)
         return
     from serkg import safe_write
     from serkg.export import export_from_store
     from serkg.store import EmbeddedStore
 
-    opened = EmbeddedStore.open(store_path(store))
+    opened = EmbeddedStore.open(store_path(store, project))
     with opened.reading():
         data = export_from_store(opened.oxigraph, fmt, graph)
     if out_file is None:
@@ -212,13 +244,13 @@ def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) 
         click.echo(f"wrote {out_file} ({len(data)} bytes)", err=True)
 
 
-def _export_kgx(fmt: str, out_dir: Path | None, store: Path | None) -> None:
+def _export_kgx(fmt: str, out_dir: Path | None, store: Path | None, project: Project) -> None:
     from serkg.kgx import kgx_graph, write_kgx
     from serkg.store import EmbeddedStore
 
     if out_dir is None:
         fail(f"--format {fmt} writes a nodes file and an edges file: pass --out DIR (a new folder)")
-    opened = EmbeddedStore.open(store_path(store))
+    opened = EmbeddedStore.open(store_path(store, project))
     with opened.reading():
         graph = kgx_graph(opened.oxigraph)
     write_kgx(out_dir, graph, fmt)
@@ -227,12 +259,12 @@ def _export_kgx(fmt: str, out_dir: Path | None, store: Path | None) -> None:
     )
 
 
-def _export_nanopublications(out_dir: Path | None) -> None:
+def _export_nanopublications(out_dir: Path | None, project: Project) -> None:
     from serkg.nanopubs import nanopublications, write_nanopublications
 
     if out_dir is None:
         fail("--format nanopub writes one file per claim bundle: pass --out DIR (a new folder)")
-    written = write_nanopublications(out_dir, nanopublications())
+    written = write_nanopublications(out_dir, nanopublications(list(project.data_files)))
     click.echo(f"wrote {len(written)} nanopublications to {out_dir}", err=True)
 
 
@@ -245,7 +277,8 @@ def _export_nanopublications(out_dir: Path | None) -> None:
     default="table",
     show_default=True,
 )
-def stats(store: Path | None, fmt: str) -> None:
+@project_option
+def stats(store: Path | None, fmt: str, project: Project) -> None:
     """Count triples per graph and entities per class in the built store.
 
     \b
@@ -256,7 +289,7 @@ def stats(store: Path | None, fmt: str) -> None:
     from serkg.stats import markdown_summary, store_statistics
     from serkg.store import EmbeddedStore
 
-    opened = EmbeddedStore.open(store_path(store))
+    opened = EmbeddedStore.open(store_path(store, project))
     with opened.reading():
         numbers = store_statistics(opened.oxigraph)
     if fmt == "json":

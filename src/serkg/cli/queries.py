@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from serkg.cli.shared import fail, store_option, store_path
+from serkg.cli.shared import fail, project_option, store_option, store_path
 from serkg.formats import GRAPH_FORMATS, RESULT_FORMATS
+
+if TYPE_CHECKING:
+    from serkg.projects import Project
 
 
 @click.command()
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-def queries(fmt: str) -> None:
+@project_option
+def queries(fmt: str, project: Project) -> None:
     """List the named queries with their parameters, types, defaults and an example.
 
     \b
@@ -28,11 +33,11 @@ def queries(fmt: str) -> None:
     from serkg import querylib
 
     if fmt == "json":
-        click.echo(querylib.queries_json())
+        click.echo(querylib.queries_json(project))
     else:
         from rich.console import Console
 
-        Console().print(querylib.queries_table())
+        Console().print(querylib.queries_table(project))
 
 
 def parse_params(items: tuple[str, ...]) -> dict[str, str]:
@@ -85,6 +90,7 @@ def parse_params(items: tuple[str, ...]) -> dict[str, str]:
     default=None,
     help="Also write the answer's citation record (JSON-LD) to FILE; see `serkg cite`.",
 )
+@project_option
 def query(
     name: str,
     params: tuple[str, ...],
@@ -93,6 +99,7 @@ def query(
     store: Path | None,
     timeout_s: float,
     cite_file: Path | None,
+    project: Project,
 ) -> None:
     """Run the named query NAME and print its answer.
 
@@ -104,21 +111,26 @@ def query(
     from serkg.results import check_format
 
     raw = parse_params(params)
+    named = querylib.load_query(name, project)
     if fmt != "table":
-        check_format(querylib.load_query(name).form, fmt, what=f"query {name!r}")
+        check_format(named.form, fmt, what=f"query {name!r}")
     from serkg.store import EmbeddedStore, EndpointStore
 
     ran_on: EndpointStore | EmbeddedStore | None = (
         EndpointStore(endpoint, timeout=timeout_s) if endpoint else None
     )
     if cite_file is not None and ran_on is None:
-        ran_on = EmbeddedStore.open(store_path(store))
-    answer = querylib.run_named_query(name, raw, store_path=store_path(store), store=ran_on)
+        ran_on = EmbeddedStore.open(store_path(store, project))
+    answer = querylib.run_named_query(
+        name, raw, store_path=store_path(store, project), store=ran_on, project=project
+    )
     if cite_file is not None and ran_on is not None:
         from serkg.releases import citation
 
-        bindings = querylib.load_query(name).bind(raw)
-        citation.write_record(cite_file, citation.cite_on(ran_on, name, bindings, answer))
+        bindings = named.bind(raw)
+        citation.write_record(
+            cite_file, citation.cite_on(ran_on, name, bindings, answer, project=project)
+        )
     if fmt == "table":
         if answer.kind == "graph":
             click.echo(answer.serialize("ttl"), nl=False)
@@ -127,7 +139,7 @@ def query(
         else:
             from rich.console import Console
 
-            params_shown = [p.name for p in querylib.load_query(name).params]
+            params_shown = [p.name for p in named.params]
             # on a terminal rich fits the table to it; in a pipe or a log, 80 columns is too narrow
             console = Console() if sys.stdout.isatty() else Console(width=160)
             console.print(querylib.render_table(answer, hide=params_shown))

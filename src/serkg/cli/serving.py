@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from serkg.cli.shared import DEFAULT_OUT, fail, store_option, store_path
+from serkg.cli.shared import fail, project_option, store_option, store_path
+
+if TYPE_CHECKING:
+    from serkg.projects import Project
 
 
 @click.command()
@@ -62,6 +66,7 @@ from serkg.cli.shared import DEFAULT_OUT, fail, store_option, store_path
 )
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (refused by default).")
 @click.option("--allow-service", is_flag=True, help="Accept SERVICE clauses (refused by default).")
+@project_option
 def serve(
     host: str,
     port: int,
@@ -74,6 +79,7 @@ def serve(
     host_header: str | None,
     allow_update: bool,
     allow_service: bool,
+    project: Project,
 ) -> None:
     """Serve the SPARQL 1.1 endpoint, the named-query API, the UI and linked data.
 
@@ -87,7 +93,7 @@ def serve(
     from serkg.web.app import serve
     from serkg.web.config import ServerConfig, parse_hosts, parse_origins
 
-    path = store_path(store)
+    path = store_path(store, project)
     EmbeddedStore.open(path)  # fail early, with the usual message, when there is no store
     try:
         origins = parse_origins(cors) if cors is not None else ()
@@ -109,6 +115,7 @@ def serve(
         cors_origins=origins,
         allowed_hosts=hosts,
         header_timeout_s=header_timeout_s,
+        project=project,
     )
     serve(config)
 
@@ -134,9 +141,8 @@ def serve(
     "--dist",
     "dist_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Folder of a finished build.",
+    default=None,
+    help="Folder of a finished build [default: dist/ of the project].",
 )
 @click.option(
     "--update-endpoint",
@@ -151,14 +157,16 @@ def serve(
     type=click.FloatRange(0.1, None),
     help="Seconds for each request, start to last byte.",
 )
+@project_option
 def load(
     endpoint: str,
     graph_base: str | None,
     user: str | None,
     password: str | None,
-    dist_dir: Path,
+    dist_dir: Path | None,
     update_endpoint: str | None,
     timeout: float,
+    project: Project,
 ) -> None:
     """Push the asserted, inferred and imports graphs to a triple store (SPARQL Graph Store
     Protocol).
@@ -172,6 +180,7 @@ def load(
     """
     from serkg.remote import load_to_endpoint
 
+    dist_dir = dist_dir or project.out_dir
     asserted, inferred = dist_dir / "serkg.nt", dist_dir / "serkg-inferred.ttl"
     imports = dist_dir / "serkg-imports.ttl"
     for path in (asserted, inferred, imports):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from serkg.projects import Project
     from serkg.store import QueryStore
 
 EXIT_OK, EXIT_NO, EXIT_USAGE = 0, 1, 2
@@ -29,9 +30,33 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     sys.exit(code)
 
 
-def store_path(store: Path | None) -> Path:
-    """The store folder a command reads: --store, or the one ``serkg build`` writes."""
-    return store if store is not None else DEFAULT_OUT / "store"
+def store_path(store: Path | None, project: Project | None = None) -> Path:
+    """The store folder a command reads: --store, or the one ``serkg build`` writes (into the
+    project's ``dist/`` when there is a project)."""
+    if store is not None:
+        return store
+    return project.store_dir if project is not None else DEFAULT_OUT / "store"
+
+
+def _resolve_project(ctx: click.Context, param: click.Parameter, value: Path | None) -> Project:
+    from serkg.projects import ProjectError, current_project
+
+    try:
+        return current_project(value)
+    except ProjectError as exc:
+        fail(str(exc))
+
+
+def project_option(command: Command) -> Command:
+    """--project DIR: the project a command reads; the command receives a ``Project``."""
+    return click.option(
+        "--project",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        callback=_resolve_project,
+        help="The serkg project folder [default: the serkg.toml found from here upward, "
+        "else the packaged dataset].",
+    )(command)
 
 
 def store_option(command: Command) -> Command:
@@ -63,14 +88,16 @@ def rendering_options(command: Command) -> Command:
         default=None,
         help="Read the graph from a SPARQL endpoint instead.",
     )
-    return out_file_option(store_option(endpoint(command)))
+    return out_file_option(store_option(endpoint(project_option(command))))
 
 
-def open_query_store(store: Path | None, endpoint: str | None) -> QueryStore:
+def open_query_store(
+    store: Path | None, endpoint: str | None, project: Project | None = None
+) -> QueryStore:
     """The store a view reads: the SPARQL endpoint when one is named, else the built store."""
     from serkg.store import EmbeddedStore, EndpointStore
 
-    return EndpointStore(endpoint) if endpoint else EmbeddedStore.open(store_path(store))
+    return EndpointStore(endpoint) if endpoint else EmbeddedStore.open(store_path(store, project))
 
 
 def write_or_print(data: bytes, out_file: Path | None, binary: bool) -> None:

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from serkg.cli.shared import (
-    DEFAULT_OUT,
     EXIT_NO,
     EXIT_OK,
     open_query_store,
+    project_option,
     rendering_options,
     store_option,
     store_path,
     write_or_print,
 )
+
+if TYPE_CHECKING:
+    from serkg.projects import Project
 
 
 @click.command()
@@ -26,7 +30,12 @@ from serkg.cli.shared import (
 )
 @rendering_options
 def card(
-    compound: str, fmt: str, out_file: Path | None, store: Path | None, endpoint: str | None
+    compound: str,
+    fmt: str,
+    out_file: Path | None,
+    store: Path | None,
+    endpoint: str | None,
+    project: Project,
 ) -> None:
     """Render a compound card (identity, status, mechanisms, trials, doses, safety, sources).
 
@@ -36,7 +45,7 @@ def card(
     from serkg.views.card import render_card
     from serkg.views.run import resolve_compound
 
-    query_store = open_query_store(store, endpoint)
+    query_store = open_query_store(store, endpoint, project)
     iri = resolve_compound(query_store, compound)
     write_or_print(render_card(query_store, iri, fmt).encode("utf-8"), out_file, binary=False)
 
@@ -48,7 +57,12 @@ def card(
 )
 @rendering_options
 def diagram(
-    compound: str, fmt: str, out_file: Path | None, store: Path | None, endpoint: str | None
+    compound: str,
+    fmt: str,
+    out_file: Path | None,
+    store: Path | None,
+    endpoint: str | None,
+    project: Project,
 ) -> None:
     """Draw a compound's neighbourhood: mechanisms, targets, processes, diseases, trials.
 
@@ -58,7 +72,7 @@ def diagram(
     from serkg.views.diagram import render_diagram
     from serkg.views.run import resolve_compound
 
-    query_store = open_query_store(store, endpoint)
+    query_store = open_query_store(store, endpoint, project)
     iri = resolve_compound(query_store, compound)
     write_or_print(render_diagram(query_store, iri, fmt), out_file, binary=fmt == "png")
 
@@ -68,10 +82,11 @@ def diagram(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUT / "docs",
-    show_default=True,
+    default=None,
+    help="Folder to write [default: dist/docs of the project].",
 )
-def docs(out_dir: Path) -> None:
+@project_option
+def docs(out_dir: Path | None, project: Project) -> None:
     """Generate the ontology documentation (pyLODE) and the query documentation.
 
     \b
@@ -79,7 +94,7 @@ def docs(out_dir: Path) -> None:
     """
     from serkg.docs import build_docs
 
-    for path in build_docs(out_dir):
+    for path in build_docs(out_dir or project.out_dir / "docs", project):
         click.echo(f"wrote {path}")
 
 
@@ -88,7 +103,8 @@ def docs(out_dir: Path) -> None:
 @click.argument("predicate")
 @click.argument("obj", metavar="OBJECT")
 @store_option
-def explain(subject: str, predicate: str, obj: str, store: Path | None) -> None:
+@project_option
+def explain(subject: str, predicate: str, obj: str, store: Path | None, project: Project) -> None:
     """Explain why a triple holds: its asserted premises and the OWL axiom used.
 
     \b
@@ -98,7 +114,7 @@ def explain(subject: str, predicate: str, obj: str, store: Path | None) -> None:
     from serkg.explain import explain_from_store
     from serkg.store import EmbeddedStore
 
-    opened = EmbeddedStore.open(store_path(store))
+    opened = EmbeddedStore.open(store_path(store, project))
     with opened.reading():
         explanation = explain_from_store(opened.oxigraph, subject, predicate, obj)
     click.echo(explanation.to_text())

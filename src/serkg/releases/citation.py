@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -30,6 +30,9 @@ from serkg.results import QueryAnswer
 from serkg.store import QueryStore
 from serkg.terms import OxTerm
 from serkg.void import DATASET
+
+if TYPE_CHECKING:
+    from serkg.projects import Project
 
 QUERY_BASE = "https://w3id.org/serkg/queries/"
 CONTEXT: dict[str, Any] = {
@@ -139,10 +142,11 @@ def cite(
     release: str,
     location: str,
     now: dt.datetime | None = None,
+    project: Project | None = None,
 ) -> dict[str, Any]:
-    """The citation record (JSON-LD, as a dict) of ANSWER to the named query NAME with BINDINGS,
-    run on the RELEASE (its version IRI) held by the store at LOCATION."""
-    query = load_query(name)
+    """The citation record (JSON-LD, as a dict) of ANSWER to the named query NAME (of PROJECT)
+    with BINDINGS, run on the RELEASE (its version IRI) held by the store at LOCATION."""
+    query = load_query(name, project)
     lines = canonical_lines(answer)
     when = (now or dt.datetime.now(tz=dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     return {
@@ -177,10 +181,19 @@ def cite_on(
     answer: QueryAnswer,
     *,
     now: dt.datetime | None = None,
+    project: Project | None = None,
 ) -> dict[str, Any]:
     """:func:`cite` for an answer STORE gave: the release it holds, and where it is."""
     release = store_release(store)
-    return cite(name, bindings, answer, release=release, location=store.describe(), now=now)
+    return cite(
+        name,
+        bindings,
+        answer,
+        release=release,
+        location=store.describe(),
+        now=now,
+        project=project,
+    )
 
 
 def write_record(path: Path, record: Mapping[str, Any]) -> None:

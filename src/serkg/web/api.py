@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import html
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -21,11 +21,14 @@ from serkg.web.negotiation import GRAPH_NEGOTIATION, SELECT_NEGOTIATION, wanted_
 from serkg.web.refusals import QueryRefused
 from serkg.web.responses import json_error_response, outcome_response, raw_answer
 
+if TYPE_CHECKING:
+    from serkg.projects import Project
+
 
 # ------------------------------------------------------------------------------------ routes
 async def list_named_queries(request: Request) -> Response:
     """``GET /api/queries``."""
-    return JSONResponse(query_list())
+    return JSONResponse(query_list(_project(request)))
 
 
 async def run_named_query(request: Request) -> Response:
@@ -33,7 +36,10 @@ async def run_named_query(request: Request) -> Response:
     name = request.path_params["name"]
     try:
         job = named_query_job(
-            name, list(request.query_params.multi_items()), request.headers.get("accept")
+            name,
+            list(request.query_params.multi_items()),
+            request.headers.get("accept"),
+            _project(request),
         )
         if request.query_params.get("cite") == "true":
             return await _citation(request, name, job)
@@ -62,17 +68,25 @@ async def _citation(request: Request, name: str, job: QueryJob) -> Response:
 
 async def openapi(request: Request) -> Response:
     """``GET /openapi.json``: one path per named query."""
-    return JSONResponse(openapi_document(_server_url(request), request.app.version))
+    return JSONResponse(
+        openapi_document(_server_url(request), request.app.version, _project(request))
+    )
 
 
 async def api_docs(request: Request) -> Response:
     """``GET /api/docs``: the same document as a page."""
-    document = openapi_document(_server_url(request), request.app.version)
+    document = openapi_document(_server_url(request), request.app.version, _project(request))
     return HTMLResponse(api_docs_page(document))
 
 
 def _server_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
+
+
+def _project(request: Request) -> Project | None:
+    """The project whose named queries this server offers (None: the packaged ones)."""
+    project: Project | None = request.app.state.config.project
+    return project
 
 
 # ------------------------------------------------------------------------------- named queries
@@ -82,9 +96,9 @@ def _library() -> Any:
     return querylib
 
 
-def _queries() -> dict[str, Any]:
+def _queries(project: Project | None = None) -> dict[str, Any]:
     """Named queries by name (the library re-reads a file only when it changed)."""
-    return {query.name: query for query in _library().list_queries()}
+    return {query.name: query for query in _library().list_queries(project)}
 
 
 def _text(query: Any) -> str:
@@ -102,10 +116,10 @@ def _summary(query: Any) -> str:
     return str(query.summary or "")
 
 
-def query_list() -> list[dict[str, Any]]:
+def query_list(project: Project | None = None) -> list[dict[str, Any]]:
     """What ``GET /api/queries`` answers: each query's name, summary, form, parameters and URL."""
     out = []
-    for name, query in sorted(_queries().items()):
+    for name, query in sorted(_queries(project).items()):
         out.append(
             {
                 "name": name,
@@ -119,11 +133,13 @@ def query_list() -> list[dict[str, Any]]:
     return out
 
 
-def named_query_job(name: str, params: Sequence[tuple[str, str]], accept: str | None) -> QueryJob:
+def named_query_job(
+    name: str, params: Sequence[tuple[str, str]], accept: str | None, project: Project | None = None
+) -> QueryJob:
     """Validate NAME and its parameters; the job binds them (400 names the bad parameter)."""
     library = _library()
     try:
-        query = library.load_query(name)
+        query = library.load_query(name, project)
     except library.UnknownQueryError as exc:
         raise QueryRefused(404, str(exc)) from None
     raw: dict[str, str] = {}
@@ -147,7 +163,9 @@ def named_query_job(name: str, params: Sequence[tuple[str, str]], accept: str | 
 
 
 # ------------------------------------------------------------------------------------- OpenAPI
-def openapi_document(server_url: str, version: str) -> dict[str, Any]:
+def openapi_document(
+    server_url: str, version: str, project: Project | None = None
+) -> dict[str, Any]:
     """OpenAPI 3.1: one path per named query with its parameters (types, defaults, enums)."""
     paths: dict[str, Any] = {
         "/sparql": {
@@ -205,7 +223,7 @@ def openapi_document(server_url: str, version: str) -> dict[str, Any]:
             }
         },
     }
-    for name, query in sorted(_queries().items()):
+    for name, query in sorted(_queries(project).items()):
         form = _form(query)
         paths[f"/api/queries/{name}"] = {
             "get": {

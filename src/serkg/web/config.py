@@ -4,8 +4,12 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from serkg.http_limits import DEFAULT_HEADER_TIMEOUT_S
+
+if TYPE_CHECKING:
+    from serkg.projects import Project
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -32,6 +36,8 @@ class ServerConfig:
     cors_origins: tuple[str, ...] = ()  # ("*",): any origin, as public read-only endpoints do
     allowed_hosts: tuple[str, ...] = ()  # Host header values accepted (DNS rebinding); (): any
     header_timeout_s: float = DEFAULT_HEADER_TIMEOUT_S
+    #: whose named queries /api/queries offers (None: the packaged ones)
+    project: "Project | None" = None
 
     @property
     def header_limit(self) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from fastapi import Request
@@ -16,6 +17,9 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 from serkg.web.responses import error_response
 from serkg.web.service_description import rdf_response
+
+if TYPE_CHECKING:
+    from serkg.projects import Project
 
 YASGUI_VERSION_FILE = Path("node_modules") / "@zazuko" / "yasgui" / "package.json"
 YASGUI_BUILD = Path("node_modules") / "@zazuko" / "yasgui" / "build"
@@ -44,9 +48,9 @@ async def index() -> Response:
     return HTMLResponse(ui_page())
 
 
-async def examples() -> Response:
+async def examples(request: Request) -> Response:
     """``GET /ui/examples.json``: the named queries the page lists."""
-    return JSONResponse(ui_examples())
+    return JSONResponse(ui_examples(request.app.state.config.project))
 
 
 async def sparql_examples(request: Request) -> Response:
@@ -57,7 +61,8 @@ async def sparql_examples(request: Request) -> Response:
     from serkg.query_examples import example_triples
 
     endpoint = str(request.url_for("sparql_get"))
-    triples = example_triples(querylib.list_queries(), target=endpoint)
+    project = request.app.state.config.project
+    triples = example_triples(querylib.list_queries(project), target=endpoint)
     prefixes = {
         "sh": PREFIX_MAP["sh"],
         "rdfs": PREFIX_MAP["rdfs"],
@@ -82,7 +87,7 @@ async def ui_file(name: str) -> Response:
 
 
 # ------------------------------------------------------------------------------------- pages
-def ui_examples() -> list[dict[str, str]]:
+def ui_examples(project: Project | None = None) -> list[dict[str, str]]:
     """The page's examples, read from the same RDF as ``/.well-known/sparql-examples``: each
     named query's comment and its runnable text (example parameters bound by ``VALUES``)."""
     from serkg import querylib
@@ -91,7 +96,7 @@ def ui_examples() -> list[dict[str, str]]:
 
     texts = {SH.select, SH.construct, SH.ask, SH_EXAMPLES.describe}
     found: dict[str, dict[str, str]] = {}
-    for triple in example_triples(querylib.list_queries()):
+    for triple in example_triples(querylib.list_queries(project)):
         subject, value = triple.subject, triple.object
         if not isinstance(subject, ox.NamedNode) or not isinstance(value, ox.Literal):
             continue  # types, targets and the parameters' descriptions
