@@ -1,0 +1,370 @@
+"""Compiling a curation card into claim-bundle quads: the RDF a hand-written TriG would give.
+
+Each group of facts (an ``identity`` or ``facts`` block, or one record such as a trial) becomes
+one named graph, the bundle, whose provenance (``prov:wasDerivedFrom``, ``sk:sourceSection``,
+``sk:evidenceLevel``) sits in the default graph; the loader then flattens bundles into claims as
+for TriG. Nothing here knows a fact by name: :mod:`serkg.cards.model` says what maps to what.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from serkg.cards import model
+from serkg.cards.errors import CardError
+from serkg.cards.nodes import BOOL_TAG, FLOAT_TAG, INT_TAG, Node, describe, line_of, read_nodes
+from serkg.prefixes import KG, PREFIX_MAP, SK, CurieError, expand
+
+RDF_TYPE = ox.NamedNode(PREFIX_MAP["rdf"] + "type")
+XSD = PREFIX_MAP["xsd"]
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+DECIMAL_TEXT = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
+DOI_TEXT = re.compile(r"^10\.[0-9]{4,}/\S+$")
+TOP_KEYS = ("compound", "identity", "facts", *(f.name for f in model.RECORD_LISTS))
+
+
+def compile_card(path: Path) -> list[ox.Quad]:
+    """The quads of the card at PATH. Raises :class:`CardError` naming the line and field."""
+    return compile_nodes(read_nodes(path))
+
+
+def compile_nodes(root: Node) -> list[ox.Quad]:
+    """The quads of a card already read as YAML nodes."""
+    top = _mapping(root, "")
+    _known_keys(top, TOP_KEYS, "")
+    if "compound" not in top:
+        raise CardError("'compound:' is missing: the id of the compound this card is about", 1)
+    card = _Card(_ref(top["compound"][1], "compound"))
+    card.ids[card.compound] = ("compound", line_of(top["compound"][1]))
+    for index, item in enumerate(_items(top, "identity")):
+        card.group(item, f"identity[{index}]", "identity", _identity_fields(), identity=True)
+    for index, item in enumerate(_items(top, "facts")):
+        card.group(item, f"facts[{index}]", "facts", model.COMPOUND_FACTS)
+    for link in model.RECORD_LISTS:
+        for index, item in enumerate(_items(top, link.name)):
+            card.record_group(item, f"{link.name}[{index}]", link)
+    return card.quads
+
+
+def _identity_fields() -> tuple[model.Field, ...]:
+    return (*model.IDENTITY.fields, *model.IDENTITY_EXTRA)
+
+
+Entry = tuple[Node, Node]  # (key node, value node)
+
+
+@dataclass
+class _Card:
+    compound: ox.NamedNode
+    quads: list[ox.Quad] = field(default_factory=list)
+    #: record IRI -> (field path, line) where it was defined
+    ids: dict[ox.NamedNode, tuple[str, int]] = field(default_factory=dict)
+    bundles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def group(
+        self,
+        node: Node,
+        where: str,
+        key: str,
+        fields: Sequence[model.Field],
+        *,
+        identity: bool = False,
+    ) -> None:
+        """One block of facts about the compound, with its provenance: one bundle."""
+        entries = _mapping(node, where)
+        provenance = {f.name for f in model.GROUP_PROVENANCE}
+        _known_keys(entries, (*provenance, *(f.name for f in fields)), where)
+        bundle = self.bundle(entries, node, where, f"bundle-{self.compound.value[len(KG):]}-{key}")
+        if identity and "label" in entries:
+            self.add(self.compound, RDF_TYPE, ox.NamedNode(model.IDENTITY.rdf_type), bundle)
+        self.fields(self.compound, entries, fields, where, bundle)
+
+    def record_group(self, node: Node, where: str, link: model.Field) -> None:
+        """One record (a trial, a mechanism...) with its provenance: one bundle."""
+        record = model.RECORDS[link.record]
+        entries = _mapping(node, where)
+        provenance = {f.name for f in model.GROUP_PROVENANCE}
+        _known_keys(entries, ("id", *provenance, *(f.name for f in record.fields)), where)
+        subject = self.record_id(entries, node, where, record, parent=None)
+        bundle = self.bundle(entries, node, where, f"bundle-{subject.value[len(KG):].lower()}")
+        self.record(subject, entries, node, where, record, bundle, owner=self.compound, link=link)
+
+    def record(
+        self,
+        subject: ox.NamedNode,
+        entries: dict[str, Entry],
+        node: Node,
+        where: str,
+        record: model.Record,
+        bundle: ox.NamedNode,
+        *,
+        owner: ox.NamedNode,
+        link: model.Field,
+    ) -> None:
+        if link.predicate:
+            self.add(owner, ox.NamedNode(link.predicate), subject, bundle)
+        if record.owner_link:
+            self.add(subject, ox.NamedNode(record.owner_link), owner, bundle)
+        if record.back_link:
+            self.add(subject, ox.NamedNode(record.back_link), owner, bundle)
+        if "kind" not in entries:
+            self.add(subject, RDF_TYPE, ox.NamedNode(record.rdf_type), bundle)
+        for fld in record.fields:
+            if fld.required and fld.name not in entries:
+                raise CardError(f"'{fld.name}' is required", line_of(node), _path(where, fld.name))
+        self.fields(subject, entries, record.fields, where, bundle)
+
+    def fields(
+        self,
+        subject: ox.NamedNode,
+        entries: dict[str, Entry],
+        fields: Sequence[model.Field],
+        where: str,
+        bundle: ox.NamedNode,
+    ) -> None:
+        for fld in fields:
+            if fld.name not in entries:
+                continue
+            value = entries[fld.name][1]
+            path = _path(where, fld.name)
+            if fld.kind == model.RECORD:
+                self.nested(subject, value, path, fld, bundle)
+                continue
+            for index, item in enumerate(_values(value, fld, path)):
+                item_path = f"{path}[{index}]" if isinstance(value, yaml.SequenceNode) else path
+                term = to_term(item, fld, item_path)
+                predicate = RDF_TYPE if fld.kind == model.KIND else ox.NamedNode(fld.predicate)
+                self.add(subject, predicate, term, bundle)
+
+    def nested(
+        self, owner: ox.NamedNode, value: Node, path: str, fld: model.Field, bundle: ox.NamedNode
+    ) -> None:
+        record = model.RECORDS[fld.record]
+        for index, item in enumerate(_values(value, fld, path)):
+            where = f"{path}[{index}]"
+            entries = _mapping(item, where)
+            _known_keys(entries, ("id", *(f.name for f in record.fields)), where)
+            subject = self.record_id(entries, item, where, record, parent=owner)
+            self.record(subject, entries, item, where, record, bundle, owner=owner, link=fld)
+
+    def record_id(
+        self,
+        entries: dict[str, Entry],
+        node: Node,
+        where: str,
+        record: model.Record,
+        parent: ox.NamedNode | None,
+    ) -> ox.NamedNode:
+        """The record's IRI: its ``id``, else its registry id, else (a status) made from its parts."""
+        if "id" in entries:
+            subject = _ref(entries["id"][1], _path(where, "id"))
+            line = line_of(entries["id"][1])
+        elif record.id_from and record.id_from in entries:
+            subject = _ref(entries[record.id_from][1], _path(where, record.id_from))
+            line = line_of(entries[record.id_from][1])
+        elif record is model.STATUS_RECORD and parent is not None and {"status", "date"} <= set(entries):
+            status = str(entries["status"][1].value).lower()
+            date = str(entries["date"][1].value)
+            subject = ox.NamedNode(f"{KG}status-{parent.value[len(KG):].lower()}-{date}-{status}")
+            line = line_of(node)
+        else:
+            raise CardError("'id' is required: the record's name", line_of(node), _path(where, "id"))
+        if subject in self.ids:
+            first, first_line = self.ids[subject]
+            raise CardError(
+                f"'{_local(subject)}' is already used by {first} (line {first_line}); "
+                "an id names one thing",
+                line,
+                _path(where, "id"),
+            )
+        self.ids[subject] = (where, line)
+        return subject
+
+    def bundle(
+        self, entries: dict[str, Entry], node: Node, where: str, default: str
+    ) -> ox.NamedNode:
+        """The group's bundle, with its provenance in the default graph."""
+        for fld in model.GROUP_PROVENANCE:
+            if fld.required and fld.name not in entries:
+                raise CardError(
+                    f"'{fld.name}' is required: "
+                    + (
+                        "the document these facts come from (a kgsrc: id, a DOI or a URL)"
+                        if fld.name == "source"
+                        else "the part of the source they come from"
+                    ),
+                    line_of(node),
+                    _path(where, fld.name),
+                )
+        name = default
+        if "bundle" in entries:
+            name = str(to_term(entries["bundle"][1], model.GROUP_PROVENANCE[3], _path(where, "bundle")).value)
+        bundle = ox.NamedNode(KG + name)
+        provenance: list[ox.Quad] = []
+        for fld in model.GROUP_PROVENANCE[:3]:
+            if fld.name not in entries:
+                continue
+            value = entries[fld.name][1]
+            path = _path(where, fld.name)
+            for index, item in enumerate(_values(value, fld, path)):
+                item_path = f"{path}[{index}]" if isinstance(value, yaml.SequenceNode) else path
+                term = to_term(item, fld, item_path)
+                provenance.append(ox.Quad(bundle, ox.NamedNode(fld.predicate), term, ox.DefaultGraph()))
+        self.quads.extend(provenance)
+        return bundle
+
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.Term, g: ox.NamedNode) -> None:
+        self.quads.append(ox.Quad(s, p, o, g))  # type: ignore[arg-type]
+
+
+def to_term(node: Node, fld: model.Field, path: str) -> ox.NamedNode | ox.Literal:
+    """One YAML scalar as the RDF term FLD calls for."""
+    if not isinstance(node, yaml.ScalarNode):
+        raise CardError(f"expected {_expected(fld)}, got {describe(node)}", line_of(node), path)
+    text = str(node.value)
+    line = line_of(node)
+    kind = fld.kind
+    if kind in (model.TEXT, model.STRING, model.CAS):
+        if node.tag != "tag:yaml.org,2002:str" or not text.strip():
+            raise CardError(f"expected {_expected(fld)}, got {describe(node)}", line, path)
+        if fld.pattern and not re.search(fld.pattern, text):
+            raise CardError(f"{text!r} is not {_expected(fld)}", line, path)
+        if kind == model.CAS:
+            _check_cas(text, line, path)
+        return ox.Literal(text, language="en") if kind == model.TEXT else ox.Literal(text)
+    if kind == model.DECIMAL:
+        if node.tag not in (INT_TAG, FLOAT_TAG) or not DECIMAL_TEXT.match(text):
+            raise CardError(f"expected a decimal number (like 105.09), got {describe(node)}", line, path)
+        return ox.Literal(text, datatype=ox.NamedNode(XSD + "decimal"))
+    if kind == model.INTEGER:
+        if node.tag != INT_TAG or not re.match(r"^[+-]?[0-9]+$", text):
+            raise CardError(f"expected a whole number, got {describe(node)}", line, path)
+        return ox.Literal(text, datatype=ox.NamedNode(XSD + "integer"))
+    if kind == model.BOOLEAN:
+        if node.tag != BOOL_TAG:
+            raise CardError(f"expected true or false, got {describe(node)}", line, path)
+        return ox.Literal(text.lower(), datatype=ox.NamedNode(XSD + "boolean"))
+    if kind == model.DATE:
+        return _date(text, line, path)
+    if kind in (model.ENUM, model.UNIT_KIND, model.KIND):
+        allowed, namespace = _closed_list(fld)
+        if text not in allowed:
+            raise CardError(f"{text!r} is not one of {', '.join(allowed)}", line, path)
+        return ox.NamedNode(namespace + text)
+    return _ref(node, path)
+
+
+def _closed_list(fld: model.Field) -> tuple[tuple[str, ...], str]:
+    if fld.kind == model.UNIT_KIND:
+        return model.UNITS, model.UNIT
+    if fld.kind == model.KIND:
+        return model.MECHANISM_KINDS, SK
+    return model.ENUMS[fld.enum], SK
+
+
+def _expected(fld: model.Field) -> str:
+    return {
+        model.TEXT: "text",
+        model.STRING: "text" if not fld.pattern else f"text matching {fld.pattern}",
+        model.CAS: "a CAS registry number (like 56-40-6)",
+    }.get(fld.kind, "a single value")
+
+
+def _date(text: str, line: int, path: str) -> ox.Literal:
+    """YYYY, YYYY-MM or YYYY-MM-DD as xsd:gYear, xsd:gYearMonth or xsd:date."""
+    try:
+        if re.fullmatch(r"[0-9]{4}", text):
+            return ox.Literal(text, datatype=ox.NamedNode(XSD + "gYear"))
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):
+            dt.date.fromisoformat(text + "-01")
+            return ox.Literal(text, datatype=ox.NamedNode(XSD + "gYearMonth"))
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            dt.date.fromisoformat(text)
+            return ox.Literal(text, datatype=ox.NamedNode(XSD + "date"))
+    except ValueError:
+        pass
+    raise CardError(f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", line, path)
+
+
+def _check_cas(text: str, line: int, path: str) -> None:
+    """A CAS number's last digit is a checksum of the others (weights 1, 2, 3... from the right)."""
+    match = re.fullmatch(r"([0-9]{2,7})-([0-9]{2})-([0-9])", text)
+    if not match:
+        raise CardError(f"{text!r} is not a CAS registry number (like 56-40-6)", line, path)
+    digits = (match.group(1) + match.group(2))[::-1]
+    expected = sum((i + 1) * int(d) for i, d in enumerate(digits)) % 10
+    if expected != int(match.group(3)):
+        raise CardError(
+            f"{text!r} has a wrong check digit (expected {expected}): a typo in the CAS number?",
+            line,
+            path,
+        )
+
+
+def _ref(node: Node, path: str) -> ox.NamedNode:
+    """An entity: a bare name (in kg:), a CURIE, an IRI or a DOI."""
+    if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+        raise CardError(
+            f"expected an id (a name, a CURIE or an IRI), got {describe(node)}", line_of(node), path
+        )
+    text = str(node.value).strip()
+    if NAME.match(text):
+        return ox.NamedNode(KG + text)
+    if DOI_TEXT.match(text):
+        return ox.NamedNode(PREFIX_MAP["DOI"] + text)
+    try:
+        return ox.NamedNode(expand(text))
+    except (CurieError, ValueError) as exc:
+        raise CardError(str(exc), line_of(node), path) from exc
+
+
+def _mapping(node: Node, where: str) -> dict[str, Entry]:
+    if not isinstance(node, yaml.MappingNode):
+        what = "a mapping (key: value lines)" if where else "a card: a mapping of keys"
+        raise CardError(f"expected {what}, got {describe(node)}", line_of(node), where)
+    return {str(k.value): (k, v) for k, v in node.value}
+
+
+def _items(top: dict[str, Entry], key: str) -> list[Node]:
+    if key not in top:
+        return []
+    value = top[key][1]
+    if not isinstance(value, yaml.SequenceNode):
+        raise CardError(f"expected a list (lines starting with '- '), got {describe(value)}", line_of(value), key)
+    return list(value.value)
+
+
+def _values(node: Node, fld: model.Field, path: str) -> list[Node]:
+    if isinstance(node, yaml.SequenceNode):
+        if not fld.many:
+            raise CardError("takes one value, not a list", line_of(node), path)
+        return list(node.value)
+    if fld.kind == model.RECORD:
+        raise CardError(f"expected a list of records, got {describe(node)}", line_of(node), path)
+    return [node]
+
+
+def _known_keys(entries: dict[str, Entry], known: Sequence[str], where: str) -> None:
+    for name, (key, _value) in entries.items():
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise CardError(
+                f"unknown field{hint}; known here: {', '.join(known)}", line_of(key), _path(where, name)
+            )
+
+
+def _path(where: str, name: str) -> str:
+    return f"{where}.{name}" if where else name
+
+
+def _local(iri: ox.NamedNode) -> str:
+    return iri.value[len(KG):] if iri.value.startswith(KG) else iri.value
