@@ -21,14 +21,14 @@ import yaml
 from serkg.cards import model
 from serkg.cards.errors import CardError
 from serkg.cards.nodes import BOOL_TAG, FLOAT_TAG, INT_TAG, Node, describe, line_of, read_nodes
-from serkg.prefixes import KG, PREFIX_MAP, SK, CurieError, expand
+from serkg.prefixes import KG, KGSRC, PREFIX_MAP, SK, CurieError, expand
 
 RDF_TYPE = ox.NamedNode(PREFIX_MAP["rdf"] + "type")
 XSD = PREFIX_MAP["xsd"]
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 DECIMAL_TEXT = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
 DOI_TEXT = re.compile(r"^10\.[0-9]{4,}/\S+$")
-TOP_KEYS = ("compound", "identity", "facts", *(f.name for f in model.RECORD_LISTS))
+TOP_KEYS = ("compound", "sources", "identity", "facts", *(f.name for f in model.RECORD_LISTS))
 
 
 def compile_card(path: Path) -> list[ox.Quad]:
@@ -44,6 +44,8 @@ def compile_nodes(root: Node) -> list[ox.Quad]:
         raise CardError("'compound:' is missing: the id of the compound this card is about", 1)
     card = _Card(_ref(top["compound"][1], "compound"))
     card.ids[card.compound] = ("compound", line_of(top["compound"][1]))
+    for index, item in enumerate(_items(top, "sources")):
+        card.source(item, f"sources[{index}]")
     for index, item in enumerate(_items(top, "identity")):
         card.group(item, f"identity[{index}]", "identity", _identity_fields(), identity=True)
     for index, item in enumerate(_items(top, "facts")):
@@ -80,18 +82,34 @@ class _Card:
     ) -> None:
         """One block of facts about the compound, with its provenance: one bundle."""
         entries = _mapping(node, where)
-        provenance = {f.name for f in model.GROUP_PROVENANCE}
+        provenance = tuple(f.name for f in model.GROUP_PROVENANCE)
         _known_keys(entries, (*provenance, *(f.name for f in fields)), where)
         bundle = self.bundle(entries, node, where, f"bundle-{self.compound.value[len(KG):]}-{key}")
         if identity and "label" in entries:
             self.add(self.compound, RDF_TYPE, ox.NamedNode(model.IDENTITY.rdf_type), bundle)
         self.fields(self.compound, entries, fields, where, bundle)
 
+    def source(self, node: Node, where: str) -> None:
+        """A source document the card's facts come from: plain facts in the default graph."""
+        entries = _mapping(node, where)
+        fields = model.SOURCE.fields
+        _known_keys(entries, ("id", *(f.name for f in fields)), where)
+        if "id" not in entries:
+            raise CardError("'id' is required: the source's name", line_of(node), _path(where, "id"))
+        subject = _ref(entries["id"][1], _path(where, "id"), KGSRC)
+        self.claim_id(subject, where, line_of(entries["id"][1]))
+        for fld in fields:
+            if fld.required and fld.name not in entries:
+                raise CardError(f"'{fld.name}' is required", line_of(node), _path(where, fld.name))
+        start = len(self.quads)
+        self.fields(subject, entries, fields, where, None)
+        self.quads[start:] = [ox.Quad(q.subject, q.predicate, q.object) for q in self.quads[start:]]
+
     def record_group(self, node: Node, where: str, link: model.Field) -> None:
         """One record (a trial, a mechanism...) with its provenance: one bundle."""
         record = model.RECORDS[link.record]
         entries = _mapping(node, where)
-        provenance = {f.name for f in model.GROUP_PROVENANCE}
+        provenance = tuple(f.name for f in model.GROUP_PROVENANCE)
         _known_keys(entries, ("id", *provenance, *(f.name for f in record.fields)), where)
         subject = self.record_id(entries, node, where, record, parent=None)
         bundle = self.bundle(entries, node, where, f"bundle-{subject.value[len(KG):].lower()}")
@@ -128,14 +146,14 @@ class _Card:
         entries: dict[str, Entry],
         fields: Sequence[model.Field],
         where: str,
-        bundle: ox.NamedNode,
+        bundle: ox.NamedNode | None,
     ) -> None:
         for fld in fields:
             if fld.name not in entries:
                 continue
             value = entries[fld.name][1]
             path = _path(where, fld.name)
-            if fld.kind == model.RECORD:
+            if fld.kind == model.RECORD and bundle is not None:
                 self.nested(subject, value, path, fld, bundle)
                 continue
             for index, item in enumerate(_values(value, fld, path)):
@@ -177,16 +195,20 @@ class _Card:
             line = line_of(node)
         else:
             raise CardError("'id' is required: the record's name", line_of(node), _path(where, "id"))
+        self.claim_id(subject, where, line)
+        return subject
+
+    def claim_id(self, subject: ox.NamedNode, where: str, line: int) -> None:
+        """Refuse a second thing with the same id in one card."""
         if subject in self.ids:
             first, first_line = self.ids[subject]
             raise CardError(
-                f"'{_local(subject)}' is already used by {first} (line {first_line}); "
-                "an id names one thing",
+                f"'{_local(subject)}' is already the id of {first} (line {first_line}); "
+                "one id names one thing",
                 line,
                 _path(where, "id"),
             )
         self.ids[subject] = (where, line)
-        return subject
 
     def bundle(
         self, entries: dict[str, Entry], node: Node, where: str, default: str
@@ -221,8 +243,11 @@ class _Card:
         self.quads.extend(provenance)
         return bundle
 
-    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.Term, g: ox.NamedNode) -> None:
-        self.quads.append(ox.Quad(s, p, o, g))  # type: ignore[arg-type]
+    def add(
+        self, s: ox.NamedNode, p: ox.NamedNode, o: ox.Term, g: ox.NamedNode | None
+    ) -> None:
+        graph = g if g is not None else ox.DefaultGraph()
+        self.quads.append(ox.Quad(s, p, o, graph))  # type: ignore[arg-type]
 
 
 def to_term(node: Node, fld: model.Field, path: str) -> ox.NamedNode | ox.Literal:
@@ -259,14 +284,18 @@ def to_term(node: Node, fld: model.Field, path: str) -> ox.NamedNode | ox.Litera
         if text not in allowed:
             raise CardError(f"{text!r} is not one of {', '.join(allowed)}", line, path)
         return ox.NamedNode(namespace + text)
-    return _ref(node, path)
+    if kind == model.IRI:
+        if node.tag != "tag:yaml.org,2002:str" or not re.match(r"^https?://\S+$", text):
+            raise CardError(f"expected a web address (https://...), got {describe(node)}", line, path)
+        return ox.NamedNode(text)
+    return _ref(node, path, KGSRC if fld.name == "source" else KG)
 
 
 def _closed_list(fld: model.Field) -> tuple[tuple[str, ...], str]:
     if fld.kind == model.UNIT_KIND:
         return model.UNITS, model.UNIT
     if fld.kind == model.KIND:
-        return model.MECHANISM_KINDS, SK
+        return model.CLASS_LISTS[fld.enum], SK
     return model.ENUMS[fld.enum], SK
 
 
@@ -309,15 +338,15 @@ def _check_cas(text: str, line: int, path: str) -> None:
         )
 
 
-def _ref(node: Node, path: str) -> ox.NamedNode:
-    """An entity: a bare name (in kg:), a CURIE, an IRI or a DOI."""
+def _ref(node: Node, path: str, namespace: str = KG) -> ox.NamedNode:
+    """An entity: a bare name (in NAMESPACE, kg: unless a source), a CURIE, an IRI or a DOI."""
     if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
         raise CardError(
             f"expected an id (a name, a CURIE or an IRI), got {describe(node)}", line_of(node), path
         )
     text = str(node.value).strip()
     if NAME.match(text):
-        return ox.NamedNode(KG + text)
+        return ox.NamedNode(namespace + text)
     if DOI_TEXT.match(text):
         return ox.NamedNode(PREFIX_MAP["DOI"] + text)
     try:

@@ -109,6 +109,25 @@ MECHANISM_KINDS: tuple[str, ...] = (
     "FreeRadicalScavenging",
 )
 
+#: the kinds of source document a card may describe: subclasses of sk:SourceDocument
+SOURCE_KINDS: tuple[str, ...] = (
+    "SourceDocument",
+    "Publication",
+    "ConferenceAbstract",
+    "RegistryRecord",
+    "Monograph",
+    "RegulationText",
+    "DatabaseRecord",
+    "ReferenceTable",
+    "WebPage",
+)
+
+#: KIND fields: the ontology class whose subclasses (and itself) a record may be typed with
+CLASS_LISTS: dict[str, tuple[str, ...]] = {
+    "Mechanism": MECHANISM_KINDS,
+    "SourceDocument": SOURCE_KINDS,
+}
+
 #: the units a card may use (QUDT individuals the ontology declares)
 UNITS: tuple[str, ...] = ("GM", "MilliGM-PER-KiloGM", "GM-PER-MOL", "DA", "PERCENT", "MO", "WK")
 
@@ -122,7 +141,8 @@ DATE = "date"  # YYYY, YYYY-MM or YYYY-MM-DD: xsd:gYear, xsd:gYearMonth, xsd:dat
 REF = "ref"  # an entity: a CURIE, an IRI, or a bare name in the kg: namespace
 ENUM = "enum"  # one of ENUMS[enum], written by its local name
 UNIT_KIND = "unit"  # one of UNITS
-KIND = "kind"  # one of MECHANISM_KINDS: the record's rdf:type
+KIND = "kind"  # one of MECHANISM_KINDS (SOURCE_KINDS for a source): the record's rdf:type
+IRI = "iri"  # a web address (http or https)
 RECORD = "record"  # a nested record, RECORDS[record]
 CAS = "cas"  # a CAS registry number with a valid check digit
 
@@ -214,13 +234,27 @@ OUTCOME = Record(
     back_link=_sk("outcomeOf"),
 )
 
+SOURCE = Record(
+    "source",
+    _sk("SourceDocument"),
+    (
+        Field("kind", "", KIND, enum="SourceDocument", required=True),
+        Field("label", RDFS_LABEL, TEXT, required=True),
+        DEFINITION,
+        Field("url", PREFIX_MAP["schema"] + "url", IRI),
+        Field("doi", _sk("doi"), STRING, pattern=r"^10\.[0-9]{4,9}/[-._;()/:A-Za-z0-9]+$"),
+        Field("journal", _sk("journal"), STRING),
+    ),
+)
+
 RECORDS: dict[str, Record] = {
+    "source": SOURCE,
     "identity": IDENTITY,
     "mechanism": Record(
         "mechanism",
         _sk("Mechanism"),
         (
-            Field("kind", "", KIND, description="The mechanism's class (rdf:type)."),
+            Field("kind", "", KIND, enum="Mechanism"),
             LABEL,
             DEFINITION,
             Field("action", _sk("action"), ENUM, enum="MechanismAction"),
