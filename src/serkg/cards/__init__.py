@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from serkg.cards.compile import compile_card
 from serkg.cards.errors import CardError
+from serkg.cards.schema import card_schema, card_schema_text
 
 CARD_SUFFIXES = (".yaml", ".yml")
 
-__all__ = ["CARD_SUFFIXES", "CardError", "compile_card"]
+__all__ = ["CARD_SUFFIXES", "CardError", "card_schema", "card_schema_text", "compile_card"]

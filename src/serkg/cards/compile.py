@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,7 +54,7 @@ def compile_nodes(root: Node) -> list[ox.Quad]:
     for link in model.RECORD_LISTS:
         for index, item in enumerate(_items(top, link.name)):
             card.record_group(item, f"{link.name}[{index}]", link)
-    return card.quads
+    return card.finish()
 
 
 def _identity_fields() -> tuple[model.Field, ...]:
@@ -64,12 +65,29 @@ Entry = tuple[Node, Node]  # (key node, value node)
 
 
 @dataclass
+class _Pending:
+    """A record being compiled: where it is defined and what its items gave so far."""
+
+    record: model.Record
+    line: int
+    where: str
+    bundle: ox.NamedNode
+
+
+@dataclass
 class _Card:
     compound: ox.NamedNode
     quads: list[ox.Quad] = field(default_factory=list)
     #: record IRI -> (field path, line) where it was defined
     ids: dict[ox.NamedNode, tuple[str, int]] = field(default_factory=dict)
-    bundles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: bundle name -> the item that uses it
+    bundles: dict[str, str] = field(default_factory=dict)
+    #: record IRI -> what its defining item said, checked when the whole card is read
+    pending: dict[ox.NamedNode, _Pending] = field(default_factory=dict)
+    #: record IRI -> the keys all its items gave
+    given: defaultdict[ox.NamedNode, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: record IRI -> (line, path) of the first item that continues it
+    continued: dict[ox.NamedNode, tuple[int, str]] = field(default_factory=dict)
 
     def group(
         self,
@@ -110,7 +128,8 @@ class _Card:
         record = model.RECORDS[link.record]
         entries = _mapping(node, where)
         provenance = tuple(f.name for f in model.GROUP_PROVENANCE)
-        _known_keys(entries, ("id", *provenance, *(f.name for f in record.fields)), where)
+        known = ("id", "continues", "link", *provenance, *(f.name for f in record.fields))
+        _known_keys(entries, known, where)
         subject = self.record_id(entries, node, where, record, parent=None)
         bundle = self.bundle(entries, node, where, f"bundle-{subject.value[len(KG):].lower()}")
         self.record(subject, entries, node, where, record, bundle, owner=self.compound, link=link)
@@ -127,18 +146,41 @@ class _Card:
         owner: ox.NamedNode,
         link: model.Field,
     ) -> None:
-        if link.predicate:
-            self.add(owner, ox.NamedNode(link.predicate), subject, bundle)
-        if record.owner_link:
-            self.add(subject, ox.NamedNode(record.owner_link), owner, bundle)
-        if record.back_link:
-            self.add(subject, ox.NamedNode(record.back_link), owner, bundle)
-        if "kind" not in entries:
-            self.add(subject, RDF_TYPE, ox.NamedNode(record.rdf_type), bundle)
-        for fld in record.fields:
-            if fld.required and fld.name not in entries:
-                raise CardError(f"'{fld.name}' is required", line_of(node), _path(where, fld.name))
+        continues = _continues(entries, where)
+        if _flag(entries, "link", where, default=not continues):
+            if link.predicate:
+                self.add(owner, ox.NamedNode(link.predicate), subject, bundle)
+            if record.owner_link:
+                self.add(subject, ox.NamedNode(record.owner_link), owner, bundle)
+            if record.back_link:
+                self.add(subject, ox.NamedNode(record.back_link), owner, bundle)
+        if not continues:
+            self.pending[subject] = _Pending(record, line_of(node), where, bundle)
+        self.given[subject].update(entries)
         self.fields(subject, entries, record.fields, where, bundle)
+
+    def finish(self) -> list[ox.Quad]:
+        """Check each record's required fields over all its items; type the untyped ones."""
+        for subject, (line, path) in self.continued.items():
+            if subject not in self.pending:
+                raise CardError(
+                    f"continues '{_local(subject)}', which no record of the card defines",
+                    line,
+                    path,
+                )
+        for subject, pending in self.pending.items():
+            given = self.given[subject]
+            for fld in pending.record.fields:
+                if fld.required and fld.name not in given:
+                    raise CardError(
+                        f"'{fld.name}' is required", pending.line, _path(pending.where, fld.name)
+                    )
+            if "kind" not in given:
+                self.add(subject, RDF_TYPE, ox.NamedNode(pending.record.rdf_type), pending.bundle)
+        used = {q.graph_name for q in self.quads}
+        bundles = {ox.NamedNode(KG + name) for name in self.bundles}
+        # an item whose facts all sit elsewhere (in its records' items) leaves no empty bundle
+        return [q for q in self.quads if q.subject in used or q.subject not in bundles]
 
     def fields(
         self,
@@ -169,7 +211,7 @@ class _Card:
         for index, item in enumerate(_values(value, fld, path)):
             where = f"{path}[{index}]"
             entries = _mapping(item, where)
-            _known_keys(entries, ("id", *(f.name for f in record.fields)), where)
+            _known_keys(entries, ("id", "continues", "link", *(f.name for f in record.fields)), where)
             subject = self.record_id(entries, item, where, record, parent=owner)
             self.record(subject, entries, item, where, record, bundle, owner=owner, link=fld)
 
@@ -195,6 +237,9 @@ class _Card:
             line = line_of(node)
         else:
             raise CardError("'id' is required: the record's name", line_of(node), _path(where, "id"))
+        if _continues(entries, where):
+            self.continued.setdefault(subject, (line, _path(where, "continues")))
+            return subject
         self.claim_id(subject, where, line)
         return subject
 
@@ -226,9 +271,22 @@ class _Card:
                     line_of(node),
                     _path(where, fld.name),
                 )
-        name = default
         if "bundle" in entries:
-            name = str(to_term(entries["bundle"][1], model.GROUP_PROVENANCE[3], _path(where, "bundle")).value)
+            path = _path(where, "bundle")
+            name = str(to_term(entries["bundle"][1], model.GROUP_PROVENANCE[3], path).value)
+            if name in self.bundles:
+                raise CardError(
+                    f"'{name}' is already the bundle of {self.bundles[name]}; "
+                    "one bundle per group of facts",
+                    line_of(entries["bundle"][1]),
+                    path,
+                )
+        else:
+            name, count = default, 1
+            while name in self.bundles:
+                count += 1
+                name = f"{default}-{count}"
+        self.bundles[name] = where
         bundle = ox.NamedNode(KG + name)
         provenance: list[ox.Quad] = []
         for fld in model.GROUP_PROVENANCE[:3]:
@@ -389,6 +447,20 @@ def _known_keys(entries: dict[str, Entry], known: Sequence[str], where: str) -> 
             raise CardError(
                 f"unknown field{hint}; known here: {', '.join(known)}", line_of(key), _path(where, name)
             )
+
+
+def _continues(entries: dict[str, Entry], where: str) -> bool:
+    """Whether a record item adds facts, from another source, to a record the card defines."""
+    return _flag(entries, "continues", where, default=False)
+
+
+def _flag(entries: dict[str, Entry], name: str, where: str, *, default: bool) -> bool:
+    """A true/false key of a record item (``continues``; ``link``: whether this source states
+    that the record belongs to its owner, by default only the defining item does)."""
+    if name not in entries:
+        return default
+    value = to_term(entries[name][1], model.Field(name, "", model.BOOLEAN), _path(where, name))
+    return value.value == "true"
 
 
 def _path(where: str, name: str) -> str:

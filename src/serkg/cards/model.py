@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from serkg.prefixes import PREFIX_MAP, SK
 
+SK_NS = SK
 RDFS_LABEL = PREFIX_MAP["rdfs"] + "label"
 SKOS = PREFIX_MAP["skos"]
 UNIT = PREFIX_MAP["unit"]
@@ -227,11 +228,10 @@ OUTCOME = Record(
         Field("measure", _sk("measure"), REF),
         Field("effect_size", _sk("effectSize"), DECIMAL),
         Field("effect_unit", _sk("effectUnit"), UNIT_KIND),
-        Field("effect_direction", _sk("effectDirection"), STRING),
+        Field("effect_direction", _sk("effectDirection"), TEXT),
         Field("p_value", _sk("pValue"), DECIMAL),
         Field("finding", _sk("finding"), TEXT),
     ),
-    back_link=_sk("outcomeOf"),
 )
 
 SOURCE = Record(
@@ -412,6 +412,27 @@ IDENTITY_EXTRA: tuple[Field, ...] = COMPOUND_FACTS[:2]
 GROUP_PROVENANCE: tuple[Field, ...] = (
     Field("source", PREFIX_MAP["prov"] + "wasDerivedFrom", REF, many=True, required=True),
     Field("section", _sk("sourceSection"), STRING, many=True, required=True),
-    Field("evidence", _sk("evidenceLevel"), ENUM, enum="EvidenceLevel"),
+    Field("evidence", _sk("evidenceLevel"), ENUM, many=True, enum="EvidenceLevel"),
     Field("bundle", "", STRING, pattern=r"^bundle-[a-z0-9][a-z0-9-]*$"),
 )
+
+
+def _with_kind(record: Record) -> Record:
+    """Every record may name its class (``kind``); it defaults to the record's own class."""
+    if any(f.kind == KIND for f in record.fields):
+        return record
+    local = record.rdf_type[len(SK) :]
+    CLASS_LISTS.setdefault(local, (local,))
+    kind = Field("kind", "", KIND, enum=local)
+    return Record(
+        record.name,
+        record.rdf_type,
+        (kind, *record.fields),
+        owner_link=record.owner_link,
+        back_link=record.back_link,
+        id_from=record.id_from,
+    )
+
+
+RECORDS = {name: _with_kind(record) for name, record in RECORDS.items() if name != "identity"}
+STATUS_RECORD = RECORDS["status_record"]
