@@ -32,9 +32,7 @@ def neighbour_lines(data_files: list[Path] | None = None) -> list[str]:
     kb = load_knowledge([resources.ontology_file()], data_files or resources.data_files())
     triples = kb.facts + kb.claims
     claims = {t.subject for t in kb.claims if t.predicate in PARTS and t.object in NODES}
-    kept = {
-        t for t in triples if t.subject in NODES or t.object in NODES or t.subject in claims
-    }
+    kept = {t for t in triples if t.subject in NODES or t.object in NODES or t.subject in claims}
     return sorted(f"{t.subject} {t.predicate} {t.object} ." for t in kept)
 
 

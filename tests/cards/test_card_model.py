@@ -100,7 +100,9 @@ def test_serkg_card_schema_prints_the_schema() -> None:
 @pytest.mark.parametrize("card", [*CARDS, FIXTURES / "taurine.yaml"], ids=lambda p: p.name)
 def test_the_cards_are_valid_by_the_schema(card: Path) -> None:
     jsonschema.Draft202012Validator.check_schema(card_schema())
-    errors = list(jsonschema.Draft202012Validator(card_schema()).iter_errors(yaml.safe_load(card.read_text())))
+    errors = list(
+        jsonschema.Draft202012Validator(card_schema()).iter_errors(yaml.safe_load(card.read_text()))
+    )
     assert [e.message for e in errors] == []
 
 
@@ -109,12 +111,26 @@ def test_the_cards_are_valid_by_the_schema(card: Path) -> None:
     [
         (("    formula: C2H7NO3S\n", "    formla: C2H7NO3S\n"), ["identity", 0]),
         (("    endogenous: true\n", "    endogenous: often\n"), ["facts", 0, "endogenous"]),
-        (("    evidence: CuratedDatabaseEvidence\n    endogenous", "    evidence: Strong\n    endogenous"), ["facts", 0, "evidence"]),
+        (
+            (
+                "    evidence: CuratedDatabaseEvidence\n    endogenous",
+                "    evidence: Strong\n    endogenous",
+            ),
+            ["facts", 0, "evidence"],
+        ),
         (("    mass_unit: DA\n", "    mass_unit: kg\n"), ["identity", 0, "mass_unit"]),
-        (("  - source: pubchem-cid-1123\n    section: biological role\n", "  - section: biological role\n"), ["facts", 0]),
+        (
+            (
+                "  - source: pubchem-cid-1123\n    section: biological role\n",
+                "  - section: biological role\n",
+            ),
+            ["facts", 0],
+        ),
     ],
 )
-def test_the_schema_refuses_what_the_compiler_refuses(edit: tuple[str, str], path: list[object]) -> None:
+def test_the_schema_refuses_what_the_compiler_refuses(
+    edit: tuple[str, str], path: list[object]
+) -> None:
     text = (FIXTURES / "taurine.yaml").read_text(encoding="utf-8")
     assert text.count(edit[0]) == 1
     broken = yaml.safe_load(text.replace(edit[0], edit[1]))

@@ -22,32 +22,34 @@ RDF_TYPE = PREFIX_MAP["rdf"] + "type"
 PARTS = {SK + "claimSubject": "s", SK + "claimPredicate": "p", SK + "claimObject": "o"}
 
 
-def _expressible(kb: KnowledgeBase, compound: str) -> dict[str, set[str]]:
-    """Subject IRI -> the predicates a card can state about it (from the card model only)."""
+def _record_nodes(kb: KnowledgeBase, compound: str) -> dict[str, model.Record]:
+    """The records a card about COMPOUND describes, found from the card model's links alone."""
     facts = kb.facts
-    out: dict[str, set[str]] = {compound: {RDF_TYPE}}
-    for fld in (*model.IDENTITY.fields, *model.COMPOUND_FACTS):
-        if fld.predicate:
-            out[compound].add(fld.predicate)
+    types = {(t.subject.value, t.object.value) for t in facts if t.predicate.value == RDF_TYPE}
     kinds: dict[str, model.Record] = {}
     for link in model.RECORD_LISTS:
         record = model.RECORDS[link.record]
         for t in facts:
-            if link.predicate and t.subject.value == compound and t.predicate.value == link.predicate:
-                out[compound].add(link.predicate)
+            if t.subject.value == compound and t.predicate.value == link.predicate:
                 kinds[t.object.value] = record
-            elif not link.predicate and t.predicate.value == record.owner_link and t.object.value == compound:
-                types = {x.object.value for x in facts if x.subject == t.subject and x.predicate.value == RDF_TYPE}
-                if record.rdf_type in types or record.name == "combination":
+            elif not link.predicate and t.predicate.value == record.owner_link:
+                typed = (t.subject.value, record.rdf_type) in types or record.name == "combination"
+                if t.object.value == compound and typed:
                     kinds[t.subject.value] = record
     for node, record in list(kinds.items()):
-        for fld in record.fields:
-            if fld.kind == model.RECORD:
-                nested = model.RECORDS[fld.record]
-                for t in facts:
-                    if t.subject.value == node and t.predicate.value == fld.predicate:
-                        kinds[t.object.value] = nested
-    for node, record in kinds.items():
+        for fld in (f for f in record.fields if f.kind == model.RECORD):
+            for t in facts:
+                if t.subject.value == node and t.predicate.value == fld.predicate:
+                    kinds[t.object.value] = model.RECORDS[fld.record]
+    return kinds
+
+
+def _expressible(kb: KnowledgeBase, compound: str) -> dict[str, set[str]]:
+    """Subject IRI -> the predicates a card can state about it (from the card model only)."""
+    own = {f.predicate for f in (*model.IDENTITY.fields, *model.COMPOUND_FACTS) if f.predicate}
+    links = {f.predicate for f in model.RECORD_LISTS if f.predicate}
+    out: dict[str, set[str]] = {compound: {RDF_TYPE, *own, *links}}
+    for node, record in _record_nodes(kb, compound).items():
         allowed = {RDF_TYPE, record.owner_link, record.back_link}
         allowed |= {f.predicate for f in record.fields if f.predicate}
         out[node] = allowed - {""}
@@ -71,7 +73,9 @@ def _graph(kb: KnowledgeBase, keep: dict[str, set[str]]) -> rdflib.Graph:
         node = rdflib.BNode()
         triple = tuple(_rdflib(x) for x in (s, p, o))
         graph.add(triple)  # type: ignore[arg-type]
-        for (name, term) in zip(("claimSubject", "claimPredicate", "claimObject"), triple, strict=True):
+        for name, term in zip(
+            ("claimSubject", "claimPredicate", "claimObject"), triple, strict=True
+        ):
             graph.add((node, rdflib.URIRef(SK + name), term))
         for predicate, value in meta.get(claim, []):
             graph.add((node, rdflib.URIRef(predicate), _rdflib(value)))
@@ -106,7 +110,9 @@ def test_the_card_written_from_the_graph_compiles_to_the_same_facts(
     expected, got = _graph(graph_kb, keep), _graph(card_kb, keep)
     if not isomorphic(expected, got):
         _both, only_graph, only_card = graph_diff(to_isomorphic(expected), to_isomorphic(got))
-        missing = sorted(f"{s} {p} {o}" for s, p, o in only_graph if not isinstance(s, rdflib.BNode))
+        missing = sorted(
+            f"{s} {p} {o}" for s, p, o in only_graph if not isinstance(s, rdflib.BNode)
+        )
         extra = sorted(f"{s} {p} {o}" for s, p, o in only_card if not isinstance(s, rdflib.BNode))
         pytest.fail(
             f"{len(only_graph)} triple(s) only in the graph, {len(only_card)} only in the card; "

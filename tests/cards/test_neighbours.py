@@ -48,7 +48,9 @@ CASES = [(q.name, c) for q in compound_queries() for c in COMPOUNDS]
 
 
 @pytest.mark.parametrize(("name", "compound"), CASES)
-def test_named_queries_answer_as_before(built_store: EmbeddedStore, name: str, compound: str) -> None:
+def test_named_queries_answer_as_before(
+    built_store: EmbeddedStore, name: str, compound: str
+) -> None:
     query = next(q for q in compound_queries() if q.name == name)
     answer = built_store.query(query.text, query.bind(params_for(query, compound)))
     expected = json.loads(golden_file(query, compound).read_text(encoding="utf-8"))

@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +21,16 @@ import yaml
 
 from serkg.cards import model
 from serkg.cards.errors import CardError
-from serkg.cards.nodes import BOOL_TAG, FLOAT_TAG, INT_TAG, Node, describe, line_of, read_nodes
+from serkg.cards.nodes import (
+    BOOL_TAG,
+    FLOAT_TAG,
+    INT_TAG,
+    STR_TAG,
+    Node,
+    describe,
+    line_of,
+    read_nodes,
+)
 from serkg.prefixes import KG, KGSRC, PREFIX_MAP, SK, CurieError, expand
 
 RDF_TYPE = ox.NamedNode(PREFIX_MAP["rdf"] + "type")
@@ -102,7 +111,7 @@ class _Card:
         entries = _mapping(node, where)
         provenance = tuple(f.name for f in model.GROUP_PROVENANCE)
         _known_keys(entries, (*provenance, *(f.name for f in fields)), where)
-        bundle = self.bundle(entries, node, where, f"bundle-{self.compound.value[len(KG):]}-{key}")
+        bundle = self.bundle(entries, node, where, f"bundle-{self.compound.value[len(KG) :]}-{key}")
         if identity and "label" in entries:
             self.add(self.compound, RDF_TYPE, ox.NamedNode(model.IDENTITY.rdf_type), bundle)
         self.fields(self.compound, entries, fields, where, bundle)
@@ -113,7 +122,9 @@ class _Card:
         fields = model.SOURCE.fields
         _known_keys(entries, ("id", *(f.name for f in fields)), where)
         if "id" not in entries:
-            raise CardError("'id' is required: the source's name", line_of(node), _path(where, "id"))
+            raise CardError(
+                "'id' is required: the source's name", line_of(node), _path(where, "id")
+            )
         subject = _ref(entries["id"][1], _path(where, "id"), KGSRC)
         self.claim_id(subject, where, line_of(entries["id"][1]))
         for fld in fields:
@@ -131,7 +142,7 @@ class _Card:
         known = ("id", "continues", "link", *provenance, *(f.name for f in record.fields))
         _known_keys(entries, known, where)
         subject = self.record_id(entries, node, where, record, parent=None)
-        bundle = self.bundle(entries, node, where, f"bundle-{subject.value[len(KG):].lower()}")
+        bundle = self.bundle(entries, node, where, f"bundle-{subject.value[len(KG) :].lower()}")
         self.record(subject, entries, node, where, record, bundle, owner=self.compound, link=link)
 
     def record(
@@ -211,7 +222,9 @@ class _Card:
         for index, item in enumerate(_values(value, fld, path)):
             where = f"{path}[{index}]"
             entries = _mapping(item, where)
-            _known_keys(entries, ("id", "continues", "link", *(f.name for f in record.fields)), where)
+            _known_keys(
+                entries, ("id", "continues", "link", *(f.name for f in record.fields)), where
+            )
             subject = self.record_id(entries, item, where, record, parent=owner)
             self.record(subject, entries, item, where, record, bundle, owner=owner, link=fld)
 
@@ -230,13 +243,19 @@ class _Card:
         elif record.id_from and record.id_from in entries:
             subject = _ref(entries[record.id_from][1], _path(where, record.id_from))
             line = line_of(entries[record.id_from][1])
-        elif record is model.STATUS_RECORD and parent is not None and {"status", "date"} <= set(entries):
+        elif (
+            record is model.STATUS_RECORD
+            and parent is not None
+            and {"status", "date"} <= set(entries)
+        ):
             status = str(entries["status"][1].value).lower()
             date = str(entries["date"][1].value)
-            subject = ox.NamedNode(f"{KG}status-{parent.value[len(KG):].lower()}-{date}-{status}")
+            subject = ox.NamedNode(f"{KG}status-{parent.value[len(KG) :].lower()}-{date}-{status}")
             line = line_of(node)
         else:
-            raise CardError("'id' is required: the record's name", line_of(node), _path(where, "id"))
+            raise CardError(
+                "'id' is required: the record's name", line_of(node), _path(where, "id")
+            )
         if _continues(entries, where):
             self.continued.setdefault(subject, (line, _path(where, "continues")))
             return subject
@@ -297,56 +316,93 @@ class _Card:
             for index, item in enumerate(_values(value, fld, path)):
                 item_path = f"{path}[{index}]" if isinstance(value, yaml.SequenceNode) else path
                 term = to_term(item, fld, item_path)
-                provenance.append(ox.Quad(bundle, ox.NamedNode(fld.predicate), term, ox.DefaultGraph()))
+                provenance.append(
+                    ox.Quad(bundle, ox.NamedNode(fld.predicate), term, ox.DefaultGraph())
+                )
         self.quads.extend(provenance)
         return bundle
 
     def add(
-        self, s: ox.NamedNode, p: ox.NamedNode, o: ox.Term, g: ox.NamedNode | None
+        self,
+        s: ox.NamedNode,
+        p: ox.NamedNode,
+        o: ox.NamedNode | ox.Literal,
+        g: ox.NamedNode | None,
     ) -> None:
         graph = g if g is not None else ox.DefaultGraph()
-        self.quads.append(ox.Quad(s, p, o, graph))  # type: ignore[arg-type]
+        self.quads.append(ox.Quad(s, p, o, graph))
 
 
 def to_term(node: Node, fld: model.Field, path: str) -> ox.NamedNode | ox.Literal:
     """One YAML scalar as the RDF term FLD calls for."""
     if not isinstance(node, yaml.ScalarNode):
         raise CardError(f"expected {_expected(fld)}, got {describe(node)}", line_of(node), path)
-    text = str(node.value)
-    line = line_of(node)
-    kind = fld.kind
-    if kind in (model.TEXT, model.STRING, model.CAS):
-        if node.tag != "tag:yaml.org,2002:str" or not text.strip():
-            raise CardError(f"expected {_expected(fld)}, got {describe(node)}", line, path)
-        if fld.pattern and not re.search(fld.pattern, text):
-            raise CardError(f"{text!r} is not {_expected(fld)}", line, path)
-        if kind == model.CAS:
-            _check_cas(text, line, path)
-        return ox.Literal(text, language="en") if kind == model.TEXT else ox.Literal(text)
-    if kind == model.DECIMAL:
-        if node.tag not in (INT_TAG, FLOAT_TAG) or not DECIMAL_TEXT.match(text):
-            raise CardError(f"expected a decimal number (like 105.09), got {describe(node)}", line, path)
-        return ox.Literal(text, datatype=ox.NamedNode(XSD + "decimal"))
-    if kind == model.INTEGER:
-        if node.tag != INT_TAG or not re.match(r"^[+-]?[0-9]+$", text):
-            raise CardError(f"expected a whole number, got {describe(node)}", line, path)
-        return ox.Literal(text, datatype=ox.NamedNode(XSD + "integer"))
-    if kind == model.BOOLEAN:
-        if node.tag != BOOL_TAG:
-            raise CardError(f"expected true or false, got {describe(node)}", line, path)
-        return ox.Literal(text.lower(), datatype=ox.NamedNode(XSD + "boolean"))
-    if kind == model.DATE:
-        return _date(text, line, path)
-    if kind in (model.ENUM, model.UNIT_KIND, model.KIND):
-        allowed, namespace = _closed_list(fld)
-        if text not in allowed:
-            raise CardError(f"{text!r} is not one of {', '.join(allowed)}", line, path)
-        return ox.NamedNode(namespace + text)
-    if kind == model.IRI:
-        if node.tag != "tag:yaml.org,2002:str" or not re.match(r"^https?://\S+$", text):
-            raise CardError(f"expected a web address (https://...), got {describe(node)}", line, path)
-        return ox.NamedNode(text)
-    return _ref(node, path, KGSRC if fld.name == "source" else KG)
+    convert = _CONVERTERS.get(fld.kind)
+    if convert is None:
+        return _ref(node, path, KGSRC if fld.name == "source" else KG)
+    return convert(node, fld, str(node.value), line_of(node), path)
+
+
+def _text(node: Node, fld: model.Field, text: str, line: int, path: str) -> ox.Literal:
+    if node.tag != STR_TAG or not text.strip():
+        raise CardError(f"expected {_expected(fld)}, got {describe(node)}", line, path)
+    if fld.pattern and not re.search(fld.pattern, text):
+        raise CardError(f"{text!r} is not {_expected(fld)}", line, path)
+    if fld.kind == model.CAS:
+        _check_cas(text, line, path)
+    return ox.Literal(text, language="en") if fld.kind == model.TEXT else ox.Literal(text)
+
+
+def _decimal(node: Node, fld: model.Field, text: str, line: int, path: str) -> ox.Literal:
+    if node.tag not in (INT_TAG, FLOAT_TAG) or not DECIMAL_TEXT.match(text):
+        raise CardError(
+            f"expected a decimal number (like 105.09), got {describe(node)}", line, path
+        )
+    return ox.Literal(text, datatype=ox.NamedNode(XSD + "decimal"))
+
+
+def _integer(node: Node, fld: model.Field, text: str, line: int, path: str) -> ox.Literal:
+    if node.tag != INT_TAG or not re.match(r"^[+-]?[0-9]+$", text):
+        raise CardError(f"expected a whole number, got {describe(node)}", line, path)
+    return ox.Literal(text, datatype=ox.NamedNode(XSD + "integer"))
+
+
+def _boolean(node: Node, fld: model.Field, text: str, line: int, path: str) -> ox.Literal:
+    if node.tag != BOOL_TAG:
+        raise CardError(f"expected true or false, got {describe(node)}", line, path)
+    return ox.Literal(text.lower(), datatype=ox.NamedNode(XSD + "boolean"))
+
+
+def _closed(node: Node, fld: model.Field, text: str, line: int, path: str) -> ox.NamedNode:
+    allowed, namespace = _closed_list(fld)
+    if text not in allowed:
+        raise CardError(f"{text!r} is not one of {', '.join(allowed)}", line, path)
+    return ox.NamedNode(namespace + text)
+
+
+def _web_address(node: Node, fld: model.Field, text: str, line: int, path: str) -> ox.NamedNode:
+    if node.tag != STR_TAG or not re.match(r"^https?://\S+$", text):
+        raise CardError(f"expected a web address (https://...), got {describe(node)}", line, path)
+    return ox.NamedNode(text)
+
+
+def _date_term(node: Node, fld: model.Field, text: str, line: int, path: str) -> ox.Literal:
+    return _date(text, line, path)
+
+
+_CONVERTERS: dict[str, Callable[[Node, model.Field, str, int, str], ox.NamedNode | ox.Literal]] = {
+    model.TEXT: _text,
+    model.STRING: _text,
+    model.CAS: _text,
+    model.DECIMAL: _decimal,
+    model.INTEGER: _integer,
+    model.BOOLEAN: _boolean,
+    model.DATE: _date_term,
+    model.ENUM: _closed,
+    model.UNIT_KIND: _closed,
+    model.KIND: _closed,
+    model.IRI: _web_address,
+}
 
 
 def _closed_list(fld: model.Field) -> tuple[tuple[str, ...], str]:
@@ -398,7 +454,7 @@ def _check_cas(text: str, line: int, path: str) -> None:
 
 def _ref(node: Node, path: str, namespace: str = KG) -> ox.NamedNode:
     """An entity: a bare name (in NAMESPACE, kg: unless a source), a CURIE, an IRI or a DOI."""
-    if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+    if not isinstance(node, yaml.ScalarNode) or node.tag != STR_TAG:
         raise CardError(
             f"expected an id (a name, a CURIE or an IRI), got {describe(node)}", line_of(node), path
         )
@@ -425,7 +481,11 @@ def _items(top: dict[str, Entry], key: str) -> list[Node]:
         return []
     value = top[key][1]
     if not isinstance(value, yaml.SequenceNode):
-        raise CardError(f"expected a list (lines starting with '- '), got {describe(value)}", line_of(value), key)
+        raise CardError(
+            f"expected a list (lines starting with '- '), got {describe(value)}",
+            line_of(value),
+            key,
+        )
     return list(value.value)
 
 
@@ -445,7 +505,9 @@ def _known_keys(entries: dict[str, Entry], known: Sequence[str], where: str) -> 
             close = difflib.get_close_matches(name, known, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise CardError(
-                f"unknown field{hint}; known here: {', '.join(known)}", line_of(key), _path(where, name)
+                f"unknown field{hint}; known here: {', '.join(known)}",
+                line_of(key),
+                _path(where, name),
             )
 
 
@@ -468,4 +530,4 @@ def _path(where: str, name: str) -> str:
 
 
 def _local(iri: ox.NamedNode) -> str:
-    return iri.value[len(KG):] if iri.value.startswith(KG) else iri.value
+    return iri.value[len(KG) :] if iri.value.startswith(KG) else iri.value

@@ -31,7 +31,11 @@ ENUMS: dict[str, tuple[str, ...]] = {
         "UncontrolledPhase2Evidence",
         "RandomisedControlledEvidence",
     ),
-    "ProductCategory": ("SupplementCategory", "PrescriptionDrugCategory", "ResearchChemicalCategory"),
+    "ProductCategory": (
+        "SupplementCategory",
+        "PrescriptionDrugCategory",
+        "ResearchChemicalCategory",
+    ),
     "RegulatoryStatusKind": (
         "GRASClaim",
         "FoodAdditivePermitted",

@@ -63,7 +63,12 @@ def describe(node: Node) -> str:
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
-    kinds = {INT_TAG: "a number", FLOAT_TAG: "a number", BOOL_TAG: "true/false", NULL_TAG: "nothing"}
+    kinds = {
+        INT_TAG: "a number",
+        FLOAT_TAG: "a number",
+        BOOL_TAG: "true/false",
+        NULL_TAG: "nothing",
+    }
     if node.tag in kinds:
         return f"{kinds[node.tag]} ({node.value!r})" if node.tag != NULL_TAG else "nothing"
     return f"text ({node.value!r})"

@@ -53,17 +53,18 @@ def _claims(store: QueryStore, compound_iri: str) -> list[_Claim]:
     rows = run_view(store, "card-facts", {"compound": ox.NamedNode(compound_iri)})
     by_claim: dict[str, _Claim] = {}
     for row in rows:
-        subject = row["subject"]
-        if not isinstance(subject, ox.NamedNode):
+        subject, predicate, source = row["subject"], row["predicate"], row["source"]
+        if not isinstance(subject, ox.NamedNode) or predicate is None or source is None:
             continue
         claim = by_claim.setdefault(
-            str(row["claim"]), _Claim(subject, row["predicate"].value, row["object"])
+            str(row["claim"]), _Claim(subject, predicate.value, row["object"])
         )
-        claim.sources.add(row["source"].value)
-        if row.get("section") is not None:
-            claim.sections.add(row["section"].value)
-        if row.get("evidence") is not None:
-            claim.evidence.add(row["evidence"].value)
+        claim.sources.add(source.value)
+        section, evidence = row.get("section"), row.get("evidence")
+        if section is not None:
+            claim.sections.add(section.value)
+        if evidence is not None:
+            claim.evidence.add(evidence.value)
     return list(by_claim.values())
 
 
@@ -100,9 +101,7 @@ def card_from_claims(compound_iri: str, claims: list[_Claim]) -> dict[str, Any]:
             card[key] = listed
     for link in model.RECORD_LISTS:
         listed = [
-            item
-            for (node, prov), item in items.items()
-            if kinds[node] == (link.record, None)
+            item for (node, prov), item in items.items() if kinds[node] == (link.record, None)
         ]
         listed.sort(key=lambda item: (str(item.get("id")), "continues" in item))
         if listed:
@@ -197,7 +196,9 @@ def _record_fact(
     item = _item(claim.subject, claim.provenance, kinds, items, defining, links)
     if claim.predicate == RDF_TYPE:
         # the compiler types a record whose items name no kind itself, in its defining item
-        typed_apart = {c.provenance for c in claims if c.subject == claim.subject and c.predicate == RDF_TYPE} != {defining[claim.subject]}
+        typed_apart = {
+            c.provenance for c in claims if c.subject == claim.subject and c.predicate == RDF_TYPE
+        } != {defining[claim.subject]}
         if kind_field is not None and (claim.object.value != record.rdf_type or typed_apart):
             item["kind"] = claim.object.value[len(model.SK_NS) :]
         return
@@ -233,7 +234,9 @@ def _item(
     else:
         parent = _item(owner, prov, kinds, items, defining, links)
         link = next(
-            f for f in model.RECORDS["trial"].fields if f.kind == model.RECORD and f.record == record_name
+            f
+            for f in model.RECORDS["trial"].fields
+            if f.kind == model.RECORD and f.record == record_name
         )
         parent.setdefault(link.name, []).append(item)
     items[(node, prov)] = item
@@ -299,6 +302,11 @@ def _dump(card: dict[str, Any]) -> str:
         "# Edit, then check with `serkg validate THIS-FILE` (docs/curating.md).\n"
     )
     body = yaml.dump(
-        card, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+        card,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
     )
     return header + body
