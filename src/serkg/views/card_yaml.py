@@ -95,8 +95,8 @@ def card_from_claims(compound_iri: str, claims: list[_Claim]) -> dict[str, Any]:
         elif claim.subject in kinds:
             _record_fact(compound, claims, claim, kinds, items, defining, links)
     card: dict[str, Any] = {"compound": _ref(compound)}
-    for key in ("identity", "facts"):
-        listed = [g for (k, _), g in groups.items() if k == key]
+    for key, fields in (("identity", _IDENTITY_ORDER), ("facts", _FACTS_ORDER)):
+        listed = [_ordered(g, fields) for (k, _), g in groups.items() if k == key]
         if listed:
             card[key] = listed
     for link in model.RECORD_LISTS:
@@ -105,8 +105,30 @@ def card_from_claims(compound_iri: str, claims: list[_Claim]) -> dict[str, Any]:
         ]
         listed.sort(key=lambda item: (str(item.get("id")), "continues" in item))
         if listed:
-            card[link.name] = listed
+            card[link.name] = [_ordered(item, _record_order(link.record)) for item in listed]
     return card
+
+
+_PROVENANCE_ORDER = tuple(f.name for f in model.GROUP_PROVENANCE)
+_IDENTITY_ORDER = (
+    *_PROVENANCE_ORDER,
+    *(f.name for f in (*model.IDENTITY.fields, *model.IDENTITY_EXTRA)),
+)
+_FACTS_ORDER = (*_PROVENANCE_ORDER, *(f.name for f in model.COMPOUND_FACTS))
+
+
+def _record_order(record_name: str) -> tuple[str, ...]:
+    fields = tuple(f.name for f in model.RECORDS[record_name].fields)
+    return ("id", "continues", "link", *_PROVENANCE_ORDER, *fields)
+
+
+def _ordered(item: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    """ITEM with its keys in the model's order (nested records too), as a curator reads them."""
+    out = {name: item[name] for name in order if name in item}
+    for fld in model.RECORDS.get("trial", model.SOURCE).fields:
+        if fld.kind == model.RECORD and fld.name in out:
+            out[fld.name] = [_ordered(x, _record_order(fld.record)) for x in out[fld.name]]
+    return out
 
 
 def _link_provenances(
