@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= dist
 
-.PHONY: run test setup setup-dev system-deps ui lint typecheck docs clean
+.PHONY: run test setup setup-dev system-deps kgx ui lint typecheck docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,15 @@ run: setup
 system-deps:
 	bash scripts/install-system-deps.sh
 
+## kgx in its own environment, .venv-kgx (its pins clash with ours): tests validate the KGX export
+kgx:
+	PYTHON=$(PYTHON) bash scripts/install-kgx.sh
+
 ui:
 	bash scripts/install-ui.sh
 
 ## everything the whole test suite needs, then the suite (pytest's "no tests" exit 5 is a failure)
-test: setup-dev system-deps ui
+test: setup-dev system-deps kgx ui
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy

@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 
 from serkg import export
 from serkg.build import ARTEFACTS, PUBLISHED, build
-from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
+from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
 from tests import jena
 from tests.reliability.paused_build import PausedBuild, leftovers
 
@@ -100,12 +100,18 @@ def test_void_counts_match_the_files(built_dist: Path) -> None:
     vo = rdflib.Namespace("http://rdfs.org/ns/void#")
     asserted = len(rdflib.Graph().parse(built_dist / "serkg.ttl"))
     inferred = len(rdflib.Graph().parse(built_dist / "serkg-inferred.ttl"))
-    assert int(void.value(dataset, vo.triples)) == asserted + inferred
+    imports = len(rdflib.Graph().parse(built_dist / "serkg-imports.ttl"))
+    assert int(void.value(dataset, vo.triples)) == asserted + inferred  # our facts only
     subsets = {
         str(void.value(s, rdflib.RDFS.label)): int(void.value(s, vo.triples))
         for s in void.objects(dataset, vo.subset)
     }
-    assert subsets == {"asserted triples": asserted, "inferred triples": inferred}
+    assert subsets == {
+        "asserted triples": asserted,
+        "inferred triples": inferred,
+        "import modules of external ontologies": imports,
+    }
+    assert imports > 500
     assert void.value(dataset, rdflib.DCTERMS.license) == rdflib.URIRef(
         "https://creativecommons.org/licenses/by/4.0/"
     )
@@ -119,6 +125,29 @@ def test_store_holds_both_graphs(built_dist: Path) -> None:
     assert len(
         list(store.quads_for_pattern(None, None, None, ox.NamedNode(ASSERTED_GRAPH)))
     ) == len(turtle)
+
+
+def test_the_import_modules_are_a_graph_of_their_own(built_dist: Path) -> None:
+    """Stored, exported and counted apart: the store's imports graph (as `serkg export --graph
+    imports` writes it) and serkg-imports.ttl both hold exactly the modules' triples."""
+    from serkg import resources
+
+    modules = rdflib.Graph()
+    for path in resources.import_module_files():
+        modules.parse(path)
+    store = ox.Store.read_only(str(built_dist / "store"))
+    stored = rdflib.Graph().parse(
+        data=export.export_from_store(store, "nt", "imports"), format="nt"
+    )
+    assert len(modules) > 500
+    assert isomorphic(modules, stored)
+    assert isomorphic(modules, rdflib.Graph().parse(built_dist / "serkg-imports.ttl"))
+    everything = len(store)
+    ours = sum(
+        len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(g))))
+        for g in (ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH)
+    )
+    assert everything == ours + len(modules)
 
 
 @pytest.mark.slow

@@ -16,7 +16,7 @@ import errno
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +26,8 @@ import pyoxigraph as ox
 
 from serkg import __version__, export, mappings, resources, safe_write, store_checksums
 from serkg.forked import Forked
-from serkg.loading import KnowledgeBase, load_knowledge
-from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
+from serkg.loading import KnowledgeBase, load_knowledge, parse_file
+from serkg.prefixes import ASSERTED_GRAPH, IMPORTS_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
 
 if TYPE_CHECKING:
     from serkg.checks import QcViolation, ValidationOutcome
@@ -59,6 +59,8 @@ class BuildSummary:
     reasoner: str = ""
     asserted_count: int = 0
     inferred_count: int = 0
+    #: triples of the import modules (the imports graph), not counted as ours
+    imports_count: int = 0
     inferred_by_kind: dict[str, int] = field(default_factory=dict)
     dropped_by_filter: dict[str, int] = field(default_factory=dict)
     shapes_count: int = 0
@@ -150,6 +152,8 @@ def _build_into(
         kb = load_knowledge([resources.ontology_file()], files)
         asserted = kb.asserted
         summary.asserted_count = len(asserted)
+        imports = import_module_triples()
+        summary.imports_count = len(imports)
 
     # reasoning does not depend on validation: it runs in another process meanwhile
     background = reasoning.BackgroundInference(asserted, engine=engine)
@@ -184,7 +188,7 @@ def _build_into(
             summary.dropped_by_filter = dict(inference.dropped_by_filter)
 
         # the exports need nothing from the store stages: written in another process meanwhile
-        metadata = describe_dataset(asserted, inference.triples)
+        metadata = describe_dataset(asserted, inference.triples, imports)
         try:  # here, not in the export process, so that a bad cross-link fails the build by name
             mapping_sets = {
                 "serkg.sssom.tsv": mappings.sssom_tsv(asserted, __version__),
@@ -193,11 +197,17 @@ def _build_into(
         except mappings.MappingError as exc:
             raise BuildFailed(f"the SSSOM mapping set cannot be written: {exc}", summary) from exc
         exports = Forked(
-            _write_exports, folder, asserted, inference.triples, metadata, mapping_sets
+            _write_exports, folder, asserted, inference.triples, imports, metadata, mapping_sets
         )
         with _stage(summary, "store", report):
             store_folder = folder / "store"
-            _load_store(store_folder, asserted, inference.triples, [*metadata, *_query_examples()])
+            graphs = {
+                ASSERTED_GRAPH: asserted,
+                INFERRED_GRAPH: inference.triples,
+                IMPORTS_GRAPH: imports,
+                METADATA_GRAPH: [*metadata, *_query_examples()],
+            }
+            _load_store(store_folder, graphs)
 
         with _stage(summary, "qc", report):
             qc_store = ox.Store.read_only(str(store_folder))
@@ -232,6 +242,12 @@ def _build_into(
     return summary
 
 
+def import_module_triples() -> list[ox.Triple]:
+    """The import modules' triples (``ontology/imports/``): the external classes our data
+    names, with labels and their rdfs:subClassOf paths to the ontologies' roots."""
+    return [q.triple for path in resources.import_module_files() for q in parse_file(path)]
+
+
 def _query_examples() -> list[ox.Triple]:
     """The named queries as SPARQL examples, for the store's metadata graph."""
     from serkg import querylib
@@ -259,19 +275,10 @@ def _write_qc_report(folder: Path, rows: Sequence[QcViolation]) -> None:
     safe_write.write_text(folder / "validation-report.txt", "\n".join(lines) + "\n")
 
 
-def _load_store(
-    folder: Path,
-    asserted: Sequence[ox.Triple],
-    inferred: Sequence[ox.Triple],
-    metadata: Sequence[ox.Triple],
-) -> None:
-    """Persist the asserted, inferred and dataset-metadata graphs."""
+def _load_store(folder: Path, graphs: Mapping[str, Sequence[ox.Triple]]) -> None:
+    """Persist GRAPHS (graph IRI -> triples): asserted, inferred, imports and metadata."""
     store = ox.Store(str(folder))
-    for graph, triples in (
-        (ASSERTED_GRAPH, asserted),
-        (INFERRED_GRAPH, inferred),
-        (METADATA_GRAPH, metadata),
-    ):
+    for graph, triples in graphs.items():
         name = ox.NamedNode(graph)
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
     store.flush()
@@ -284,6 +291,7 @@ def _write_exports(
     folder: Path,
     asserted: Sequence[ox.Triple],
     inferred: Sequence[ox.Triple],
+    imports: Sequence[ox.Triple],
     metadata: Sequence[ox.Triple],
     mapping_sets: dict[str, str],
 ) -> float:
@@ -291,6 +299,7 @@ def _write_exports(
     started = time.perf_counter()
     export.write_triples(folder / "serkg.ttl", asserted, "ttl")
     export.write_triples(folder / "serkg-inferred.ttl", inferred, "ttl")
+    export.write_triples(folder / "serkg-imports.ttl", imports, "ttl")
     export.write_triples(folder / "serkg.nt", asserted, "nt")
     export.write_triples(folder / "serkg.jsonld", asserted, "jsonld")
     safe_write.write_bytes(

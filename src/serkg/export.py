@@ -17,14 +17,21 @@ import pyoxigraph as ox
 
 from serkg import __version__, formats, mappings, resources, safe_write
 from serkg.gc_pause import cyclic_gc_paused
-from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, PREFIX_MAP, SERIALISATION_PREFIXES
+from serkg.prefixes import (
+    ASSERTED_GRAPH,
+    IMPORTS_GRAPH,
+    INFERRED_GRAPH,
+    PREFIX_MAP,
+    SERIALISATION_PREFIXES,
+)
 from serkg.vocab import RDF, XSD
 
-GRAPH_CHOICES = ("asserted", "inferred", "all")
+GRAPH_CHOICES = formats.EXPORT_GRAPHS
 #: the files a build writes (serkg.build) and a release copies (serkg.releases.bundle)
 ARTEFACTS = (
     "serkg.ttl",
     "serkg-inferred.ttl",
+    "serkg-imports.ttl",
     "serkg.jsonld",
     "serkg.nt",
     "serkg.trig",
@@ -254,6 +261,10 @@ def _serialize_quads(
     quads += [
         ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(INFERRED_GRAPH)) for t in inferred
     ]
+    return _serialize_named_quads(quads, fmt)
+
+
+def _serialize_named_quads(quads: list[ox.Quad], fmt: str) -> bytes:
     if fmt not in formats.DATASET_FORMATS:
         raise ValueError(f"{fmt!r} is not a format for named graphs")
     syntax = formats.FORMATS[fmt].syntax()
@@ -279,12 +290,20 @@ def export_from_store(store: ox.Store, fmt: str, graph: str = "all") -> bytes:
     if graph not in GRAPH_CHOICES:
         raise ValueError(f"unknown graph {graph!r}; choose one of {', '.join(GRAPH_CHOICES)}")
     if fmt == "sssom":  # a mapping set holds curated cross-links: asserted ones, with their sources
-        if graph == "inferred":
+        if graph in {"inferred", "imports"}:
             raise mappings.MappingError(
                 "the SSSOM mapping set holds the curated cross-links, which are in the asserted "
                 "graph; use --graph asserted or all"
             )
         return mappings.sssom_tsv(graph_triples(store, ASSERTED_GRAPH), __version__).encode("utf-8")
+    if graph == "imports":
+        if fmt in formats.DATASET_FORMATS:
+            quads = [
+                ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(IMPORTS_GRAPH))
+                for t in graph_triples(store, IMPORTS_GRAPH)
+            ]
+            return _serialize_named_quads(quads, fmt)
+        return serialize_triples(graph_triples(store, IMPORTS_GRAPH), fmt)
     asserted = graph_triples(store, ASSERTED_GRAPH) if graph in {"asserted", "all"} else []
     inferred = graph_triples(store, INFERRED_GRAPH) if graph in {"inferred", "all"} else []
     if fmt in formats.DATASET_FORMATS:

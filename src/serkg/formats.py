@@ -132,9 +132,13 @@ HTTP_GRAPH_FORMATS = ("ttl", "nt", "jsonld", "rdfxml", "n3")
 #: ``serkg export``: one graph, or the asserted and inferred graphs as a dataset (TriG, N-Quads),
 #: or the SSSOM mapping set of the asserted cross-links
 EXPORT_FORMATS = ("ttl", "jsonld", "nt", "trig", "nq", "sssom")
-#: ``serkg export --format F --out DIR``: a folder of files, written from the data files (one
-#: nanopublication per claim bundle as TriG; see docs/nanopublications.md)
-FOLDER_EXPORT_FORMATS = ("nanopub",)
+#: ``serkg export --format F --out DIR``: a folder of files: one nanopublication per claim bundle
+#: as TriG, written from the data files (docs/nanopublications.md); the graph in Biolink terms as
+#: KGX nodes and edges, TSV or JSON Lines, read from the store (docs/exports.md)
+FOLDER_EXPORT_FORMATS = ("nanopub", "kgx", "kgx-jsonl")
+#: the graphs ``serkg export --graph`` writes: "all" is our facts (asserted and inferred);
+#: "imports" the external ontologies' import modules, kept and exported apart from them
+EXPORT_GRAPHS = ("asserted", "inferred", "all", "imports")
 #: formats of files a build writes that are not RDF (their media type is still in void.ttl)
 TABLE_FILE_FORMATS = ("sssom",)
 #: formats that hold named graphs

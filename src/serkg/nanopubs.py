@@ -172,32 +172,7 @@ def _publication_info(version: str) -> list[tuple[ox.NamedNode, OxTerm]]:
 
 
 def write_nanopublications(out_dir: Path, nanopubs: Sequence[Nanopublication]) -> list[Path]:
-    """Write each nanopublication as ``OUT_DIR/NAME.trig``, all or nothing.
-
-    The files are written into a hidden folder beside OUT_DIR, which is then renamed to OUT_DIR:
-    a failure leaves no partial set. OUT_DIR must not exist, or be an empty folder.
-    """
-    import shutil
-    import tempfile
-
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise safe_write.OutputError(
-            f"{out_dir} exists and is not an empty folder; name a new folder for the "
-            "nanopublications"
-        )
-    parent = out_dir.parent if str(out_dir.parent) else Path(".")
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=parent))
-    except OSError as exc:
-        raise safe_write.OutputError(f"cannot write into {parent}: {exc.strerror}") from None
-    try:
-        for nanopub in nanopubs:
-            (staging / f"{nanopub.name}.trig").write_bytes(nanopub.to_trig())
-        if out_dir.exists():
-            out_dir.rmdir()
-        staging.rename(out_dir)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise safe_write.OutputError(f"cannot write {out_dir}: {exc.strerror}") from None
-    return sorted(out_dir / f"{nanopub.name}.trig" for nanopub in nanopubs)
+    """Write each nanopublication as ``OUT_DIR/NAME.trig``, all or nothing (OUT_DIR must not
+    exist, or be an empty folder)."""
+    files = [(f"{nanopub.name}.trig", nanopub.to_trig()) for nanopub in nanopubs]
+    return safe_write.write_new_folder(out_dir, files, "the nanopublications")

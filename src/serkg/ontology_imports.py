@@ -38,6 +38,15 @@ IMPORTED_ONTOLOGIES = {
 
 SOURCE_FORMATS = {".obo": "OBO", ".owl": "RDF/XML", ".rdf": "RDF/XML", ".xml": "RDF/XML"}
 SOURCE_FORMATS[".ttl"] = "Turtle"
+SOURCE_FORMATS[".tsv"] = "TSV"
+
+#: A TSV source is either an edge table (KGX ``*_edges.tsv``, as ODK writes for subsets):
+#: ``subject``/``predicate``/``object`` columns, a subclass edge where the predicate is one of
+#: ``_TSV_SUBCLASS``; or a label table (KGX ``*_nodes.tsv``, ROBOT report ``class-stats.tsv``):
+#: an id column and a label column, the first of each list the header has.
+_TSV_SUBCLASS = {"biolink:subclass_of", "rdfs:subClassOf"}
+_TSV_ID_COLUMNS = ("id", "cls", "?cls", "c", "?c")
+_TSV_LABEL_COLUMNS = ("name", "cls_label", "?cls_label", "clsLabel", "?clsLabel", "n", "?n")
 
 EXTRACTION_METHOD = (
     "Extracted with `serkg imports extract` (BOT method over named classes): the seed terms "
@@ -127,7 +136,7 @@ def curie(iri: str) -> str:
 
 # ------------------------------------------------------------------------------------ reading
 def read_source(path: Path) -> SourceOntology:
-    """Parse a release file; the format comes from the suffix (.obo, .owl/.rdf/.xml, .ttl)."""
+    """Parse a release file; the format comes from the suffix (.obo, .owl/.rdf/.xml, .ttl, .tsv)."""
     if not path.exists():
         raise InputError("no such file", path)
     if path.is_dir():
@@ -140,6 +149,8 @@ def read_source(path: Path) -> SourceOntology:
         )
     if fmt == "OBO":
         return _read_obo(path)
+    if fmt == "TSV":
+        return _read_tsv(path)
     return _read_rdf(path)
 
 
@@ -285,6 +296,62 @@ def _read_rdf_value(
             terms.setdefault(s, Term(s)).obsolete = True
     elif p == OWL.versionInfo:
         header["versionInfo"] = o.value
+
+
+def _tsv_cell_iri(text: str) -> str:
+    """A TSV cell naming a class: a CURIE, or an IRI (bare or in ``<...>``)."""
+    return obo_iri(text.strip().removeprefix("<").removesuffix(">"))
+
+
+def _tsv_label(text: str) -> str:
+    """A label cell: SPARQL-report labels are quoted (``"disease"``), KGX labels are bare."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return _unescape_obo(text[1:-1])
+    return text
+
+
+def _read_tsv(path: Path) -> SourceOntology:
+    """An edge table's subclass edges, or a label table's labels; a TSV names no release."""
+    try:
+        rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", path) from exc
+    if not rows:
+        raise InputError("empty table", path)
+    header = [cell.strip() for cell in rows[0]]
+    terms: dict[str, Term] = {}
+    if {"subject", "predicate", "object"} <= set(header):
+        s, p, o = (header.index(name) for name in ("subject", "predicate", "object"))
+        for number, row in enumerate(rows[1:], start=2):
+            if len(row) <= max(s, p, o) or row[p].strip() not in _TSV_SUBCLASS:
+                continue
+            try:
+                child, parent = _tsv_cell_iri(row[s]), _tsv_cell_iri(row[o])
+            except ValueError as exc:
+                raise InputError(str(exc), path, number) from exc
+            terms.setdefault(child, Term(child)).parents.add(parent)
+        return SourceOntology(path, terms)
+    id_col = next((header.index(c) for c in _TSV_ID_COLUMNS if c in header), None)
+    label_col = next((header.index(c) for c in _TSV_LABEL_COLUMNS if c in header), None)
+    if id_col is None or label_col is None:
+        raise InputError(
+            "a TSV source needs subject/predicate/object columns (edges) or an id and a "
+            f"label column (labels); the header has {', '.join(header)}",
+            path,
+            1,
+        )
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) <= max(id_col, label_col) or not row[id_col].strip():
+            continue
+        try:
+            iri = _tsv_cell_iri(row[id_col])
+        except ValueError as exc:
+            raise InputError(str(exc), path, number) from exc
+        label = _tsv_label(row[label_col])
+        if label:
+            terms.setdefault(iri, Term(iri)).label = label
+    return SourceOntology(path, terms)
 
 
 def read_seed_terms(path: Path) -> list[str]:

@@ -22,6 +22,14 @@ ASSERTED_GRAPH = GRAPH_BASE + "asserted"
 INFERRED_GRAPH = GRAPH_BASE + "inferred"
 #: the dataset's own description (VoID, DCAT): a named graph only, not in the default graph
 METADATA_GRAPH = GRAPH_BASE + "metadata"
+#: the external ontologies' import modules (ontology/imports/): their terms, labels and
+#: rdfs:subClassOf paths to their roots, kept apart from our asserted and inferred facts
+IMPORTS_GRAPH = GRAPH_BASE + "imports"
+#: the default graph of a query that names no dataset, embedded or served: the store's own
+#: default graph (empty after a build; where an allowed INSERT DATA writes) and the asserted
+#: and inferred graphs. The imports and metadata graphs are reachable by FROM, GRAPH or
+#: named-graph-uri only.
+DEFAULT_GRAPH_PARTS = (ASSERTED_GRAPH, INFERRED_GRAPH)
 SHP = "https://w3id.org/serkg/shapes/"
 #: the named queries' IRIs (``QUERY_BASE + name``), as published in the metadata graph
 QUERY_BASE = "https://w3id.org/serkg/query/"

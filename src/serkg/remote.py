@@ -21,7 +21,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -83,8 +83,11 @@ class LoadSummary:
         return "\n".join(lines)
 
 
-def graph_names(graph_base: str | None) -> tuple[str, str]:
-    """The asserted and inferred graph IRIs: ``{base}asserted`` and ``{base}inferred``.
+def graph_names(
+    graph_base: str | None, parts: Sequence[str] = ("asserted", "inferred")
+) -> tuple[str, ...]:
+    """The named graphs' IRIs: ``{base}asserted`` and ``{base}inferred`` (and ``{base}imports``
+    when PARTS names it).
 
     A base that ends in neither ``/`` nor ``#`` gets a ``/``, so ``--graph http://x/g`` gives
     ``http://x/g/asserted``.
@@ -96,7 +99,7 @@ def graph_names(graph_base: str | None) -> tuple[str, str]:
         )
     if not base.endswith(("/", "#")):
         base += "/"
-    for name in (base + "asserted", base + "inferred"):
+    for name in (base + part for part in parts):
         try:
             ox.NamedNode(name)  # MOVE and DROP write these as IRIs: check before anything is sent
         except ValueError as exc:
@@ -105,7 +108,7 @@ def graph_names(graph_base: str | None) -> tuple[str, str]:
             raise LoadOptionError(
                 f"--graph {base!r} does not make a valid IRI: {plain_reason(str(exc))}"
             ) from None
-    return base + "asserted", base + "inferred"
+    return tuple(base + part for part in parts)
 
 
 def _check_utf8(option: str, value: str | None) -> None:
@@ -329,8 +332,10 @@ def load_to_endpoint(
     password: str | None,
     timeout: float,
     update_endpoint: str | None = None,
+    imports: Path | None = None,
 ) -> LoadSummary:
-    """Load the asserted and inferred graphs of a build into the store at ENDPOINT.
+    """Load the asserted and inferred graphs of a build into the store at ENDPOINT, and the
+    import modules (IMPORTS, a build's ``serkg-imports.ttl``) into ``{base}imports`` when given.
 
     Example: ``load_to_endpoint("http://127.0.0.1:8890", Path("dist/serkg.nt"),
     Path("dist/serkg-inferred.ttl"), graph_base=None, user="dba", password="dba", timeout=120)``.
@@ -351,15 +356,11 @@ def load_to_endpoint(
         ("--graph", graph_base),
     ):
         _check_utf8(option, value)
-    for path in (asserted_ttl_or_nt, inferred):
-        if not Path(path).is_file():
-            raise InputError("no such file (run `serkg build` first)", Path(path))
-        _check_parses(Path(path))  # a broken file must fail before a graph is half replaced
-    targets = graph_names(graph_base)
+    sources, parts = _checked_sources(asserted_ttl_or_nt, inferred, imports)
+    targets = graph_names(graph_base, parts)
     url = graph_store_url(endpoint, authenticated=user is not None)
     updates = update_url(endpoint, user is not None, update_endpoint)
     auth = httpx.DigestAuth(user, password) if user is not None and password is not None else None
-    sources = (Path(asserted_ttl_or_nt), Path(inferred))
 
     def client() -> httpx.Client:
         return httpx.Client(timeout=timeout, auth=auth)
@@ -374,11 +375,7 @@ def load_to_endpoint(
                     raise RemoteStoreError(
                         f"{exc}; with no --update-endpoint the graphs were written in place: "
                         f"<{target}> may hold part of the new data, "
-                        + (
-                            f"<{summary.graphs[0].graph}> holds the new data"
-                            if summary.graphs
-                            else "the other graph is untouched"
-                        )
+                        + _written_in_place(summary, targets)
                         + "; run serkg load again"
                     ) from exc
         return summary
@@ -406,15 +403,49 @@ def load_to_endpoint(
     except RemoteStoreError as exc:
         held = ", ".join(f"<{t}>" for t in temporaries)
         raise RemoteStoreError(
-            f"{exc}; the new data is in {held}; whether <{targets[0]}> and <{targets[1]}> were "
+            f"{exc}; the new data is in {held}; whether {_listed(targets)} were "
             "replaced depends on whether the store applied the MOVE request (query them), "
             "then run serkg load again"
         ) from exc
     return summary
 
 
-def _untouched(targets: tuple[str, str]) -> str:
-    return f"<{targets[0]}> and <{targets[1]}> are untouched"
+def _checked_sources(
+    asserted: Path, inferred: Path, imports: Path | None
+) -> tuple[tuple[Path, ...], tuple[str, ...]]:
+    """The files to load and their graphs' names, each file checked to parse."""
+    sources: tuple[Path, ...] = (Path(asserted), Path(inferred))
+    parts: tuple[str, ...] = ("asserted", "inferred")
+    if imports is not None:
+        sources, parts = (*sources, Path(imports)), (*parts, "imports")
+    for path in sources:
+        if not path.is_file():
+            raise InputError("no such file (run `serkg build` first)", path)
+        _check_parses(path)  # a broken file must fail before a graph is half replaced
+    return sources, parts
+
+
+def _listed(graphs: Sequence[str]) -> str:
+    names = [f"<{g}>" for g in graphs]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _untouched(targets: Sequence[str]) -> str:
+    return f"{_listed(targets)} are untouched"
+
+
+def _written_in_place(summary: LoadSummary, targets: Sequence[str]) -> str:
+    """What a failed in-place load left: the graphs already written hold the new data."""
+    done = [g.graph for g in summary.graphs]
+    rest = [t for t in targets if t not in done and t != targets[len(done)]]
+    said = []
+    if done:
+        said.append(f"{_listed(done)} {'holds' if len(done) == 1 else 'hold'} the new data")
+    if rest:
+        said.append(
+            f"{'the other graph is' if len(rest) == 1 else _listed(rest) + ' are'} untouched"
+        )
+    return ", ".join(said)
 
 
 def _drop_temporaries(

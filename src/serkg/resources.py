@@ -56,7 +56,7 @@ def queries_dir() -> Path:
 
 
 def named_query_files() -> list[Path]:
-    return sorted(queries_dir().glob("*.rq"))
+    return sorted(queries_dir().glob("*.rq"), key=lambda path: path.stem)  # by name
 
 
 def qc_query_files() -> list[Path]:
@@ -80,6 +80,19 @@ def mapping_set_metadata_file() -> Path:
 def vocabulary_mapping_set_metadata_file() -> Path:
     """The metadata of the second SSSOM set: our ontology's terms -> the standard terms."""
     return asset_root() / "data" / "mappings" / "vocabulary-mapping-set.json"
+
+
+def biolink_mapping_file() -> Path:
+    """Our classes, properties, phases and statuses in Biolink terms, for the KGX export."""
+    return asset_root() / "data" / "mappings" / "biolink.json"
+
+
+def kgx_query(name: str) -> str:
+    """The text of ``queries/kgx/NAME.rq``: what the KGX export reads from the store."""
+    path = queries_dir() / "kgx" / f"{name}.rq"
+    if not path.exists():
+        raise FileNotFoundError(f"KGX export query {path} is missing; reinstall serkg")
+    return path.read_text(encoding="utf-8")
 
 
 def negative_mappings_file() -> Path:

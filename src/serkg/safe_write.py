@@ -90,6 +90,35 @@ def write_output(target: Path, data: bytes) -> None:
         raise OutputError(f"cannot write {target}: {reason}") from None
 
 
+def write_new_folder(out_dir: Path, files: Sequence[tuple[str, bytes]], what: str) -> list[Path]:
+    """Write FILES (name, bytes) into the new folder OUT_DIR, all or nothing.
+
+    The files are written into a hidden folder beside OUT_DIR, which is then renamed to OUT_DIR:
+    a failure leaves no partial set. OUT_DIR must not exist, or be an empty folder; WHAT names
+    the set in the message that refuses any other (``the nanopublications``).
+    """
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise OutputError(
+            f"{out_dir} exists and is not an empty folder; name a new folder for {what}"
+        )
+    parent = out_dir.parent if str(out_dir.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write into {parent}: {exc.strerror}") from None
+    try:
+        for name, data in files:
+            (staging / name).write_bytes(data)
+        if out_dir.exists():
+            out_dir.rmdir()
+        staging.rename(out_dir)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"cannot write {out_dir}: {exc.strerror}") from None
+    return sorted(out_dir / name for name, _ in files)
+
+
 def swap_link(link: Path, target: str) -> None:
     """Point LINK at TARGET (a path relative to LINK's folder) in one atomic rename."""
     tmp = link.parent / f".{link.name}.{os.getpid()}.link"

@@ -7,6 +7,7 @@ code; the top-level WHERE group is the one after a CONSTRUCT template.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 
 from serkg.terms import OxTerm
@@ -109,3 +110,38 @@ def where_open_brace(sparql: str) -> int:
             if depth == 0 and not skipped_template:
                 skipped_template = True
     raise QuerySyntaxError("the query has no WHERE group to bind parameters in")
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """Whether the query says FROM (the keyword only a dataset clause uses)."""
+    lowered = sparql.lower()
+    if "from" not in lowered and "\\u" not in lowered:
+        return False  # the common case, without the scan of strings and comments
+    return "FROM" in sparql_keywords(sparql)
+
+
+def sparql_keywords(sparql: str) -> list[str]:
+    """Only for choosing the dataset (is there a FROM?), never for deciding what may run.
+
+    Upper-cased bare words of SPARQL text: not in strings, comments or IRIs, and not part of a
+    variable, prefixed name or language tag. ``\\uXXXX`` escapes are decoded first, as in SPARQL.
+    """
+    text = _CODEPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+    chars = [*code_chars(text), (" ", True)]
+    words: list[str] = []
+    start: int | None = None
+    lead = previous = " "
+    for index, (ch, in_code) in enumerate(chars):
+        if in_code and (ch.isalnum() or ch == "_"):
+            if start is None:
+                start, lead = index, previous
+            continue
+        if start is not None:
+            if lead not in "?$:@-" and not (in_code and ch == ":"):
+                words.append("".join(c for c, _ in chars[start:index]).upper())
+            start = None
+        previous = ch if in_code else " "
+    return words
+
+
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")

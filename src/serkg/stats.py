@@ -8,6 +8,7 @@ import pyoxigraph as ox
 
 from serkg import resources
 from serkg.prefixes import compress
+from serkg.store import default_dataset
 
 
 def store_statistics(store: ox.Store) -> dict[str, Any]:
@@ -16,11 +17,10 @@ def store_statistics(store: ox.Store) -> dict[str, Any]:
         compress(str(row[0].value)): int(str(row[1].value))
         for row in _rows(store.query(resources.view_query("stats-graphs")))
     }
+    view = resources.view_query("stats-classes")
     classes = {
         compress(str(row[0].value)): int(str(row[1].value))
-        for row in _rows(
-            store.query(resources.view_query("stats-classes"), use_default_graph_as_union=True)
-        )
+        for row in _rows(store.query(view, **default_dataset(view)))
     }
     return {"graphs": graphs, "classes": classes}
 

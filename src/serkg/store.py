@@ -17,9 +17,9 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
+from serkg.prefixes import ASSERTED_GRAPH, DEFAULT_GRAPH_PARTS, IMPORTS_GRAPH, INFERRED_GRAPH
 from serkg.results import QueryAnswer
-from serkg.sparql_text import QuerySyntaxError, inject_values, query_form
+from serkg.sparql_text import QuerySyntaxError, has_dataset_clause, inject_values, query_form
 from serkg.store_checksums import checksum_problem
 from serkg.terms import OxTerm
 
@@ -116,7 +116,7 @@ class EmbeddedStore:
     ) -> QueryAnswer:
         with self.reading():
             try:
-                result = query_bound(self._store, sparql, bindings, use_default_graph_as_union=True)
+                result = query_bound(self._store, sparql, bindings, **default_dataset(sparql))
             except SyntaxError as exc:
                 raise QuerySyntaxError(str(exc)) from exc
             except RuntimeError as exc:
@@ -129,6 +129,15 @@ class EmbeddedStore:
                     raise
                 raise StoreError(str(exc)) from exc
             return QueryAnswer.from_oxigraph(result, row_limit=row_limit)
+
+
+def default_dataset(sparql: str) -> dict[str, Any]:
+    """pyoxigraph's dataset options for SPARQL as the endpoint runs it: a query with its own
+    FROM gets exactly that; any other gets :data:`DEFAULT_GRAPH_PARTS` as its default graph
+    (not the import modules nor the metadata), with every graph available to GRAPH."""
+    if has_dataset_clause(sparql):
+        return {}
+    return {"default_graph": [ox.DefaultGraph(), *map(ox.NamedNode, DEFAULT_GRAPH_PARTS)]}
 
 
 def query_bound(
@@ -159,10 +168,19 @@ class EndpointStore:
         default_graphs: list[str] | None = None,
         timeout: float = 60.0,
         auth: tuple[str, str] | None = None,
+        named_graphs: list[str] | None = None,
     ) -> None:
         self.url = url
         self.default_graphs = (
             [ASSERTED_GRAPH, INFERRED_GRAPH] if default_graphs is None else default_graphs
+        )
+        #: sent as ``named-graph-uri`` along with the default graphs (SPARQL 1.1 Protocol: with
+        #: only ``default-graph-uri`` a query could reach no named graph), so ``GRAPH`` over the
+        #: import modules works; none when DEFAULT_GRAPHS is given without them
+        self.named_graphs = (
+            ([IMPORTS_GRAPH] if default_graphs is None else [])
+            if named_graphs is None
+            else named_graphs
         )
         self.timeout = timeout
         self.auth = auth
@@ -181,6 +199,7 @@ class EndpointStore:
         accept = "application/n-triples" if kind == "graph" else "application/sparql-results+json"
         params: list[tuple[str, str | int | float | bool | None]] = [("query", text)]
         params += [("default-graph-uri", g) for g in self.default_graphs]
+        params += [("named-graph-uri", g) for g in self.named_graphs]
         try:
             with httpx.Client(timeout=self.timeout) as client:
                 if len(text) < 1500:

@@ -13,8 +13,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from serkg import resources
+from serkg.build import import_module_triples
 from serkg.loading import load_knowledge
-from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
+from serkg.prefixes import ASSERTED_GRAPH, IMPORTS_GRAPH, INFERRED_GRAPH
 from serkg.query_model import NamedQuery
 from serkg.results import QueryAnswer, serialize_triples
 from serkg.store import EmbeddedStore
@@ -31,14 +32,19 @@ def inferred_triples(asserted: list[ox.Triple]) -> list[ox.Triple]:
 
 
 def build_store(location: Path | None = None, *, inferred: bool = True) -> EmbeddedStore:
-    """The packaged ontology and data, asserted + inferred named graphs, like ``serkg build``
-    (``inferred=False``: the asserted graph only, to check the queries' ``inference`` flags)."""
+    """The packaged ontology and data, asserted + inferred + imports named graphs, like
+    ``serkg build`` (``inferred=False``: without the inferred graph, to check the queries'
+    ``inference`` flags)."""
     kb = load_knowledge([resources.ontology_file()], resources.data_files())
     asserted = kb.asserted
     raw = ox.Store(str(location)) if location is not None else ox.Store()
     asserted_graph = ox.NamedNode(ASSERTED_GRAPH)
     inferred_graph = ox.NamedNode(INFERRED_GRAPH)
     raw.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, asserted_graph) for t in asserted)
+    imports_graph = ox.NamedNode(IMPORTS_GRAPH)
+    raw.bulk_extend(
+        ox.Quad(t.subject, t.predicate, t.object, imports_graph) for t in import_module_triples()
+    )
     if inferred:
         raw.bulk_extend(
             ox.Quad(t.subject, t.predicate, t.object, inferred_graph)

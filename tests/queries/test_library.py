@@ -120,26 +120,41 @@ def test_parameters_are_projected_and_used_at_top_level(name: str) -> None:
 
 
 def _top_level_text(group: str) -> str:
-    """A group's text without its nested {...} groups (our queries hold no braces in strings)."""
-    out, depth = [], 0
-    for ch in group:
+    """A group's text without its nested {...} groups (our queries hold no braces in strings).
+
+    The body of a ``GRAPH <iri> { ... }`` at the top level counts as top level: it is joined
+    with the rest of the group like a triple pattern (not optional, not a sub-query)."""
+    out, depth, joined = [], 0, False
+    for index, ch in enumerate(group):
         if ch == "{":
+            if depth == 0:
+                joined = bool(re.search(r"GRAPH\s*<[^>]*>\s*$", group[:index]))
             depth += 1
         elif ch == "}":
             if depth == 0:
                 break
             depth -= 1
-        elif depth == 0:
+        elif depth == 0 or (depth == 1 and joined):
             out.append(ch)
     return "".join(out)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_no_engine_extensions_or_whole_graph_subclass_paths(name: str) -> None:
-    body = without_header(_query(name).text)
-    assert not re.search(r"subClassOf\s*\*", body), (
-        "use the inferred rdf:type, not a/rdfs:subClassOf*"
-    )
+    """Class membership uses the inferred rdf:type; the one subClassOf* path allowed climbs an
+    import module (the imports graph) up to a class given as a parameter, which bounds it."""
+    query = _query(name)
+    body = without_header(query.text)
+    anchored = "|".join(re.escape(p.name) for p in query.params) or "$^"
+    for path in re.finditer(r"subClassOf\s*\*\s*(\S+)", body):
+        assert re.fullmatch(rf"\?({anchored})", path.group(1)), (
+            f"{name}: use the inferred rdf:type, not a/rdfs:subClassOf* (a path over an import "
+            "module must end at a class parameter)"
+        )
+        before = body[: path.start()]
+        assert before.rfind("GRAPH <https://w3id.org/serkg/graph/imports>") > before.rfind("}"), (
+            f"{name}: a subClassOf* path must climb the imports graph only"
+        )
     for prefix in ("ofn:", "spif:", "bif:", "fn:", "apf:", "jena:", "oxigraph"):
         assert prefix not in body.lower()
 

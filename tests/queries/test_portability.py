@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from serkg import querylib
+from serkg.prefixes import IMPORTS_GRAPH
 from serkg.sparql_text import inject_values
 from serkg.store import EmbeddedStore
 
@@ -28,10 +29,15 @@ def jena_classpath(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def union_file(kg_store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The asserted and inferred graphs merged, as the default graph an endpoint would query."""
-    triples = {q.triple for q in kg_store.oxigraph}
-    path = tmp_path_factory.mktemp("jena-data") / "union.nt"
-    ox.serialize(sorted(triples, key=str), str(path), format=ox.RdfFormat.N_TRIPLES)
+    """The dataset an endpoint would query: the asserted and inferred graphs merged into the
+    default graph, the import modules in their own named graph (N-Quads)."""
+    imports = ox.NamedNode(IMPORTS_GRAPH)
+    quads = {
+        q if q.graph_name == imports else ox.Quad(q.subject, q.predicate, q.object)
+        for q in kg_store.oxigraph
+    }
+    path = tmp_path_factory.mktemp("jena-data") / "dataset.nq"
+    ox.serialize(sorted(quads, key=str), str(path), format=ox.RdfFormat.N_QUADS)
     return path
 
 

@@ -98,6 +98,7 @@ def test_void_describes_each_file_as_a_dcat_distribution_with_size_and_checksum(
         for name, media in [
             ("serkg.ttl", "text/turtle"),
             ("serkg-inferred.ttl", "text/turtle"),
+            ("serkg-imports.ttl", "text/turtle"),
             ("serkg.jsonld", "application/ld+json"),
             ("serkg.nt", "application/n-triples"),
             ("serkg.trig", "application/trig"),
@@ -110,7 +111,7 @@ def test_void_describes_each_file_as_a_dcat_distribution_with_size_and_checksum(
     }
     assert (folder / "changes.ttl").read_bytes() == b""
     # the build's own file list (names only) is replaced, not kept beside the release's
-    assert len(list(graph.subjects(rdflib.RDF.type, DCAT.Distribution))) == 10
+    assert len(list(graph.subjects(rdflib.RDF.type, DCAT.Distribution))) == 11
 
 
 def test_citation_cff_names_the_release(built_dist: Path, tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ def test_release_then_check_then_one_flipped_byte(built_dist: Path, tmp_path: Pa
         "release", "--version", "1.0.0", "--build", str(built_dist), "--releases", str(tmp_path)
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"wrote {tmp_path / '1.0.0'}: 12 files, previous release none\n"
+    assert result.stdout == f"wrote {tmp_path / '1.0.0'}: 13 files, previous release none\n"
     folder = tmp_path / "1.0.0"
     result = serkg("release", "--check", str(folder))
     assert (result.returncode, result.stdout) == (0, f"{folder}: every file matches the MANIFEST\n")

@@ -8,6 +8,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from serkg.prefixes import DEFAULT_GRAPH_PARTS
+
 from .conftest import L_SERINE, SK, RunningServer, assert_compact_jsonld
 
 pytestmark = pytest.mark.server
@@ -101,8 +103,9 @@ def test_rdf_description(
     has_label = {
         q.subject
         for o in linked
+        for graph in DEFAULT_GRAPH_PARTS  # our labels: the import modules' stay in their graph
         for q in store.quads_for_pattern(
-            o, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None
+            o, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None, ox.NamedNode(graph)
         )
     }
     assert has_label <= labelled  # labels of the linked entities travel along

@@ -327,7 +327,7 @@ def test_service_description(server: RunningServer) -> None:
         URIRef(sd + "SPARQL11Query")
     }
     names = {str(o) for o in graph.objects(None, URIRef(sd + "name"))}
-    assert names == {GRAPH + "asserted", GRAPH + "inferred", GRAPH + "metadata"}
+    assert names == {GRAPH + g for g in ("asserted", "inferred", "imports", "metadata")}
     features = set(graph.objects(services[0], URIRef(sd + "feature")))
     assert URIRef(sd + "UnionDefaultGraph") not in features  # metadata is not in the default
 

@@ -20,6 +20,7 @@ from serkg.checks.core_parallel import (
 )
 from serkg.checks.results import QcViolation
 from serkg.prefixes import ASSERTED_GRAPH
+from serkg.store import default_dataset
 from serkg.vocab import XSD
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def run_qc(store: QueryStore | ox.Store) -> list[QcViolation]:
 def _qc_rows(store: QueryStore | ox.Store, check: str) -> list[QcViolation]:
     text = qc_query(check)
     if isinstance(store, ox.Store):
-        result = store.query(text, use_default_graph_as_union=True)
+        result = store.query(text, **default_dataset(text))
         variables = [v.value for v in result.variables]  # type: ignore[union-attr]
         solutions = [tuple(solution[i] for i in range(len(variables))) for solution in result]  # type: ignore[union-attr]
     else:

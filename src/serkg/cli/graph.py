@@ -17,7 +17,7 @@ from serkg.cli.shared import (
     store_option,
     store_path,
 )
-from serkg.formats import EXPORT_FORMATS, FOLDER_EXPORT_FORMATS
+from serkg.formats import EXPORT_FORMATS, EXPORT_GRAPHS, FOLDER_EXPORT_FORMATS
 
 if TYPE_CHECKING:
     from serkg.build import BuildSummary
@@ -49,7 +49,8 @@ def build(out_dir: Path, reasoner: str | None, quiet: bool, wait: bool) -> None:
 
     \b
     Writes serkg.ttl (asserted), serkg-inferred.ttl, serkg.jsonld, serkg.nt,
-    serkg.trig (both graphs), validation-report.ttl/.txt, void.ttl, the SSSOM
+    serkg.trig (both graphs), serkg-imports.ttl (the import modules: external
+    terms and their parents), validation-report.ttl/.txt, void.ttl, the SSSOM
     mapping sets serkg.sssom.tsv and serkg-vocab.sssom.tsv, and store/,
     all published at once (links into --out/current/). If the data fails validation,
     its reports are in --out/failed/ and the previous build is left as it was.
@@ -100,6 +101,7 @@ def _print_build_summary(summary: BuildSummary, quiet: bool) -> None:
     table.add_row("triples inferred", f"{summary.inferred_count} ({summary.reasoner})")
     for kind, count in sorted(summary.inferred_by_kind.items()):
         table.add_row(f"  inferred: {kind}", str(count))
+    table.add_row("triples in import modules", str(summary.imports_count))
     table.add_row("SHACL shapes run", str(summary.shapes_count))
     table.add_row("QC checks run", str(summary.qc_checks))
     table.add_row("violations", str(summary.violations + summary.qc_violations))
@@ -172,19 +174,29 @@ def validate(files: tuple[Path, ...], fmt: str, shapes: str) -> None:
     show_default=True,
 )
 @click.option(
-    "--graph", type=click.Choice(["asserted", "inferred", "all"]), default="all", show_default=True
+    "--graph",
+    type=click.Choice(EXPORT_GRAPHS),
+    default="all",
+    show_default=True,
+    help="all: asserted and inferred; imports: the external ontologies' import modules.",
 )
 @out_file_option
 @store_option
 def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) -> None:
-    """Export the built graph (asserted, inferred or both) in one RDF format, or the claim
-    bundles as nanopublications (``--format nanopub --out DIR``: one TriG file per bundle).
+    """Export the built graph (asserted, inferred, both, or the import modules) in one RDF
+    format; the claim bundles as nanopublications (``--format nanopub --out DIR``: one TriG file
+    per bundle); or the graph in Biolink terms as KGX (``--format kgx --out DIR``: nodes.tsv and
+    edges.tsv; ``kgx-jsonl``: nodes.jsonl and edges.jsonl).
 
     \b
     Example:  serkg export --format jsonld --graph asserted --out serkg.jsonld
+              serkg export --format kgx --out serkg-kgx/
     """
-    if fmt in FOLDER_EXPORT_FORMATS:
+    if fmt == "nanopub":
         _export_nanopublications(out_file)
+        return
+    if fmt in FOLDER_EXPORT_FORMATS:
+        _export_kgx(fmt, out_file, store)
         return
     from serkg import safe_write
     from serkg.export import export_from_store
@@ -198,6 +210,21 @@ def export_cmd(fmt: str, graph: str, out_file: Path | None, store: Path | None) 
     else:
         safe_write.write_output(out_file, data)
         click.echo(f"wrote {out_file} ({len(data)} bytes)", err=True)
+
+
+def _export_kgx(fmt: str, out_dir: Path | None, store: Path | None) -> None:
+    from serkg.kgx import kgx_graph, write_kgx
+    from serkg.store import EmbeddedStore
+
+    if out_dir is None:
+        fail(f"--format {fmt} writes a nodes file and an edges file: pass --out DIR (a new folder)")
+    opened = EmbeddedStore.open(store_path(store))
+    with opened.reading():
+        graph = kgx_graph(opened.oxigraph)
+    write_kgx(out_dir, graph, fmt)
+    click.echo(
+        f"wrote {len(graph.nodes)} nodes and {len(graph.edges)} edges to {out_dir}", err=True
+    )
 
 
 def _export_nanopublications(out_dir: Path | None) -> None:

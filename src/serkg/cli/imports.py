@@ -25,13 +25,21 @@ def imports() -> None:
     multiple=True,
     required=True,
     type=click.Path(path_type=Path),
-    help="Source release file (.obo, .owl/.rdf/.xml RDF/XML, .ttl); repeat to merge several.",
+    help="Source release file (.obo, .owl/.rdf/.xml RDF/XML, .ttl, .tsv edge or label table); "
+    "repeat to merge several.",
 )
 @click.option(
     "--source-iri",
     "source_iris",
     multiple=True,
     help="Where each --from file was published (e.g. a URL pinned to a commit); one per --from.",
+)
+@click.option(
+    "--source-release",
+    "source_releases",
+    multiple=True,
+    help="The release a --from file belongs to, for files that name none (TSV tables); one "
+    "per --from, '-' to keep what the file itself says.",
 )
 @click.option(
     "--terms",
@@ -45,6 +53,7 @@ def imports() -> None:
 def imports_extract(
     sources: tuple[Path, ...],
     source_iris: tuple[str, ...],
+    source_releases: tuple[str, ...],
     terms_file: Path,
     out_file: Path,
     module_iri: str | None,
@@ -67,8 +76,13 @@ def imports_extract(
 
     if source_iris and len(source_iris) != len(sources):
         fail(f"--source-iri given {len(source_iris)} times for {len(sources)} --from files")
+    if source_releases and len(source_releases) != len(sources):
+        fail(f"--source-release given {len(source_releases)} times for {len(sources)} --from files")
     seeds = read_seed_terms(terms_file)
     parsed = [read_source(path) for path in sources]
+    for source, release in zip(parsed, source_releases, strict=False):
+        if release != "-":
+            source.version = release
     iri = module_iri or f"https://w3id.org/serkg/ontology/imports/{out_file.stem}"
     try:
         module = extract(parsed, seeds, iri, list(source_iris))

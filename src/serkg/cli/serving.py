@@ -125,7 +125,8 @@ def serve(
     "graph_base",
     default=None,
     metavar="IRI",
-    help="Base IRI for the two named graphs [default: https://w3id.org/serkg/graph/].",
+    help="Base IRI for the named graphs asserted, inferred and imports "
+    "[default: https://w3id.org/serkg/graph/].",
 )
 @click.option("--user", default=None)
 @click.option("--password", default=None)
@@ -159,10 +160,11 @@ def load(
     update_endpoint: str | None,
     timeout: float,
 ) -> None:
-    """Push the asserted and inferred graphs to a triple store (SPARQL Graph Store Protocol).
+    """Push the asserted, inferred and imports graphs to a triple store (SPARQL Graph Store
+    Protocol).
 
     \b
-    Each graph goes to a temporary graph first, then one SPARQL Update MOVEs both in place:
+    Each graph goes to a temporary graph first, then one SPARQL Update MOVEs them in place:
     a failed load leaves the store's graphs as they were.
 
     \b
@@ -171,7 +173,8 @@ def load(
     from serkg.remote import load_to_endpoint
 
     asserted, inferred = dist_dir / "serkg.nt", dist_dir / "serkg-inferred.ttl"
-    for path in (asserted, inferred):
+    imports = dist_dir / "serkg-imports.ttl"
+    for path in (asserted, inferred, imports):
         if not path.exists():
             fail(f"{path} not found: run `serkg build --out {dist_dir}` first")
     summary = load_to_endpoint(
@@ -183,5 +186,6 @@ def load(
         password=password,
         timeout=timeout,
         update_endpoint=update_endpoint,
+        imports=imports,
     )
     click.echo(str(summary))

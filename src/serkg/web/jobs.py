@@ -11,8 +11,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
+from serkg.prefixes import DEFAULT_GRAPH_PARTS
 from serkg.results import RowLimitExceeded
+from serkg.sparql_text import has_dataset_clause
 from serkg.store import query_bound
 from serkg.web.negotiation import GRAPH_NEGOTIATION, SELECT_NEGOTIATION
 from serkg.web.refusals import operation_refusal
@@ -86,12 +87,6 @@ def run_job(
     return ("ok", answer.kind, fmt, serialize_answer(answer, fmt))
 
 
-#: the default graph of a query that names no dataset: the store's own default graph (empty
-#: after a build; where an allowed INSERT DATA writes) and the asserted and inferred graphs; the
-#: metadata graph (VoID, provenance) is reachable by FROM, GRAPH or named-graph-uri only
-DEFAULT_GRAPH_PARTS = (ASSERTED_GRAPH, INFERRED_GRAPH)
-
-
 def dataset_options(job: QueryJob) -> dict[str, Any]:
     """pyoxigraph's dataset and base IRI arguments for JOB, as SPARQL 1.1 says.
 
@@ -111,43 +106,6 @@ def dataset_options(job: QueryJob) -> dict[str, Any]:
             ox.NamedNode(g) for g in DEFAULT_GRAPH_PARTS
         ]
     return options
-
-
-def has_dataset_clause(sparql: str) -> bool:
-    """Whether the query says FROM (the keyword only a dataset clause uses)."""
-    lowered = sparql.lower()
-    if "from" not in lowered and "\\u" not in lowered:
-        return False  # the common case, without the scan of strings and comments
-    return "FROM" in sparql_keywords(sparql)
-
-
-def sparql_keywords(sparql: str) -> list[str]:
-    """Only for choosing the dataset (is there a FROM?), never for deciding what may run.
-
-    Upper-cased bare words of SPARQL text: not in strings, comments or IRIs, and not part of a
-    variable, prefixed name or language tag. ``\\uXXXX`` escapes are decoded first, as in SPARQL.
-    """
-    from serkg.sparql_text import code_chars as _code_chars
-
-    text = _CODEPOINT_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
-    chars = [*_code_chars(text), (" ", True)]
-    words: list[str] = []
-    start: int | None = None
-    lead = previous = " "
-    for index, (ch, in_code) in enumerate(chars):
-        if in_code and (ch.isalnum() or ch == "_"):
-            if start is None:
-                start, lead = index, previous
-            continue
-        if start is not None:
-            if lead not in "?$:@-" and not (in_code and ch == ":"):
-                words.append("".join(c for c, _ in chars[start:index]).upper())
-            start = None
-        previous = ch if in_code else " "
-    return words
-
-
-_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 def serialize_answer(answer: Any, fmt: str) -> bytes:

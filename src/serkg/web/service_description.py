@@ -5,7 +5,13 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from serkg.formats import media_type_of
-from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH, PREFIX_MAP
+from serkg.prefixes import (
+    ASSERTED_GRAPH,
+    IMPORTS_GRAPH,
+    INFERRED_GRAPH,
+    METADATA_GRAPH,
+    PREFIX_MAP,
+)
 from serkg.vocab import RDF
 from serkg.web.config import ServerConfig
 from serkg.web.jobs import serialize_answer
@@ -69,8 +75,9 @@ def description_triples(endpoint_url: str, config: ServerConfig) -> list[ox.Trip
         ox.Triple(dataset, n(SD + "defaultGraph"), default_graph),
         ox.Triple(default_graph, RDF.type.node, n(SD + "Graph")),
         ox.Triple(default_graph, n(DCTERMS + "description"), ox.Literal(
-            f"the union of <{ASSERTED_GRAPH}> and <{INFERRED_GRAPH}>; <{METADATA_GRAPH}> is "
-            "a named graph only")),
+            f"the union of <{ASSERTED_GRAPH}> and <{INFERRED_GRAPH}>; <{IMPORTS_GRAPH}> (the "
+            f"external ontologies' import modules) and <{METADATA_GRAPH}> are named graphs "
+            "only")),
         ox.Triple(service, n(DCTERMS + "description"), ox.Literal(
             f"serkg: read-only={not config.allow_update}, SERVICE allowed={config.allow_service}, "
             f"time limit {config.timeout_s:g} s per query, at most {config.max_rows} result rows, "
@@ -83,7 +90,7 @@ def description_triples(endpoint_url: str, config: ServerConfig) -> list[ox.Trip
         triples.append(ox.Triple(service, n(SD + "supportedLanguage"), n(SD + "SPARQL11Update")))
     for name in RESULT_FORMATS:
         triples.append(ox.Triple(service, n(SD + "resultFormat"), n(FORMATS + name)))
-    for index, graph in enumerate((ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH)):
+    for index, graph in enumerate((ASSERTED_GRAPH, INFERRED_GRAPH, IMPORTS_GRAPH, METADATA_GRAPH)):
         named = ox.BlankNode(f"graph{index}")
         triples += [
             ox.Triple(dataset, n(SD + "namedGraph"), named),
