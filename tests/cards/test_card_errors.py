@@ -174,3 +174,27 @@ def test_a_broken_card_stops_the_build_and_changes_nothing(
     assert (result.exit_code, result.stderr) == (2, f"serkg: error: {message}\n"), kind
     assert result.stdout == ""
     assert _snapshot(previous_build) == before
+
+
+def test_a_card_that_breaks_a_shape_exits_1_naming_the_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What only the whole graph can check (a target that exists) is SHACL's job: exit 1."""
+    card = Path("cards/taurine.yaml")
+    (tmp_path / "cards").mkdir()
+    (tmp_path / card).write_text(
+        TAURINE + "\nmechanisms:\n  - id: mechanism-taurine-example\n    source: pubchem-cid-1123\n"
+        "    section: pharmacology\n    evidence: CuratedDatabaseEvidence\n"
+        "    label: taurine acts on a receptor\n    action: Activation\n"
+        "    targets: [no-such-receptor]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+
+    result = CliRunner().invoke(app, ["validate", str(card)])
+
+    assert result.exit_code == 1
+    assert '1. kg:mechanism-taurine-example "taurine acts on a receptor"  [cards/taurine.yaml]' in (
+        result.stdout
+    )
+    assert "sk:hasTarget must point to an sk:Protein described in the data" in result.stdout
