@@ -1,4 +1,5 @@
-"""Content checks on the data files (data/**/*.trig) against the project's reference identifiers.
+"""Content checks on the data files (data/**/*.trig, and the curation cards data/cards/*.yaml as
+the claim bundles they compile to) against the project's reference identifiers.
 
 The reference folder (``shared/reference``) sits beside the repository clone, so it is found at
 ``Path(__file__).resolve().parents[2] / "shared"`` (``$SERKG_SHARED`` names it elsewhere, e.g.
@@ -146,13 +147,26 @@ def identifier_rows(confidences: set[str]) -> list[dict[str, str]]:
 
 @cache
 def data_files() -> tuple[Path, ...]:
-    return tuple(sorted(DATA_DIR.rglob("*.trig")))
+    return tuple(sorted([*DATA_DIR.rglob("*.trig"), *(DATA_DIR / "cards").glob("*.yaml")]))
+
+
+def quads_of(path: Path) -> list[ox.Quad]:
+    """A TriG file's quads, or the quads a curation card compiles to."""
+    if path.suffix == ".yaml":
+        from serkg.loading import parse_file
+
+        return parse_file(path)
+    return list(ox.parse(path=str(path), format=ox.RdfFormat.TRIG))
 
 
 @cache
 def parsed(path: Path) -> rdflib.Dataset:
     dataset = rdflib.Dataset()
-    dataset.parse(path, format="trig")
+    if path.suffix == ".yaml":
+        nquads = ox.serialize(quads_of(path), format=ox.RdfFormat.N_QUADS)
+        dataset.parse(data=nquads, format="nquads")
+    else:
+        dataset.parse(path, format="trig")
     return dataset
 
 
@@ -192,7 +206,7 @@ def test_data_files_exist() -> None:
 
 @pytest.mark.parametrize("path", data_files(), ids=lambda p: str(p.relative_to(DATA_DIR)))
 def test_file_parses_as_trig_with_rdflib_and_pyoxigraph(path: Path) -> None:
-    quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TRIG))
+    quads = quads_of(path)
     assert quads, f"{path} holds no quads"
     by_rdflib = list(parsed(path).quads((None, None, None, None)))
     assert len(by_rdflib) == len(set(quads)), "rdflib and pyoxigraph read different statements"

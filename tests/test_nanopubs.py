@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from nanopub import Nanopub
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
 from serkg import __version__, resources
+from serkg.loading import parse_file
 from serkg.nanopubs import nanopublications, write_nanopublications
 
 SK = Namespace("https://w3id.org/serkg/vocab/")
@@ -41,7 +43,11 @@ def _data() -> tuple[set[tuple[object, object, object]], set[object], set[object
     described: set[object] = set()
     for path in resources.data_files():
         dataset = Dataset()
-        dataset.parse(path, format="trig")
+        if path.suffix == ".yaml":  # a curation card: the bundles it compiles to
+            nquads = ox.serialize(parse_file(path), format=ox.RdfFormat.N_QUADS)
+            dataset.parse(data=nquads, format="nquads")
+        else:
+            dataset.parse(path, format="trig")
         names = {g.identifier for g in dataset.graphs() if g.identifier != dataset.default_graph.identifier}  # fmt: skip
         named = {g.identifier for g in dataset.graphs() if len(g) and g.identifier in names}
         bundles |= named

@@ -20,6 +20,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from serkg import vocab
+from serkg.loading import parse_file
 from serkg.terms import rdflib_to_ox
 
 REPO = Path(__file__).resolve().parents[1]
@@ -53,6 +54,12 @@ def data_triples() -> frozenset[tuple[rdflib.term.Node, ...]]:
     for path in data_files():
         dataset = rdflib.Dataset()
         dataset.parse(path, format="trig")
+        triples.update((s, p, o) for s, p, o, _ in dataset.quads())
+    for path in sorted((DATA_DIR / "cards").glob("*.yaml")):  # curation cards, compiled
+        dataset = rdflib.Dataset()
+        dataset.parse(
+            data=ox.serialize(parse_file(path), format=ox.RdfFormat.N_QUADS), format="nquads"
+        )
         triples.update((s, p, o) for s, p, o, _ in dataset.quads())
     return frozenset(triples)
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from serkg import literal_forms
+from serkg import cards, literal_forms
 from serkg.prefixes import KG
 from serkg.vocab import RDF, SK
 
@@ -77,6 +77,8 @@ def parse_file(path: Path) -> list[ox.Quad]:
         raise InputError("no such file", path)
     if path.is_dir():
         raise InputError("is a folder, not an RDF file", path)
+    if path.suffix.lower() in cards.CARD_SUFFIXES:
+        return _compile_card(path)
     fmt = FORMATS_BY_SUFFIX.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(FORMATS_BY_SUFFIX))
@@ -112,6 +114,14 @@ def parse_file(path: Path) -> list[ox.Quad]:
         raise
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"cannot read: {exc}", path) from exc
+
+
+def _compile_card(path: Path) -> list[ox.Quad]:
+    """A curation card's claim bundles, as if they were written in TriG (see :mod:`serkg.cards`)."""
+    try:
+        return cards.compile_card(path)
+    except cards.CardError as exc:
+        raise InputError(exc.reason, path, exc.line) from exc
 
 
 def _collect(quads: Iterable[ox.Quad], path: Path) -> list[ox.Quad]:

@@ -94,9 +94,15 @@ def nanopublications(
     creators = [o for p, o in pubinfo if p == DCTERMS.creator.node]
     if not creators:
         raise ValueError(f"{resources.dataset_metadata_file()} names no dcterms:creator")
-    found: list[Nanopublication] = []
+    by_name: dict[str, Nanopublication] = {}
     for path in files:
-        found += _file_nanopublications(parse_stored_as_written(path), creators[0])
+        for nanopub in _file_nanopublications(parse_stored_as_written(path), creators[0]):
+            # a bundle may be stated in several files (a TriG file and a curation card): one
+            # nanopublication, its assertion the union
+            known = by_name.setdefault(nanopub.name, Nanopublication(nanopub.name))
+            known.assertion += [t for t in nanopub.assertion if t not in known.assertion]
+            known.provenance += [t for t in nanopub.provenance if t not in known.provenance]
+    found = list(by_name.values())
     for nanopub in found:
         nanopub.pubinfo = [ox.Triple(nanopub.iri, p, o) for p, o in pubinfo]
     return sorted(found, key=lambda n: n.name)

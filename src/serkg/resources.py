@@ -33,8 +33,10 @@ def ontology_file() -> Path:
 
 
 def data_files() -> list[Path]:
-    """Every data file (TriG claim bundles), sorted so that builds are deterministic."""
-    return sorted((asset_root() / "data").rglob("*.trig"))
+    """Every data file (TriG claim bundles and curation cards, ``data/cards/*.yaml``), sorted so
+    that builds are deterministic."""
+    data = asset_root() / "data"
+    return sorted([*data.rglob("*.trig"), *(data / "cards").glob("*.yaml")])
 
 
 def shapes_core_file() -> Path:

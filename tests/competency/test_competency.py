@@ -16,6 +16,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from serkg.loading import parse_file
+
 REPO = Path(__file__).resolve().parents[2]
 
 PREFIXES = {
@@ -41,11 +43,13 @@ INTEGER_TYPES = {XSD + t for t in ("integer", "nonNegativeInteger", "positiveInt
 
 @cache
 def store() -> ox.Store:
-    """Ontology plus every data file, each TriG named graph kept as its bundle."""
+    """Ontology plus every data file, each named graph (TriG or card) kept as its bundle."""
     db = ox.Store()
     db.load(path=str(REPO / "ontology" / "serkg.ttl"), format=ox.RdfFormat.TURTLE)
     for path in sorted((REPO / "data").rglob("*.trig")):
         db.load(path=str(path), format=ox.RdfFormat.TRIG)
+    for path in sorted((REPO / "data" / "cards").glob("*.yaml")):  # curation cards, compiled
+        db.extend(parse_file(path))
     return db
 
 

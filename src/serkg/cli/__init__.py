@@ -76,6 +76,7 @@ for _command in (
     serving.serve,
     serving.load,
     views.card,
+    views.card_schema,
     views.diagram,
     views.docs,
     imports.imports,

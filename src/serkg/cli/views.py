@@ -26,7 +26,12 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("compound", metavar="NAME_OR_CURIE")
 @click.option(
-    "--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "md", "yaml"]),
+    default="html",
+    show_default=True,
+    help="yaml: the graph's facts as a curation card to edit (docs/curating.md).",
 )
 @rendering_options
 def card(
@@ -41,13 +46,40 @@ def card(
 
     \b
     Example:  serkg card L-serine --format html --out l-serine.html
+              serkg card D-serine --format yaml --out cards/d-serine.yaml
     """
     from serkg.views.card import render_card
     from serkg.views.run import resolve_compound
 
     query_store = open_query_store(store, endpoint, project)
     iri = resolve_compound(query_store, compound)
-    write_or_print(render_card(query_store, iri, fmt).encode("utf-8"), out_file, binary=False)
+    if fmt == "yaml":
+        from serkg.views.card_yaml import card_as_yaml
+
+        text = card_as_yaml(query_store, iri)
+    else:
+        text = render_card(query_store, iri, fmt)
+    write_or_print(text.encode("utf-8"), out_file, binary=False)
+
+
+@click.command(name="card-schema")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the schema to this file instead of standard output.",
+)
+def card_schema(out_file: Path | None) -> None:
+    """Print the JSON Schema of curation cards, for editors that check YAML as you type.
+
+    \b
+    Example:  serkg card-schema --out card.schema.json
+    and start a card with:  # yaml-language-server: $schema=card.schema.json
+    """
+    from serkg.cards import card_schema_text
+
+    write_or_print(card_schema_text().encode("utf-8"), out_file, binary=False)
 
 
 @click.command()
