@@ -100,8 +100,9 @@ def test_versions_agree() -> None:
 @pytest.mark.slow
 def test_a_new_users_project_from_the_wheel(wheel: Path, tmp_path: Path) -> None:
     """Issue 16's acceptance, as a new user: only the wheel installed, outside the checkout,
-    `serkg init`, a data file for a new compound, `serkg build`, the compound's profile, and the
-    project's own query in `serkg queries` and at /api/queries/<name> of `serkg serve`."""
+    `serkg init`, a curation card and a TriG data file for two new compounds, `serkg build`, the
+    compounds' profiles, and the project's own query in `serkg queries` and at
+    /api/queries/<name> of `serkg serve`."""
     import os
     import shutil
     import time
@@ -137,6 +138,7 @@ def test_a_new_users_project_from_the_wheel(wheel: Path, tmp_path: Path) -> None
     run("init", str(catalogue), cwd=tmp_path)
     shutil.copy(fixtures / "l-threonine.trig", catalogue / "data")
     shutil.copy(fixtures / "compounds-by-formula.rq", catalogue / "queries")
+    shutil.copy(REPO / "tests" / "cards" / "fixtures" / "taurine.yaml", catalogue / "cards")
     run("build", "--quiet", cwd=catalogue)
     assert (catalogue / "dist" / "store" / "CURRENT").exists()
     profile = run(
@@ -155,6 +157,13 @@ def test_a_new_users_project_from_the_wheel(wheel: Path, tmp_path: Path) -> None
         "C4H9NO3",
         "119.12",
     ]
+    card_profile = run(
+        "query", "compound-profile", "--param", "compound=kg:taurine", "--format", "csv",
+        cwd=catalogue,
+    )  # fmt: skip
+    values = [line.split(",")[3] for line in card_profile.stdout.splitlines()[1:]]
+    assert values[:2] == ["taurine", "2-aminoethanesulfonic acid"]
+    assert "107-35-7" in values and "C2H7NO3S" in values
     listed = run("queries", "--format", "json", cwd=catalogue / "data")
     assert '"name": "compounds-by-formula"' in listed.stdout
 

@@ -466,3 +466,27 @@ def test_docs_include_the_project_queries(project: Path) -> None:
         "\n### compounds-by-formula\n\nThe compounds with a given molecular formula.\n" in markdown
     )
     assert "\n### compound-profile\n" in markdown
+
+
+def test_a_card_in_the_project_is_built_and_answers(tmp_path: Path) -> None:
+    """A curator's card in cards/ (the fixture of tests/cards) compiles into the project's graph:
+    the new compound's profile answers from the project's store."""
+    folder = new_project(tmp_path / "cat")
+    card = Path(__file__).resolve().parents[1] / "cards" / "fixtures" / "taurine.yaml"
+    shutil.copy(card, folder / "cards" / "taurine.yaml")
+    built = serkg("build", "--project", folder, "--quiet")
+    assert built.exit_code == 0, built.output
+    result = serkg(
+        "query",
+        "compound-profile",
+        "--param",
+        "compound=kg:taurine",
+        "--format",
+        "csv",
+        "--project",
+        folder,
+    )
+    rows = _csv(result)
+    taurine = "https://w3id.org/serkg/id/taurine"
+    assert f"{taurine},1,http://www.w3.org/2000/01/rdf-schema#label,taurine," in rows
+    assert f"{taurine},5,{SK}casNumber,107-35-7," in rows
