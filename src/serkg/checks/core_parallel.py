@@ -146,15 +146,11 @@ def core_report(
     if failing:
         with quiet_rdflib():
             triples_to_rdflib_graph((t for t in data if t.subject in failing), reduced)
-        conforms, report = _run_core_shapes(
-            reduced, ontology, quick, workers, parallel_min_triples
-        )
+        conforms, report = _run_core_shapes(reduced, ontology, quick, workers, parallel_min_triples)
     if quick is shapes_g:
         return conforms, report
-    return run_pyshacl(
-        reduced, ontology, _shapes_for_focus(shapes_g, reduced, _focus_of(report)), None,
-        inplace=True,
-    )
+    exact = _shapes_for_focus(shapes_g, reduced, _focus_of(report))
+    return run_pyshacl(reduced, ontology, exact, None, inplace=True)
 
 
 def _focus_of(report: rdflib.Graph) -> set[Any]:
