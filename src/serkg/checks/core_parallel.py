@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -125,23 +125,37 @@ def core_report(
     workers: int | None,
     parallel_min_triples: int | None,
 ) -> tuple[bool, rdflib.Graph]:
-    """pySHACL Core on the data with one claim per group (all claims of a group that fails)."""
+    """pySHACL Core on the data with one claim per group (all claims of a group that fails).
+
+    The shapes run folded (:mod:`serkg.checks.folding`: same conformance, cheaper); when
+    anything fails, the original shapes run again on the failing focus nodes, for their report.
+    """
+    from serkg.checks.folding import fold_pattern_ors
     from serkg.terms import rdflib_to_ox, triples_to_rdflib_graph
 
     groups = claims_by_bundle(data, shapes_g) or []
     spare = {claim for members in groups for claim in members[1:]}
     with quiet_rdflib():
         reduced = triples_to_rdflib_graph(t for t in data if t.subject not in spare)
-    conforms, report = _run_core_shapes(reduced, ontology, shapes_g, workers, parallel_min_triples)
+    quick = fold_pattern_ors(shapes_g) or shapes_g
+    conforms, report = _run_core_shapes(reduced, ontology, quick, workers, parallel_min_triples)
     if conforms:
         return conforms, report
     focus = {rdflib_to_ox(o) for o in report.objects(None, sh("focusNode"))}
     failing = {c for members in groups if members[0] in focus for c in members[1:]}
-    if not failing:
+    if failing:
+        with quiet_rdflib():
+            triples_to_rdflib_graph((t for t in data if t.subject in failing), reduced)
+        conforms, report = _run_core_shapes(reduced, ontology, quick, workers, parallel_min_triples)
+    if quick is shapes_g:
         return conforms, report
-    with quiet_rdflib():
-        triples_to_rdflib_graph((t for t in data if t.subject in failing), reduced)
-    return _run_core_shapes(reduced, ontology, shapes_g, workers, parallel_min_triples)
+    exact = _shapes_for_focus(shapes_g, reduced, _focus_of(report))
+    return run_pyshacl(reduced, ontology, exact, None, inplace=True)
+
+
+def _focus_of(report: rdflib.Graph) -> set[Any]:
+    """Every node REPORT has a result about (those nested under sh:detail too)."""
+    return set(report.objects(None, sh("focusNode")))
 
 
 #: Below this many data triples, Core validation runs in one process (forking costs more).
@@ -243,22 +257,42 @@ def _shapes_by_focus_share(
     shapes_g: rdflib.Graph, data: rdflib.Graph, parts: int
 ) -> list[rdflib.Graph]:
     """PARTS copies of SHAPES_G; in copy k each shape targets every PARTS-th focus node."""
+
+    def share(focus: set[Any]) -> list[list[Any]]:
+        ordered = sorted(focus, key=lambda n: (type(n).__name__, str(n)))
+        return [ordered[k::parts] for k in range(parts)]
+
+    return _retargeted(shapes_g, data, parts, share)
+
+
+def _shapes_for_focus(shapes_g: rdflib.Graph, data: rdflib.Graph, nodes: set[Any]) -> rdflib.Graph:
+    """A copy of SHAPES_G in which each shape targets only those of its focus nodes in NODES:
+    the results of a run are then those of a full run about NODES."""
+    return _retargeted(shapes_g, data, 1, lambda focus: [sorted(focus & nodes, key=str)])[0]
+
+
+def _retargeted(
+    shapes_g: rdflib.Graph,
+    data: rdflib.Graph,
+    parts: int,
+    pick: Callable[[set[Any]], list[list[Any]]],
+) -> list[rdflib.Graph]:
+    """PARTS copies of SHAPES_G with every shape's targets replaced by sh:targetNode: in copy k,
+    the nodes PICK(its focus nodes)[k]."""
     from rdflib import RDF, RDFS
 
     shapes = sorted((s for s in shape_nodes(shapes_g) if has_target(shapes_g, s)), key=str)
     class_types = set(shapes_g.transitive_subjects(RDFS.subClassOf, RDFS.Class))
     copies = [rdflib_copy(shapes_g) for _ in range(parts)]
     for shape in shapes:
-        focus = sorted(
-            _focus_nodes(data, shapes_g, shape), key=lambda n: (type(n).__name__, str(n))
-        )
-        for copy in copies:
+        chosen = pick(_focus_nodes(data, shapes_g, shape))
+        for copy, nodes in zip(copies, chosen, strict=True):
             for t in TARGETS:
                 copy.remove((shape, sh(t), None))
             for cls in class_types:  # an implicit class target becomes explicit target nodes
                 copy.remove((shape, RDF.type, cls))
-        for i, node in enumerate(focus):
-            copies[i % parts].add((shape, sh("targetNode"), node))
+            for node in nodes:
+                copy.add((shape, sh("targetNode"), node))
     return copies
 
 
