@@ -93,7 +93,8 @@ def test_a_well_behaved_endpoint_still_answers() -> None:
 # ------------------------------------------------------------------------------- serkg load
 @pytest.fixture
 def small_dist(tmp_path: Path) -> Path:
-    """A two-file 'build': 3 asserted triples (one with a blank node) and 1 inferred triple."""
+    """A three-file 'build': 3 asserted triples (one with a blank node), 1 inferred triple and
+    1 triple of the import modules."""
     dist = tmp_path / "dist"
     dist.mkdir()
     (dist / "serkg.nt").write_text(
@@ -104,6 +105,10 @@ def small_dist(tmp_path: Path) -> Path:
     )
     (dist / "serkg-inferred.ttl").write_text(
         "<http://example.org/b> a <http://example.org/Thing> .\n", encoding="utf-8"
+    )
+    (dist / "serkg-imports.ttl").write_text(
+        '<http://example.org/Thing> <http://www.w3.org/2000/01/rdf-schema#label> "thing" .\n',
+        encoding="utf-8",
     )
     return dist
 
@@ -125,18 +130,23 @@ def test_load_writes_temporary_graphs_then_moves_them_in_one_update(small_dist: 
     with fake_endpoint("store") as server:
         result = load(server.base_url, small_dist)
     assert result.returncode == 0, result.stderr
-    # the blank-node triple travels in a chunk of its own: PUT, POST, then the inferred PUT
-    (put_asserted, post_asserted, put_inferred) = server.writes()
-    assert (put_asserted[0], post_asserted[0], put_inferred[0]) == ("PUT", "POST", "PUT")
-    temp_asserted, temp_inferred = put_asserted[1], put_inferred[1]
+    # the blank-node triple travels in a chunk of its own: PUT, POST, then the inferred and the
+    # imports PUTs
+    (put_asserted, post_asserted, put_inferred, put_imports) = server.writes()
+    assert [w[0] for w in (put_asserted, post_asserted, put_inferred, put_imports)] == [
+        "PUT", "POST", "PUT", "PUT"
+    ]  # fmt: skip
+    temp_asserted, temp_inferred, temp_imports = put_asserted[1], put_inferred[1], put_imports[1]
     assert post_asserted[1] == temp_asserted
     assert temp_asserted.startswith("http://example.org/g/asserted-loading-")
     assert temp_inferred == temp_asserted.replace("/asserted-", "/inferred-")
+    assert temp_imports == temp_asserted.replace("/asserted-", "/imports-")
     assert server.updates() == [
         f"MOVE GRAPH <{temp_asserted}> TO <http://example.org/g/asserted> ;\n"
-        f"MOVE GRAPH <{temp_inferred}> TO <http://example.org/g/inferred>\n"
+        f"MOVE GRAPH <{temp_inferred}> TO <http://example.org/g/inferred> ;\n"
+        f"MOVE GRAPH <{temp_imports}> TO <http://example.org/g/imports>\n"
     ]
-    assert "loaded 4 triples" in result.stdout
+    assert "loaded 5 triples" in result.stdout
     assert "<http://example.org/g/asserted>: 3 triples" in result.stdout
 
 
@@ -149,8 +159,8 @@ def test_a_failed_load_never_writes_the_target_graphs_and_drops_the_temporary_on
     assert "Traceback" not in result.stderr
     assert "answered HTTP 500" in result.stderr and "disk full" in result.stderr
     assert (
-        "<http://example.org/g/asserted> and <http://example.org/g/inferred> are untouched"
-        in result.stderr
+        "<http://example.org/g/asserted>, <http://example.org/g/inferred> and "
+        "<http://example.org/g/imports> are untouched" in result.stderr
     )
     assert "were dropped" in result.stderr
     temp_asserted, _, temp_inferred = [graph for _, graph in server.writes()]
