@@ -6,7 +6,7 @@ import os
 import shutil
 import signal
 import socket
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -40,6 +40,31 @@ def require_tool(name: str, why: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+def _loopback_answers() -> bool:
+    """Whether this process can still connect to itself on 127.0.0.1."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        try:
+            with socket.create_connection(listener.getsockname(), timeout=5):
+                return True
+        except OSError:
+            return False
+
+
+@pytest.fixture(autouse=True)
+def _network_left_as_found() -> Iterator[None]:
+    """Fail the test that cuts this process off the network (an in-process `serkg validate`
+    does: it runs in an empty network namespace), not the unrelated server tests after it."""
+    before = _loopback_answers()
+    yield
+    if before and not _loopback_answers():
+        pytest.fail(
+            "this test left the test process without a network (an in-process `serkg validate` "
+            "cuts its own process off): run that command in a child process"
+        )
 
 
 @pytest.fixture(scope="session")
