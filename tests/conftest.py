@@ -6,8 +6,11 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -95,6 +98,55 @@ class ValuesStore:
 
     def query(self, sparql: str, bindings: Mapping[str, OxTerm] | None = None) -> QueryAnswer:
         return self.inner.query(inject_values(sparql, bindings) if bindings else sparql)
+
+
+#: what `serkg serve` prints once its socket listens (uvicorn's start-up line)
+SERVING_LINE = "Uvicorn running on "
+
+
+def start_serving(
+    command: list[str], log: Path, *, cwd: Path | None = None, env: Mapping[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start COMMAND (a `serkg serve`) and return once it says it listens: an event read from its
+    output, not a clock. Its output goes on into LOG; an exit before that line fails with it."""
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env={**(env if env is not None else os.environ), "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    assert process.stdout is not None
+    seen: list[bytes] = []
+    for line in iter(process.stdout.readline, b""):
+        seen.append(line)
+        if SERVING_LINE.encode() in line:
+            break
+    else:  # end of output: the server exited
+        process.wait()
+        raise RuntimeError(
+            f"{command[0]} exited with {process.returncode}:\n{b''.join(seen).decode()}"
+        )
+    log.write_bytes(b"".join(seen))
+    threading.Thread(target=_drain, args=(process.stdout, log), daemon=True).start()
+    return process
+
+
+def _drain(stream: IO[bytes], log: Path) -> None:
+    """Keep reading a server's output into LOG, so a full pipe never blocks it."""
+    with log.open("ab") as out:
+        for line in iter(stream.readline, b""):
+            out.write(line)
+            out.flush()
+
+
+def stop_serving(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def free_port() -> int:

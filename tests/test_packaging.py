@@ -105,11 +105,10 @@ def test_a_new_users_project_from_the_wheel(wheel: Path, tmp_path: Path) -> None
     /api/queries/<name> of `serkg serve`."""
     import os
     import shutil
-    import time
 
     import httpx
 
-    from tests.conftest import free_port
+    from tests.conftest import free_port, start_serving, stop_serving
 
     fixtures = REPO / "tests" / "projects" / "fixtures"
     venv = tmp_path / "venv"
@@ -168,26 +167,17 @@ def test_a_new_users_project_from_the_wheel(wheel: Path, tmp_path: Path) -> None
     assert '"name": "compounds-by-formula"' in listed.stdout
 
     port = free_port()
-    server = subprocess.Popen(
+    server = start_serving(
         [str(venv / "bin" / "serkg"), "serve", "--port", str(port)],
+        tmp_path / "server.log",
         cwd=catalogue,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/api/queries/compounds-by-formula"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                response = httpx.get(url, params={"formula": "C4H9NO3", "format": "json"})
-                break
-            except httpx.HTTPError:
-                assert server.poll() is None and time.monotonic() < deadline
-                time.sleep(0.2)  # polling for the port to open
+        response = httpx.get(url, params={"formula": "C4H9NO3", "format": "json"}, timeout=60)
         assert response.status_code == 200, response.text
         bindings = response.json()["results"]["bindings"]
         assert [b["label"]["value"] for b in bindings] == ["L-threonine"]
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_serving(server)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import free_port
+from tests.conftest import free_port, start_serving, stop_serving
 from tests.projects.conftest import THREONINE
 
 
@@ -22,37 +19,12 @@ def project_server(built_project: Path, tmp_path_factory: pytest.TempPathFactory
     project from the current folder and serves the store of its dist/."""
     port = free_port()
     log = tmp_path_factory.mktemp("serve-log") / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "serkg", "serve", "--port", str(port)],
-            cwd=built_project,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "serkg", "serve", "--port", str(port)]
+    process = start_serving(command, log, cwd=built_project)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"serkg serve exited with {process.returncode}:\n{log.read_text()}"
-                )
-            try:
-                if httpx.get(url + "/sparql", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise
-            time.sleep(0.2)  # polling for the port to open, not waiting for a result
-        yield url
+        yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        stop_serving(process)
 
 
 def test_the_project_query_is_listed(project_server: str) -> None:
