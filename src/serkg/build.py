@@ -8,6 +8,12 @@ and QC), so both cores of a small machine are busy. A build owns its output fold
 writes everything into a folder of its own and publishes it in one rename only after every stage
 succeeded (:class:`serkg.safe_write.OutputFolder`), so a failed, interrupted or killed build
 leaves the previous build complete. docs/reliability.md says what a killed build leaves behind.
+
+A build records what it was made from (:mod:`serkg.build_state`). When only data files changed
+since the published build, the next one is incremental: SHACL Core runs only on the focus nodes
+the change can reach (:mod:`serkg.checks.incremental`) and the store is the previous one with the
+changed triples taken out and put in; what it publishes is what a full build would (a test
+compares them). ``full=True`` (``serkg build --full``) rebuilds everything.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from serkg import __version__, export, mappings, resources, safe_write, store_checksums
+from serkg import __version__, build_state, export, mappings, resources, safe_write, store_checksums
 from serkg.forked import Forked
 from serkg.loading import KnowledgeBase, load_knowledge, parse_file
 from serkg.prefixes import ASSERTED_GRAPH, IMPORTS_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
@@ -58,6 +64,11 @@ class BuildSummary:
 
     out_dir: Path
     reasoner: str = ""
+    #: "full" or "incremental" (see :mod:`serkg.build_state`), and why
+    kind: str = "full"
+    kind_reason: str = ""
+    #: what SHACL checked: "everything", or "what the change reaches" (incremental builds)
+    validated: str = "everything"
     asserted_count: int = 0
     inferred_count: int = 0
     #: triples of the import modules (the imports graph), not counted as ours
@@ -113,10 +124,13 @@ def build(
     report: StageReporter | None = None,
     wait: bool = False,
     project: Project | None = None,
+    full: bool = False,
 ) -> BuildSummary:
     """Build the graph of PROJECT (default: the packaged dataset) into OUT_DIR (see
     :data:`ARTEFACTS` and ``OUT_DIR/store``). DATA_FILES, when given, replace the project's.
 
+    An incremental build starts from the previous build in OUT_DIR when only data files changed
+    since (FULL forces a full build); either way the result is the same.
     Raises :class:`BuildFailed` when validation, QC or the consistency check fails; the validation
     reports are then published as ``OUT_DIR/failed/`` and the previous build stays as it was.
     Raises :class:`serkg.safe_write.OutputError` when OUT_DIR cannot be used (not writable,
@@ -127,7 +141,7 @@ def build(
     on_wait = (lambda message: report("lock", message)) if wait else None
     try:
         with safe_write.OutputFolder.claim(out_dir, PUBLISHED, on_wait=on_wait) as output:
-            return _build_into(output, reasoner, data_files, report, project)
+            return _build_into(output, reasoner, data_files, report, project, full)
     except OSError as exc:
         if exc.errno == errno.ENOSPC or "No space left on device" in str(exc):
             raise safe_write.OutputError(
@@ -142,6 +156,7 @@ def _build_into(
     data_files: Sequence[Path] | None,
     report: StageReporter,
     project: Project | None,
+    full: bool,
 ) -> BuildSummary:
     from serkg import checks as validation
     from serkg import reasoning
@@ -160,6 +175,14 @@ def _build_into(
         summary.asserted_count = len(asserted)
         imports = import_module_triples()
         summary.imports_count = len(imports)
+        state = build_state.current_state(project, files, engine)
+        previous = output.current_build()
+        plan = build_state.plan(
+            build_state.read_state(previous) if previous is not None else None, state, full=full
+        )
+        summary.kind, summary.kind_reason = plan.kind, plan.reason
+    report("plan", f"{plan.kind} build: {plan.reason}")
+    before = _previous_graphs(previous) if plan.kind == "incremental" and previous else None
 
     # reasoning does not depend on validation: it runs in another process meanwhile
     background = reasoning.BackgroundInference(asserted, engine=engine)
@@ -168,7 +191,11 @@ def _build_into(
     published = False
     try:
         with _stage(summary, "validate", report):
-            outcome = _validate(kb, project)
+            outcome = _validate_change(kb, project, asserted, before) if before else None
+            if outcome is None:
+                outcome = _validate(kb, project)
+            else:
+                summary.validated = "what the change reaches"
             summary.validation = outcome
             summary.shapes_count = outcome.shapes_count
             summary.violations = len(outcome.violations)
@@ -213,7 +240,11 @@ def _build_into(
                 IMPORTS_GRAPH: imports,
                 METADATA_GRAPH: [*metadata, *_query_examples(project)],
             }
-            _load_store(store_folder, graphs)
+            if before is not None and previous is not None:
+                _update_store(previous / "store", store_folder, graphs, before)
+            else:
+                _load_store(store_folder, graphs)
+        build_state.write_state(folder, state)
 
         with _stage(summary, "qc", report):
             qc_store = ox.Store.read_only(str(store_folder))
@@ -266,6 +297,91 @@ def _validate(kb: KnowledgeBase, project: Project) -> ValidationOutcome:
     from serkg.checks import validate_triples
 
     return validate_triples(kb.data, kb.ontology, project=project)
+
+
+def _validate_change(
+    kb: KnowledgeBase,
+    project: Project,
+    asserted: Sequence[ox.Triple],
+    before: PreviousGraphs,
+) -> ValidationOutcome | None:
+    """Validation of what changed since the previous build (None: validate everything)."""
+    from serkg.checks import shapes_graph
+    from serkg.checks.incremental import validate_changes
+    from serkg.terms import triples_to_rdflib_graph
+
+    now = set(asserted)
+    changed = [t for t in asserted if t not in before.asserted]
+    changed += [t for t in before.asserted if t not in now]
+    ontology_g = triples_to_rdflib_graph(kb.ontology) if kb.ontology else None
+    return validate_changes(kb.data, kb.ontology, ontology_g, changed, shapes_graph("all", project))
+
+
+@dataclass
+class PreviousGraphs:
+    """The asserted and inferred graphs of the build an incremental build starts from."""
+
+    asserted: set[ox.Triple]
+    inferred: set[ox.Triple]
+
+
+def _previous_graphs(build_folder: Path) -> PreviousGraphs | None:
+    """The previous build's graphs, read from its store (None when it cannot be read: the
+    build is then a full one)."""
+    try:
+        store = ox.Store.read_only(str(build_folder / "store"))
+    except OSError:
+        return None
+    try:
+        return PreviousGraphs(
+            set(export.graph_triples(store, ASSERTED_GRAPH)),
+            set(export.graph_triples(store, INFERRED_GRAPH)),
+        )
+    finally:
+        del store
+
+
+def _update_store(
+    previous: Path,
+    folder: Path,
+    graphs: Mapping[str, Sequence[ox.Triple]],
+    before: PreviousGraphs,
+) -> None:
+    """Persist GRAPHS as :func:`_load_store` does, starting from a copy of the PREVIOUS store:
+    only the asserted and inferred triples that changed are taken out and put in."""
+    _copy_store_files(previous, folder)
+    store = ox.Store(str(folder))
+    old = {ASSERTED_GRAPH: before.asserted, INFERRED_GRAPH: before.inferred}
+    for graph, triples in graphs.items():
+        name = ox.NamedNode(graph)
+        if graph not in old:  # small graphs: written again whole
+            store.clear_graph(name)
+            store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+            continue
+        now = set(triples)
+        for t in old[graph] - now:
+            store.remove(ox.Quad(t.subject, t.predicate, t.object, name))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in now - old[graph])
+    store.flush()
+    del store
+    store_checksums.write_checksums(folder)
+
+
+def _copy_store_files(previous: Path, folder: Path) -> None:
+    """A copy of the closed store PREVIOUS in FOLDER: its table files (which RocksDB never
+    changes once written) hard-linked where the file system allows, the rest copied."""
+    folder.mkdir()
+    for entry in previous.iterdir():
+        if entry.name in ("LOCK", store_checksums.CHECKSUM_FILE) or entry.name.startswith("LOG"):
+            continue
+        target = folder / entry.name
+        if entry.suffix == ".sst":
+            try:
+                os.link(entry, target)
+                continue
+            except OSError:
+                pass
+        shutil.copy2(entry, target)
 
 
 def _write_validation_reports(folder: Path, outcome: ValidationOutcome, kb: KnowledgeBase) -> None:
