@@ -219,7 +219,7 @@ def run_size(
         out = folder / "dist"
         child = run_child(
             "benchmarks.serkg_side",
-            ["--data-dir", str(data_dir), "--out", str(out)],
+            ["--data-dir", str(data_dir), "--out", str(out), "--full"],
             bound_s=args.serkg_bound_s,
         )
         record = child.record("build")

@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--reasoner", default=None)
+    parser.add_argument(
+        "--full", action="store_true", help="a full build even if --out holds a previous one"
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -26,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     files = sorted(args.data_dir.rglob("*.trig"))
     failed = None
     try:
-        summary = build(args.out, reasoner=args.reasoner, data_files=files)
+        summary = build(args.out, reasoner=args.reasoner, data_files=files, full=args.full)
     except BuildFailed as exc:
         summary, failed = exc.summary, str(exc)
     print(
@@ -41,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
                 "violations": summary.violations,
                 "qc_violations": summary.qc_violations,
                 "reasoner": summary.reasoner,
+                "kind": summary.kind,
+                "validated": summary.validated,
                 "failed": failed,
             }
         ),

@@ -211,8 +211,11 @@ def _core_conforms(
         by_subject[t.subject].append(t)
         if not isinstance(t.object, ox.Literal):
             pointing[t.object].add(t.subject)
+    object_targets = {ox.NamedNode(str(p)) for p in core_g.objects(None, sh("targetObjectsOf"))}
+    # a shape reads the triples of nodes it reaches, so a change matters to the nodes that reach
+    # its subject; its object matters only when it makes a node a focus node
     seeds = {t.subject for t in changed} | {
-        t.object for t in changed if not isinstance(t.object, ox.Literal)
+        t.object for t in changed if t.predicate in object_targets
     }
     affected = _steps(seeds, reach, lambda node: pointing.get(node, ()))
     around = _steps(
@@ -223,7 +226,6 @@ def _core_conforms(
         ),
     )
     triples = [t for node in around for t in by_subject.get(node, ())]
-    object_targets = {ox.NamedNode(str(p)) for p in core_g.objects(None, sh("targetObjectsOf"))}
     if object_targets:  # what makes an affected node a focus node of sh:targetObjectsOf
         triples += [
             t
