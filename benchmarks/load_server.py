@@ -26,7 +26,7 @@ import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
 
@@ -177,6 +177,38 @@ def synthetic_paths(store: Path, entities: int) -> list[str]:
             suffix = "?" + urlencode(raw) if raw else ""
             paths.append(f"/api/queries/{query.name}{suffix}")
     return paths
+
+
+def query_cpu(store: Path, paths: list[str], per_query: int = 4) -> dict[str, float]:
+    """CPU ms per query in this process, by the worker's own code (bind, evaluate, serialise).
+
+    No HTTP and no other request in the way: what each query costs the cores, whatever the
+    load of the machine does to wall-clock time. Median over its first PER_QUERY paths (after
+    one untimed run)."""
+    import pyoxigraph as ox
+
+    from serkg.web.api import named_query_job
+    from serkg.web.config import DEFAULT_MAX_ROWS
+    from serkg.web.jobs import run_job
+
+    database = ox.Store.read_only(str(store))
+    by_query: dict[str, list[str]] = {}
+    for path in paths:
+        by_query.setdefault(query_name(path), []).append(path)
+    costs = {}
+    for name, mine in by_query.items():
+        timings = []
+        for index, path in enumerate([mine[0], *mine[:per_query]]):
+            params = parse_qsl(path.partition("?")[2], keep_blank_values=True)
+            job = named_query_job(name, params, "application/sparql-results+json, text/turtle")
+            started = time.process_time()
+            outcome = run_job(database, job, DEFAULT_MAX_ROWS, False, walled=True)
+            if index:
+                timings.append((time.process_time() - started) * 1000)
+            if outcome[0] != "ok":
+                raise SystemExit(f"{path}: {outcome}")
+        costs[name] = statistics.median(timings)
+    return costs
 
 
 def start_server(store: Path, port: int, log: Path, workers: int) -> subprocess.Popen[bytes]:
@@ -445,6 +477,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    cpu = query_cpu(args.store, paths)
     load_before = load_average()
     with tempfile.TemporaryDirectory() as folder:
         server = start_server(args.store, port, Path(folder) / "server.log", args.workers)
@@ -462,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     passed = (
         load["rps"] >= args.min_rps and load["p99_ms"] <= args.max_p99_ms and load["errors"] == 0
     )
-    run = Run(args, paths, sequential, per_query, load, load_queries, saturation, passed)
+    run = Run(args, paths, sequential, per_query, cpu, load, load_queries, saturation, passed)
     report = render(run, load_before, load_average(), argv)
     print(report)
     if args.record:
@@ -489,6 +522,7 @@ class Run:
     paths: list[str]
     sequential: dict[str, float]
     per_query: dict[str, dict[str, float]]
+    cpu: dict[str, float]
     load: dict[str, float]
     load_queries: dict[str, dict[str, float]]
     saturation: dict[str, float]
@@ -506,8 +540,8 @@ def query_table(run: Run) -> list[str]:
     """Per query, slowest p99 under load first: its share of the tail and its cost alone."""
     lines = [
         "| query | requests (timed) | p50 ms | p99 ms | max ms | over 100 ms | errors "
-        "| alone: p50 ms | alone: max ms | answers with rows |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| alone: p50 ms | alone: max ms | CPU ms | answers with rows |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     order = sorted(run.per_query, key=lambda n: -run.load_queries.get(n, {}).get("p99_ms", 0))
     for name in order:
@@ -518,7 +552,7 @@ def query_table(run: Run) -> list[str]:
             f"| {name} | {timed.get('requests', 0):.0f} | "
             + " | ".join(cells)
             + f" | {timed.get('over_100ms', 0):.0f} | {timed.get('errors', 0):.0f}"
-            f" | {alone['p50_ms']:.1f} | {alone['max_ms']:.1f}"
+            f" | {alone['p50_ms']:.1f} | {alone['max_ms']:.1f} | {run.cpu[name]:.1f}"
             f" | {alone['with_rows']:.0f}/{alone['asked']:.0f} |"
         )
     return lines
@@ -579,8 +613,10 @@ def render(run: Run, load_before: str, load_after: str, argv: list[str] | None) 
             "|---|---|---|---|---|---|---|---|",
             *rows,
             "",
-            "Per query in the timed run (latency as the client saw it, from the Lua script), and "
-            "alone (the sequential baseline):",
+            "Per query: in the timed run (latency as the client saw it, from the Lua script); "
+            "alone (the sequential baseline, over HTTP); CPU ms (in-process, the worker's code, "
+            f"median of 4 parameter sets; mean over the mix {statistics.mean(run.cpu.values()):.1f}"
+            " ms per request); how many of its parameter sets have a non-empty answer:",
             "",
             *query_table(run),
             "",
