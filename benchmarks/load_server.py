@@ -120,7 +120,10 @@ def synthetic_compounds(store: Path) -> int:
         f'FILTER(STRSTARTS(STR(?c), "{KG}syn-compound-")) }}'
     )
     rows = ox.Store.read_only(str(store)).query(sparql, use_default_graph_as_union=True)
-    return int(next(iter(rows))["n"].value)  # type: ignore[index, union-attr]
+    assert isinstance(rows, ox.QuerySolutions)
+    count = next(iter(rows))["n"]
+    assert isinstance(count, ox.Literal)
+    return int(count.value)
 
 
 def synthetic_values(i: int, compounds: int) -> dict[str, str]:
@@ -152,16 +155,21 @@ def synthetic_values(i: int, compounds: int) -> dict[str, str]:
 
 
 def synthetic_paths(store: Path, entities: int) -> list[str]:
-    """URL paths for every named query about ENTITIES compounds spread over the catalogue.
+    """URL paths for every named query about ENTITIES compounds of the synthetic STORE."""
+    compounds = synthetic_compounds(store)
+    if compounds == 0:
+        raise SystemExit(f"{store} holds no synthetic compounds: use --params examples")
+    return synthetic_mix(compounds, entities)
+
+
+def synthetic_mix(compounds: int, entities: int) -> list[str]:
+    """URL paths for every named query about ENTITIES of COMPOUNDS compounds, evenly spread.
 
     The mix goes round the queries (compound 1, every query; compound 2, every query; ...) so
     each query weighs the same as with the example parameters, but no two rounds ask the same.
     """
     from serkg import querylib
 
-    compounds = synthetic_compounds(store)
-    if compounds == 0:
-        raise SystemExit(f"{store} holds no synthetic compounds: use --params examples")
     count = min(entities, compounds)
     picked = sorted({1 + (k * compounds) // count for k in range(count)})
     queries = querylib.list_queries()
