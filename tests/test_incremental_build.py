@@ -270,3 +270,21 @@ def test_the_packaged_shapes_read_one_step_from_their_focus_nodes() -> None:
 
     core, _sparql = split_shapes(shapes_graph("all", Project.packaged()))
     assert core_reach(core) == 1
+
+
+def test_a_damaged_previous_store_means_a_full_build(files: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    build(out, data_files=files)
+    table = sorted((out / "store").resolve().glob("*.sst"))[0]
+    table.chmod(0o644)
+    data = bytearray(table.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    table.write_bytes(bytes(data))
+    summary = build(out, data_files=files)
+    assert (summary.kind, summary.kind_reason) == (
+        "full",
+        "the previous build's store cannot be read or fails its checksums",
+    )
+    fresh = build(tmp_path / "fresh", data_files=files, full=True)
+    assert fresh.asserted_count == summary.asserted_count
+    assert _store_quads(out) == _store_quads(tmp_path / "fresh")

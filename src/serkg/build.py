@@ -181,8 +181,11 @@ def _build_into(
             build_state.read_state(previous) if previous is not None else None, state, full=full
         )
         summary.kind, summary.kind_reason = plan.kind, plan.reason
-    report("plan", f"{plan.kind} build: {plan.reason}")
     before = _previous_graphs(previous) if plan.kind == "incremental" and previous else None
+    if plan.kind == "incremental" and before is None:
+        summary.kind = "full"
+        summary.kind_reason = "the previous build's store cannot be read or fails its checksums"
+    report("plan", f"{summary.kind} build: {summary.kind_reason}")
 
     # reasoning does not depend on validation: it runs in another process meanwhile
     background = reasoning.BackgroundInference(asserted, engine=engine)
@@ -326,10 +329,15 @@ class PreviousGraphs:
 
 
 def _previous_graphs(build_folder: Path) -> PreviousGraphs | None:
-    """The previous build's graphs, read from its store (None when it cannot be read: the
-    build is then a full one)."""
+    """The previous build's graphs, read from its store (None when it cannot be read or its
+    files differ from their checksums: the build is then a full one)."""
+    folder = build_folder / "store"
+    if not (folder / store_checksums.CHECKSUM_FILE).is_file():
+        return None  # changed since it was built (serve --allow-update) or never checked
+    if store_checksums.checksum_problem(folder) is not None:
+        return None
     try:
-        store = ox.Store.read_only(str(build_folder / "store"))
+        store = ox.Store.read_only(str(folder))
     except OSError:
         return None
     try:
