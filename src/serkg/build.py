@@ -214,6 +214,8 @@ def _build_into(
                 METADATA_GRAPH: [*metadata, *_query_examples(project)],
             }
             _load_store(store_folder, graphs)
+        with _stage(summary, "index", report):
+            _write_text_index(store_folder, project)
 
         with _stage(summary, "qc", report):
             qc_store = ox.Store.read_only(str(store_folder))
@@ -291,6 +293,20 @@ def _load_store(folder: Path, graphs: Mapping[str, Sequence[ox.Triple]]) -> None
     store.optimize()
     del store
     store_checksums.write_checksums(folder)
+
+
+def _write_text_index(store_folder: Path, project: Project) -> None:
+    """The store's text index (:mod:`serkg.text_index`), inside the store folder so that it is
+    published with it, for the predicates the project's named queries declare in ``text_index``."""
+    from serkg import querylib, text_index
+
+    predicates = {
+        predicate
+        for query in querylib.list_queries(project)
+        if query.text_search is not None
+        for predicate in query.text_search.predicates
+    }
+    text_index.write_index(store_folder, predicates)
 
 
 def _write_exports(

@@ -115,6 +115,8 @@ def run_named_query(
     bindings = query.bind(params)
     if store is None:
         store = EndpointStore(endpoint) if endpoint else EmbeddedStore.open(store_path)
+    if isinstance(store, EmbeddedStore):  # its text index may narrow a text search
+        return store.query(query.text, bindings, search=query.text_search)
     return store.query(query.text, bindings)
 
 

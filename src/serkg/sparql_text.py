@@ -8,7 +8,7 @@ code; the top-level WHERE group is the one after a CONSTRUCT template.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from serkg.terms import OxTerm
 
@@ -40,6 +40,16 @@ def inject_values(sparql: str, bindings: Mapping[str, OxTerm]) -> str:
     variables = " ".join("?" + name for name in bindings)
     values = " ".join(str(term) for term in bindings.values())
     block = f"\n  VALUES ({variables}) {{ ({values}) }}\n"
+    return sparql[: position + 1] + block + sparql[position + 1 :]
+
+
+def inject_value_rows(sparql: str, variable: str, terms: Sequence[OxTerm]) -> str:
+    """Place ``VALUES ?variable { t1 t2 ... }`` first in the query's top-level group pattern:
+    the text index's candidates for one variable (an empty block: no row can match). The terms
+    are written by pyoxigraph's N-Triples serialiser, as in :func:`inject_values`."""
+    position = where_open_brace(sparql)
+    values = " ".join(str(term) for term in terms)
+    block = f"\n  VALUES ?{variable} {{ {values} }}\n"
     return sparql[: position + 1] + block + sparql[position + 1 :]
 
 
