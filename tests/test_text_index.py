@@ -96,21 +96,30 @@ def test_label_search_gives_the_same_rows_with_and_without_the_index(
     assert _assert_same_rows(built_store, TEXTS) >= 10
 
 
-def test_the_index_narrows_texts_of_three_characters_or_more(built_store: EmbeddedStore) -> None:
+def test_the_index_narrows_every_text(built_store: EmbeddedStore) -> None:
     index = built_store.text_index
     assert index is not None
     search = querylib.load_query("label-search").text_search
-    assert search is not None
+    assert search is not None and search.predicate_variable == "labelKind"
+    label = ox.NamedNode(RDFS_LABEL)
     serine = index.candidates("L-SERINE", search.predicates)
-    assert serine is not None and ox.Literal("L-serine") in serine
+    assert serine is not None and (label, ox.Literal("L-serine")) in serine
     assert index.candidates("no such label anywhere", search.predicates) == []
-    for short in ("", "a", "Se", "İ"):  # "İ" folds to two characters: i and a combining dot
-        assert index.candidates(short, search.predicates) is None, short
+    # shorter than a trigram: the index's own texts are scanned
+    for short in ("", "a", "Se"):
+        found = index.candidates(short, search.predicates)
+        assert found is not None and len(found) > 0, short
+    assert index.candidates("İ", search.predicates) == []  # i + a combining dot: no label has it
+    assert len(index.candidates("", search.predicates) or []) == len(
+        index.candidates("", [RDFS_LABEL]) or []
+    ) + len(index.candidates("", [SKOS_ALT]) or [])
+    assert index.candidates("ser\x00ine", search.predicates) is None
     assert index.candidates("serine", [*search.predicates, "https://example.org/p"]) is None
     text = querylib.load_query("label-search").text
     narrowed = index.narrow(text, search, {"text": ox.Literal("serine")})
-    assert "VALUES ?matched {" in narrowed and '"L-serine"' in narrowed
-    assert index.narrow(text, search, {"text": ox.Literal("se")}) == text
+    assert "\n  VALUES (?labelKind ?matched) { (<" in narrowed
+    assert f'(<{RDFS_LABEL}> "L-serine")' in narrowed
+    assert index.narrow(text, search, {"text": ox.Literal("ser\x00")}) == text
 
 
 def test_the_server_worker_uses_the_index(built_store: EmbeddedStore) -> None:
@@ -260,7 +269,9 @@ def test_trigram_candidates_are_checked_as_substrings(tmp_path: Path) -> None:
     index = TextIndex.open(folder)
     assert index is not None
     assert index.candidates("abcde", [RDFS_LABEL]) == []
-    assert index.candidates("d bc", [RDFS_LABEL]) == [ox.Literal("abcd bcde")]
+    assert index.candidates("d bc", [RDFS_LABEL]) == [
+        (ox.NamedNode(RDFS_LABEL), ox.Literal("abcd bcde"))
+    ]
     rows = sqlite3.connect(folder / INDEX_FILE).execute("SELECT folded FROM entry").fetchall()
     assert rows == [("abcd bcde",)]
 
@@ -337,12 +348,23 @@ def test_the_header_key_is_read(tmp_path: Path) -> None:
     assert query.text_search is not None
     assert query.text_search.predicates == (RDFS_LABEL,)
     assert (query.text_search.param, query.text_search.variable) == ("text", "matched")
+    assert query.text_search.predicate_variable is None
+    with_kind = DECLARATION.replace("matched", "matched\n#+   predicate_variable: kind", 1)
+    text = _header_query(tmp_path, with_kind).read_text(encoding="utf-8")
+    _header_query(tmp_path).write_text(text.replace("rdfs:label ?matched", "?kind ?matched"))
+    query = querylib.load_query_file(tmp_path / "labels.rq")
+    assert query.text_search is not None and query.text_search.predicate_variable == "kind"
 
 
 @pytest.mark.parametrize(
     ("declaration", "kind", "message"),
     [
         ("#+   param: text", "string", "text_index: expected a mapping with param, variable"),
+        (
+            DECLARATION + "\n#+   predicate_variable: kind",
+            "string",
+            r"the query has no triple pattern \?s \?kind \?matched",
+        ),
         (DECLARATION.replace("param: text", "param: other"), "string", "'other' is not a string"),
         (DECLARATION, "iri", "'text' is not a string parameter"),
         (

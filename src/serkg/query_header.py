@@ -80,11 +80,16 @@ def _text_search(value: object, query: NamedQuery, path: Path) -> TextSearch:
     objects of which predicates. The query must hold the very filter the index stands in for."""
     from serkg.prefixes import CurieError, expand
 
-    if not isinstance(value, dict) or set(value) != set(TEXT_INDEX_KEYS):
+    required = TEXT_INDEX_KEYS[:3]
+    if not isinstance(value, dict) or not set(required) <= set(value) <= set(TEXT_INDEX_KEYS):
         raise QueryHeaderError(
-            path, None, f"text_index: expected a mapping with {', '.join(TEXT_INDEX_KEYS)}"
+            path,
+            None,
+            f"text_index: expected a mapping with {', '.join(required)} "
+            f"(and optionally {TEXT_INDEX_KEYS[3]})",
         )
     param, variable = str(value["param"]), str(value["variable"])
+    predicate_variable = value.get("predicate_variable")
     if not any(p.name == param and p.type == "string" for p in query.params):
         raise QueryHeaderError(path, None, f"text_index: {param!r} is not a string parameter")
     if not _VARIABLE.match(variable):
@@ -96,6 +101,16 @@ def _text_search(value: object, query: NamedQuery, path: Path) -> TextSearch:
             None,
             f"text_index: the query has no CONTAINS(LCASE(STR(?{variable})), LCASE(?{param}))",
         )
+    if predicate_variable is not None:
+        triple = (
+            rf"\?[A-Za-z_]\w*\s+\?{re.escape(str(predicate_variable))}\s+\?{re.escape(variable)}\b"
+        )
+        if not re.search(triple, without_header(query.text)):
+            raise QueryHeaderError(
+                path,
+                None,
+                f"text_index: the query has no triple pattern ?s ?{predicate_variable} ?{variable}",
+            )
     names = [str(p) for p in _as_list(value["predicates"], "text_index: predicates", path)]
     if not names:
         raise QueryHeaderError(path, None, "text_index: predicates: expected a non-empty list")
@@ -103,7 +118,12 @@ def _text_search(value: object, query: NamedQuery, path: Path) -> TextSearch:
         predicates = tuple(expand(name) for name in names)
     except CurieError as exc:
         raise QueryHeaderError(path, None, f"text_index: predicates: {exc}") from None
-    return TextSearch(param=param, variable=variable, predicates=predicates)
+    return TextSearch(
+        param=param,
+        variable=variable,
+        predicates=predicates,
+        predicate_variable=None if predicate_variable is None else str(predicate_variable),
+    )
 
 
 def _check_values(query: NamedQuery, path: Path) -> None:

@@ -28,7 +28,7 @@ PARAM_TYPES: tuple[str, ...] = ("iri", "string", "integer", "decimal", "date", "
 HEADER_KEYS = ("summary", "description", "params", "example", "tags", "inference")
 #: header keys a query may leave out
 OPTIONAL_HEADER_KEYS = ("text_index",)
-TEXT_INDEX_KEYS = ("param", "variable", "predicates")
+TEXT_INDEX_KEYS = ("param", "variable", "predicates", "predicate_variable")
 PARAM_KEYS = ("name", "type", "default", "description", "values")
 INFERENCE_VALUES = {"required": True, "not required": False}
 #: longest accepted string parameter (a label search, a reason fragment): a guard, not a limit
@@ -286,13 +286,17 @@ def _expand(text: str) -> str | None:
 class TextSearch:
     """What a ``text_index`` header key declares: the string parameter ``param`` is a
     case-insensitive substring filter on ``?variable``, and ``?variable`` only takes objects of
-    ``predicates`` (full IRIs). The embedded store may then narrow ``?variable`` to the
-    candidates its text index finds (:mod:`serkg.text_index`); the query's own FILTER still
-    decides, so the answer is the same with or without the index."""
+    ``predicates`` (full IRIs), the predicate in ``?predicate_variable`` when one is named. The
+    embedded store may then narrow ``?variable`` (and ``?predicate_variable``) to the candidates
+    its text index finds (:mod:`serkg.text_index`); the query's own FILTER still decides, so the
+    answer is the same with or without the index."""
 
     param: str
     variable: str
     predicates: tuple[str, ...]
+    #: the variable in the predicate position of the pattern that binds ``?variable``: bound
+    #: with it, Oxigraph looks each candidate up instead of scanning the predicates (3 s -> 0.1 s)
+    predicate_variable: str | None = None
 
 
 @dataclass

@@ -217,21 +217,23 @@ answer needs the OWL 2 RL inferred graph (class membership through the hierarchy
 transitive properties, property chains) or `not required` when asserted triples suffice.
 
 One optional key, `text_index`, lets the embedded store answer a substring search from the text
-index `serkg build` writes beside the store (docs/scaling.md) instead of scanning every label:
+index `serkg build` writes into the store (docs/scaling.md) instead of scanning every label:
 
 ```yaml
 #+ text_index:
-#+   param: text                            # a string parameter ...
-#+   variable: matched                      # ... searched for in ?matched, ignoring case,
-#+   predicates: [rdfs:label, skos:altLabel]  # whose values are objects of these predicates
+#+   param: text                    # a string parameter, searched for ignoring case in
+#+   variable: matched              # ?matched, which is the object of
+#+   predicate_variable: labelKind  # (optional) the predicate in ?labelKind, one of
+#+   predicates: [rdfs:label, skos:altLabel]
 ```
 
-The query must hold `FILTER(CONTAINS(LCASE(STR(?matched)), LCASE(?text)))` (the header check
-refuses the key otherwise) and bind `?matched` only as the object of the listed predicates.
-When the text folds to at least 3 characters, the embedded store binds `?matched` to the
-index's candidates with a `VALUES` block of terms read from the index, and the unchanged FILTER
-still decides each row: the same rows as a scan. Shorter texts, stores built without the index
-and remote endpoints run the query as written.
+The query must hold `FILTER(CONTAINS(LCASE(STR(?matched)), LCASE(?text)))` and, with
+`predicate_variable`, a triple pattern `?s ?labelKind ?matched` (the header check refuses the key
+otherwise), and it must bind `?matched` only as the object of the listed predicates. The
+embedded store then binds `?matched` (and `?labelKind`) to the index's candidates with a
+`VALUES` block of terms read from the index, and the unchanged FILTER still decides each row: the
+same rows as a scan, at a cost that follows the rows found. Remote endpoints and stores built
+without the index run the query as written.
 
 ## Parameters are bound, never pasted
 

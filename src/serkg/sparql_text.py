@@ -43,13 +43,16 @@ def inject_values(sparql: str, bindings: Mapping[str, OxTerm]) -> str:
     return sparql[: position + 1] + block + sparql[position + 1 :]
 
 
-def inject_value_rows(sparql: str, variable: str, terms: Sequence[OxTerm]) -> str:
-    """Place ``VALUES ?variable { t1 t2 ... }`` first in the query's top-level group pattern:
-    the text index's candidates for one variable (an empty block: no row can match). The terms
-    are written by pyoxigraph's N-Triples serialiser, as in :func:`inject_values`."""
+def inject_value_rows(
+    sparql: str, variables: Sequence[str], rows: Sequence[Sequence[OxTerm]]
+) -> str:
+    """Place ``VALUES (?a ?b) { (t1 t2) ... }`` first in the query's top-level group pattern:
+    the text index's candidates (an empty block: no row can match). The terms are written by
+    pyoxigraph's N-Triples serialiser, as in :func:`inject_values`."""
     position = where_open_brace(sparql)
-    values = " ".join(str(term) for term in terms)
-    block = f"\n  VALUES ?{variable} {{ {values} }}\n"
+    names = " ".join("?" + name for name in variables)
+    values = " ".join("(" + " ".join(str(term) for term in row) + ")" for row in rows)
+    block = f"\n  VALUES ({names}) {{ {values} }}\n"
     return sparql[: position + 1] + block + sparql[position + 1 :]
 
 

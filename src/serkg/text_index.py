@@ -5,8 +5,8 @@ has no index for that, so it folds and scans every label (140 ms at 1M triples, 
 graph). A named query whose header declares ``text_index`` (see queries/README.md) lets the
 embedded store look the text up here first and bind ``?matched`` to the candidates with a
 ``VALUES`` block; the query's own FILTER still decides each row, so the answer is the same with
-or without the index. Remote endpoints and texts shorter than :data:`MIN_TEXT` run the query as
-written.
+or without the index, and its cost follows the rows found rather than the labels stored. Remote
+endpoints and stores without an index run the query as written.
 
 The index is an SQLite FTS5 table with the ``trigram`` tokenizer, ``text-index.sqlite`` inside
 the store folder: one row per distinct object (IRI or literal) of each indexed predicate, in any
@@ -42,7 +42,7 @@ from serkg.sparql_text import inject_value_rows
 from serkg.terms import OxTerm
 
 INDEX_FILE = "text-index.sqlite"
-#: the shortest folded text the trigram index can look up; shorter ones scan, as before
+#: the shortest folded text the trigram index can look up; shorter ones scan the index's texts
 MIN_TEXT = 3
 #: the layout of the SQLite file; an index of another layout is not used
 FORMAT = "1"
@@ -168,43 +168,55 @@ class TextIndex:
     def close(self) -> None:
         self._connection.close()
 
-    def candidates(self, text: str, predicates: Sequence[str]) -> list[OxTerm] | None:
-        """Every object of PREDICATES whose folded text contains TEXT folded, or None when the
-        index cannot answer (TEXT folds to fewer than :data:`MIN_TEXT` characters, or a
-        predicate is not indexed): then the query must scan."""
+    def candidates(
+        self, text: str, predicates: Sequence[str]
+    ) -> list[tuple[ox.NamedNode, OxTerm]] | None:
+        """Every (predicate, object) of PREDICATES whose object's folded text contains TEXT
+        folded, or None when the index cannot answer (a predicate is not indexed, or TEXT holds
+        a NUL character): then the query must scan the store.
+
+        A text that folds to :data:`MIN_TEXT` characters or more is looked up by its trigrams;
+        a shorter one (even the empty text) scans the index's folded texts, which is still far
+        cheaper than the store's scan: no term to decode, no row to join."""
         folded = fold(text)
-        if len(folded) < MIN_TEXT or "\x00" in folded or not set(predicates) <= self.predicates:
+        if "\x00" in folded or not set(predicates) <= self.predicates:
             return None
         marks = ", ".join("?" for _ in predicates)
-        phrase = '"' + folded.replace('"', '""') + '"'
+        columns = "SELECT folded, predicate, kind, value, language, datatype FROM entry"
+        arguments: list[str]
+        if len(folded) >= MIN_TEXT:
+            sql = f"{columns} WHERE entry MATCH ? AND predicate IN ({marks}) ORDER BY rowid"
+            arguments = ['"' + folded.replace('"', '""') + '"', *predicates]
+        else:
+            sql = f"{columns} WHERE instr(folded, ?) > 0 AND predicate IN ({marks}) ORDER BY rowid"
+            arguments = [folded, *predicates]
         try:
-            rows = self._connection.execute(
-                "SELECT folded, kind, value, language, datatype FROM entry "
-                f"WHERE entry MATCH ? AND predicate IN ({marks})",
-                [phrase, *predicates],
-            ).fetchall()
+            rows = self._connection.execute(sql, arguments).fetchall()
         except sqlite3.Error as exc:
             raise TextIndexError(self.path, f"cannot be read ({exc})") from None
-        seen: set[tuple[str, str, str, str]] = set()
-        terms: list[OxTerm] = []
-        for row_text, kind, value, language, datatype in rows:
-            key = (kind, value, language, datatype)
-            if folded in row_text and key not in seen:  # a trigram match may be a near miss
-                seen.add(key)
-                terms.append(_term(kind, value, language, datatype))
-        return terms
+        # a trigram match may be a near miss ("abcd bcde" for "abcde"): check the substring
+        return [
+            (ox.NamedNode(predicate), _term(kind, value, language, datatype))
+            for row_text, predicate, kind, value, language, datatype in rows
+            if folded in row_text
+        ]
 
     def narrow(self, sparql: str, search: TextSearch, bindings: Mapping[str, OxTerm]) -> str:
-        """SPARQL with ``?variable`` bound to the index's candidates for the searched text, or
-        SPARQL itself when the index cannot answer. Only terms read from the index enter the
-        text, written by pyoxigraph's serialiser; the searched text stays a bound parameter."""
+        """SPARQL with ``?variable`` (and ``?predicate_variable``) bound to the index's
+        candidates for the searched text, or SPARQL itself when the index cannot answer. Only
+        terms read from the index enter the text, written by pyoxigraph's serialiser; the
+        searched text stays a bound parameter."""
         text = bindings.get(search.param)
         if not isinstance(text, ox.Literal):
             return sparql
-        terms = self.candidates(text.value, search.predicates)
-        if terms is None:
+        found = self.candidates(text.value, search.predicates)
+        if found is None:
             return sparql
-        return inject_value_rows(sparql, search.variable, terms)
+        if search.predicate_variable is not None:
+            variables = [search.predicate_variable, search.variable]
+            return inject_value_rows(sparql, variables, [list(pair) for pair in found])
+        objects = list(dict.fromkeys(term for _, term in found))  # once each, in index order
+        return inject_value_rows(sparql, [search.variable], [[term] for term in objects])
 
 
 def _term(kind: str, value: str, language: str, datatype: str) -> OxTerm:
