@@ -87,10 +87,9 @@ def write_index(store_folder: Path, predicates: Iterable[str]) -> Path | None:
                 use_default_graph_as_union=True,
             )
             assert isinstance(solutions, ox.QuerySolutions)
-            connection.executemany(
-                "INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?)",
-                (_entry_row(predicate, row["object"], row["folded"]) for row in solutions),
-            )
+            # sorted here, so that the same store always gives the same index
+            rows = sorted(_entry_row(predicate, row["object"], row["folded"]) for row in solutions)
+            connection.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?)", rows)
         meta = {"format": FORMAT, "store": digest, "predicates": json.dumps(wanted)}
         connection.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
         connection.commit()
