@@ -88,7 +88,8 @@ def write_index(store_folder: Path, predicates: Iterable[str]) -> Path | None:
             )
             assert isinstance(solutions, ox.QuerySolutions)
             # sorted here, so that the same store always gives the same index
-            rows = sorted(_entry_row(predicate, row["object"], row["folded"]) for row in solutions)
+            found = (_entry_row(predicate, row["object"], row["folded"]) for row in solutions)
+            rows = sorted(row for row in found if row is not None)
             connection.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?)", rows)
         meta = {"format": FORMAT, "store": digest, "predicates": json.dumps(wanted)}
         connection.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
@@ -102,20 +103,17 @@ def write_index(store_folder: Path, predicates: Iterable[str]) -> Path | None:
     return target
 
 
-def _entry_row(predicate: str, term: object, folded: object) -> tuple[str, ...]:
-    """One row of the index: the folded text and the term, in columns (never as SPARQL text)."""
-    assert isinstance(folded, ox.Literal)
+def _entry_row(predicate: str, term: object, folded: object) -> tuple[str, ...] | None:
+    """One row of the index: the folded text and the term, in columns (never as SPARQL text);
+    None for what LCASE(STR()) cannot fold (a quoted triple), which no substring filter keeps."""
+    if not isinstance(folded, ox.Literal):
+        return None
     if isinstance(term, ox.NamedNode):
         return (folded.value, predicate, "iri", term.value, "", "")
-    assert isinstance(term, ox.Literal)
-    return (
-        folded.value,
-        predicate,
-        "literal",
-        term.value,
-        term.language or "",
-        term.datatype.value,
-    )
+    if isinstance(term, ox.Literal):
+        language = term.language or ""
+        return (folded.value, predicate, "literal", term.value, language, term.datatype.value)
+    return None
 
 
 def _store_digest(store_folder: Path) -> str | None:
