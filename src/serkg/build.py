@@ -247,6 +247,8 @@ def _build_into(
                 _update_store(previous / "store", store_folder, graphs, before)
             else:
                 _load_store(store_folder, graphs)
+        with _stage(summary, "index", report):
+            _write_text_index(store_folder, project)
         build_state.write_state(folder, state)
 
         with _stage(summary, "qc", report):
@@ -378,9 +380,12 @@ def _update_store(
 def _copy_store_files(previous: Path, folder: Path) -> None:
     """A copy of the closed store PREVIOUS in FOLDER: its table files (which RocksDB never
     changes once written) hard-linked where the file system allows, the rest copied."""
+    from serkg.text_index import INDEX_FILE
+
     folder.mkdir()
+    skipped = ("LOCK", store_checksums.CHECKSUM_FILE, INDEX_FILE)  # the index is written again
     for entry in previous.iterdir():
-        if entry.name in ("LOCK", store_checksums.CHECKSUM_FILE) or entry.name.startswith("LOG"):
+        if entry.name in skipped or entry.name.startswith(("LOG", ".")):
             continue
         target = folder / entry.name
         if entry.suffix == ".sst":
@@ -415,6 +420,20 @@ def _load_store(folder: Path, graphs: Mapping[str, Sequence[ox.Triple]]) -> None
     store.optimize()
     del store
     store_checksums.write_checksums(folder)
+
+
+def _write_text_index(store_folder: Path, project: Project) -> None:
+    """The store's text index (:mod:`serkg.text_index`), inside the store folder so that it is
+    published with it, for the predicates the project's named queries declare in ``text_index``."""
+    from serkg import querylib, text_index
+
+    predicates = {
+        predicate
+        for query in querylib.list_queries(project)
+        if query.text_search is not None
+        for predicate in query.text_search.predicates
+    }
+    text_index.write_index(store_folder, predicates)
 
 
 def _write_exports(
