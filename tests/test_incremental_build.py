@@ -283,7 +283,7 @@ def test_a_damaged_previous_store_means_a_full_build(files: list[Path], tmp_path
     summary = build(out, data_files=files)
     assert (summary.kind, summary.kind_reason) == (
         "full",
-        "the previous build's store cannot be read or fails its checksums",
+        "the previous build's store or saved inputs are missing or damaged",
     )
     fresh = build(tmp_path / "fresh", data_files=files, full=True)
     assert fresh.asserted_count == summary.asserted_count

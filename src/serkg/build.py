@@ -30,7 +30,16 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from serkg import __version__, build_state, export, mappings, resources, safe_write, store_checksums
+from serkg import (
+    __version__,
+    build_state,
+    export,
+    incremental,
+    mappings,
+    resources,
+    safe_write,
+    store_checksums,
+)
 from serkg.forked import Forked
 from serkg.loading import KnowledgeBase, load_knowledge, parse_file
 from serkg.prefixes import ASSERTED_GRAPH, IMPORTS_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
@@ -181,20 +190,26 @@ def _build_into(
             build_state.read_state(previous) if previous is not None else None, state, full=full
         )
         summary.kind, summary.kind_reason = plan.kind, plan.reason
-    before = _previous_graphs(previous) if plan.kind == "incremental" and previous else None
-    if plan.kind == "incremental" and before is None:
-        summary.kind = "full"
-        summary.kind_reason = "the previous build's store cannot be read or fails its checksums"
-    report("plan", f"{summary.kind} build: {summary.kind_reason}")
 
     # reasoning does not depend on validation: it runs in another process meanwhile
     background = reasoning.BackgroundInference(asserted, engine=engine)
     exports: Forked[float] | None = None
     folder: Path | None = None
+    change: incremental.Change | None = None
     published = False
     try:
+        if plan.kind == "incremental" and previous is not None:
+            folder = output.new_build()
+            change = incremental.prepare(previous, plan, state, asserted, folder / "store")
+            if change is None:
+                shutil.rmtree(folder / "store", ignore_errors=True)
+                summary.kind = "full"
+                summary.kind_reason = (
+                    "the previous build's store or saved inputs are missing or damaged"
+                )
+        report("plan", f"{summary.kind} build: {summary.kind_reason}")
         with _stage(summary, "validate", report):
-            outcome = _validate_change(kb, project, asserted, before) if before else None
+            outcome = incremental.validate(change, kb, project) if change else None
             if outcome is None:
                 outcome = _validate(kb, project)
             else:
@@ -202,8 +217,10 @@ def _build_into(
             summary.validation = outcome
             summary.shapes_count = outcome.shapes_count
             summary.violations = len(outcome.violations)
+        if change is not None:
+            change.close()  # before anything forks: the store is written again in "store"
 
-        folder = output.new_build()
+        folder = folder or output.new_build()
         _write_validation_reports(folder, outcome, kb)
         if not outcome.conforms:
             output.publish_failed(folder, REPORTS)
@@ -243,12 +260,13 @@ def _build_into(
                 IMPORTS_GRAPH: imports,
                 METADATA_GRAPH: [*metadata, *_query_examples(project)],
             }
-            if before is not None and previous is not None:
-                _update_store(previous / "store", store_folder, graphs, before)
+            if change is not None:
+                incremental.finish_store(store_folder, graphs)
             else:
                 _load_store(store_folder, graphs)
         with _stage(summary, "index", report):
             _write_text_index(store_folder, project)
+        incremental.save_inputs(folder, state, previous)
         build_state.write_state(folder, state)
 
         with _stage(summary, "qc", report):
@@ -276,6 +294,8 @@ def _build_into(
         published = True
         summary.artefacts = [out_dir / name for name in PUBLISHED]
     finally:
+        if change is not None:
+            change.close()
         background.close()
         if exports is not None:
             exports.close()
@@ -302,99 +322,6 @@ def _validate(kb: KnowledgeBase, project: Project) -> ValidationOutcome:
     from serkg.checks import validate_triples
 
     return validate_triples(kb.data, kb.ontology, project=project)
-
-
-def _validate_change(
-    kb: KnowledgeBase,
-    project: Project,
-    asserted: Sequence[ox.Triple],
-    before: PreviousGraphs,
-) -> ValidationOutcome | None:
-    """Validation of what changed since the previous build (None: validate everything)."""
-    from serkg.checks import shapes_graph
-    from serkg.checks.incremental import validate_changes
-    from serkg.terms import triples_to_rdflib_graph
-
-    now = set(asserted)
-    changed = [t for t in asserted if t not in before.asserted]
-    changed += [t for t in before.asserted if t not in now]
-    ontology_g = triples_to_rdflib_graph(kb.ontology) if kb.ontology else None
-    return validate_changes(kb.data, kb.ontology, ontology_g, changed, shapes_graph("all", project))
-
-
-@dataclass
-class PreviousGraphs:
-    """The asserted and inferred graphs of the build an incremental build starts from."""
-
-    asserted: set[ox.Triple]
-    inferred: set[ox.Triple]
-
-
-def _previous_graphs(build_folder: Path) -> PreviousGraphs | None:
-    """The previous build's graphs, read from its store (None when it cannot be read or its
-    files differ from their checksums: the build is then a full one)."""
-    folder = build_folder / "store"
-    if not (folder / store_checksums.CHECKSUM_FILE).is_file():
-        return None  # changed since it was built (serve --allow-update) or never checked
-    if store_checksums.checksum_problem(folder) is not None:
-        return None
-    try:
-        store = ox.Store.read_only(str(folder))
-    except OSError:
-        return None
-    try:
-        return PreviousGraphs(
-            set(export.graph_triples(store, ASSERTED_GRAPH)),
-            set(export.graph_triples(store, INFERRED_GRAPH)),
-        )
-    finally:
-        del store
-
-
-def _update_store(
-    previous: Path,
-    folder: Path,
-    graphs: Mapping[str, Sequence[ox.Triple]],
-    before: PreviousGraphs,
-) -> None:
-    """Persist GRAPHS as :func:`_load_store` does, starting from a copy of the PREVIOUS store:
-    only the asserted and inferred triples that changed are taken out and put in."""
-    _copy_store_files(previous, folder)
-    store = ox.Store(str(folder))
-    old = {ASSERTED_GRAPH: before.asserted, INFERRED_GRAPH: before.inferred}
-    for graph, triples in graphs.items():
-        name = ox.NamedNode(graph)
-        if graph not in old:  # small graphs: written again whole
-            store.clear_graph(name)
-            store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-            continue
-        now = set(triples)
-        for t in old[graph] - now:
-            store.remove(ox.Quad(t.subject, t.predicate, t.object, name))
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in now - old[graph])
-    store.flush()
-    del store
-    store_checksums.write_checksums(folder)
-
-
-def _copy_store_files(previous: Path, folder: Path) -> None:
-    """A copy of the closed store PREVIOUS in FOLDER: its table files (which RocksDB never
-    changes once written) hard-linked where the file system allows, the rest copied."""
-    from serkg.text_index import INDEX_FILE
-
-    folder.mkdir()
-    skipped = ("LOCK", store_checksums.CHECKSUM_FILE, INDEX_FILE)  # the index is written again
-    for entry in previous.iterdir():
-        if entry.name in skipped or entry.name.startswith(("LOG", ".")):
-            continue
-        target = folder / entry.name
-        if entry.suffix == ".sst":
-            try:
-                os.link(entry, target)
-                continue
-            except OSError:
-                pass
-        shutil.copy2(entry, target)
 
 
 def _write_validation_reports(folder: Path, outcome: ValidationOutcome, kb: KnowledgeBase) -> None:

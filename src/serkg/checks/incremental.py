@@ -14,9 +14,8 @@ also how a failure gets its exact report.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyoxigraph as ox
 
@@ -26,7 +25,6 @@ from serkg.checks.report import ValidationOutcome, empty_report, set_conforms
 from serkg.checks.shapes import count_shapes, has_target, shape_nodes, split_shapes
 from serkg.checks.sparql_constraints import (
     NotInFastEngine,
-    oxigraph_store,
     run_sparql_constraints,
     sparql_constraints,
 )
@@ -155,15 +153,29 @@ def _path_length(g: rdflib.Graph, path: Any) -> int:
     raise _Unbounded  # inverse, zero-or-more, one-or-more, zero-or-one paths
 
 
+class DataView(Protocol):
+    """The data being validated (facts and claims, not the ontology), as the change needs it."""
+
+    def about(self, node: Any) -> Iterable[ox.Triple]:
+        """The data triples whose subject is NODE."""
+
+    def pointing_at(self, node: Any) -> Iterable[Any]:
+        """The subjects of the data triples whose object is NODE."""
+
+    def sparql(self) -> Any:
+        """Something with pyoxigraph's ``Store.query`` over data + ontology in its default graph
+        (no named graphs): what SHACL-SPARQL constraints run on."""
+
+
 def validate_changes(
-    data: Sequence[ox.Triple],
-    ontology: Sequence[ox.Triple],
+    view: DataView,
     ontology_g: rdflib.Graph | None,
     changed: Iterable[ox.Triple],
     shapes_g: rdflib.Graph,
 ) -> ValidationOutcome | None:
-    """The outcome of validating DATA after CHANGED (triples added or removed since a build that
-    conformed), when it conforms and that can be shown from the changed part; else None."""
+    """The outcome of validating the data of VIEW after CHANGED (triples added or removed since
+    a build that conformed), when it conforms and that can be shown from the changed part; else
+    None."""
     started = time.perf_counter()
     core_g, sparql_g = split_shapes(shapes_g)
     changed = list(changed)
@@ -174,13 +186,10 @@ def validate_changes(
         constraints = sparql_constraints(sparql_g)
     except NotInFastEngine:
         return None
-    if not _core_conforms(data, ontology_g, changed, core_g, reach):
+    if not _core_conforms(view, ontology_g, changed, core_g, reach):
         return None
-    if constraints:
-        store = oxigraph_store(data, ontology)
-        if run_sparql_constraints(store, sparql_g):
-            return None
-        del store
+    if constraints and run_sparql_constraints(view.sparql(), sparql_g):
+        return None
     _, report = set_conforms(empty_report(), True)
     import rdflib
 
@@ -195,7 +204,7 @@ def validate_changes(
 
 
 def _core_conforms(
-    data: Sequence[ox.Triple],
+    view: DataView,
     ontology_g: rdflib.Graph | None,
     changed: Sequence[ox.Triple],
     core_g: rdflib.Graph,
@@ -205,39 +214,31 @@ def _core_conforms(
     from serkg.checks.folding import fold_pattern_ors
     from serkg.terms import ox_to_rdflib, triples_to_rdflib_graph
 
-    by_subject: dict[Any, list[ox.Triple]] = defaultdict(list)
-    pointing: dict[Any, set[Any]] = defaultdict(set)
-    for t in data:
-        by_subject[t.subject].append(t)
-        if not isinstance(t.object, ox.Literal):
-            pointing[t.object].add(t.subject)
     object_targets = {ox.NamedNode(str(p)) for p in core_g.objects(None, sh("targetObjectsOf"))}
     # a shape reads the triples of nodes it reaches, so a change matters to the nodes that reach
     # its subject; its object matters only when it makes a node a focus node
     seeds = {t.subject for t in changed} | {
         t.object for t in changed if t.predicate in object_targets
     }
-    affected = _steps(seeds, reach, lambda node: pointing.get(node, ()))
+    affected = _steps(seeds, reach, view.pointing_at)
     around = _steps(
         affected,
         reach,
-        lambda node: (
-            t.object for t in by_subject.get(node, ()) if not isinstance(t.object, ox.Literal)
-        ),
+        lambda node: (t.object for t in view.about(node) if not isinstance(t.object, ox.Literal)),
     )
-    triples = [t for node in around for t in by_subject.get(node, ())]
+    triples = {t for node in around for t in view.about(node)}
     if object_targets:  # what makes an affected node a focus node of sh:targetObjectsOf
-        triples += [
+        triples.update(
             t
             for node in affected
-            for subject in pointing.get(node, ())
-            for t in by_subject[subject]
+            for subject in view.pointing_at(node)
+            for t in view.about(subject)
             if t.object == node and t.predicate in object_targets
-        ]
+        )
     if not triples:
         return True
     with quiet_rdflib():
-        graph = triples_to_rdflib_graph(set(triples))
+        graph = triples_to_rdflib_graph(triples)
     if ontology_g is not None:  # what pySHACL does with ont_graph, done before choosing targets
         from pyshacl.rdfutil.inoculate import inoculate
 
