@@ -184,7 +184,6 @@ def test_the_report_is_plain_pyshacls_to_the_last_detail(
     )
 
 
-
 # --- property shapes hoisted to shapes with targets
 
 EXAMPLES = Path(__file__).resolve().parent / "shapes"

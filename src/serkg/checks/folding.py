@@ -197,9 +197,7 @@ def _hoistable_targets(
         for prop in shapes_g.objects(holder, URIRef(SH + "property"))
     ):
         return None
-    found = [
-        (URIRef(SH + t), o) for t in targets for o in shapes_g.objects(holder, URIRef(SH + t))
-    ]
+    found = [(URIRef(SH + t), o) for t in targets for o in shapes_g.objects(holder, URIRef(SH + t))]
     if implicit(shapes_g, holder):
         found.append((URIRef(SH + "targetClass"), holder))
     return found or None
