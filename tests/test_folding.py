@@ -292,7 +292,38 @@ def test_a_property_shape_whose_meaning_depends_on_its_holder_stays_nested(extra
     assert not _hoisted(extra)
 
 
+def test_a_property_shape_with_targets_keeps_its_property_shapes() -> None:
+    """Its property shapes apply to its value nodes, not to its focus nodes."""
+    graph = rdflib.Graph().parse(data=HOLDER + "ex:N sh:path ex:q .", format="turtle")
+    assert hoist_property_shapes(graph) is None
+
+
 def test_a_holder_without_targets_keeps_its_property_shapes() -> None:
     graph = rdflib.Graph().parse(data=HOLDER, format="turtle")
     graph.remove((URIRef(EX + "N"), URIRef(SH + "targetClass"), None))
     assert hoist_property_shapes(graph) is None
+
+
+def test_no_cheaper_run_when_a_property_shape_has_property_shapes() -> None:
+    """Their results are about the value nodes: a rerun on the report's focus nodes would find
+    nothing (a foldable sh:or below such a property shape once lost its results)."""
+    from serkg.checks import validate_triples
+    from serkg.terms import rdflib_graph_to_triples
+
+    shapes = rdflib.Graph().parse(
+        data=f"""
+        @prefix sh: <{SH}> . @prefix ex: <{EX}> .
+        ex:S a sh:NodeShape ; sh:targetNode ex:n ;
+            sh:property [ sh:path ex:p ; sh:property [ sh:path ex:q ;
+                sh:or ( [ sh:pattern "^a" ] [ sh:pattern "^b" ] ) ] ] .
+        """,
+        format="turtle",
+    )
+    data = rdflib.Graph().parse(
+        data=f'@prefix ex: <{EX}> . ex:n ex:p ex:v . ex:v ex:q "c" .', format="turtle"
+    )
+    reference = run_pyshacl(data, None, shapes, None)
+    fast = validate_triples(list(rdflib_graph_to_triples(data)), custom_shapes=shapes)
+    assert not reference[0] and not fast.conforms
+    assert _focus_nodes(fast.report_graph) == _focus_nodes(reference[1]) == {URIRef(EX + "v")}
+    assert isomorphic(fast.report_graph, reference[1])

@@ -235,7 +235,8 @@ def _reachable(shapes_g: rdflib.Graph, start: Any) -> set[Any]:
 
 def reports_top_focus_nodes(shapes_g: rdflib.Graph) -> bool:
     """Every result of SHAPES_G names, as sh:focusNode (perhaps under sh:detail), the focus node
-    of a shape with a target that fails: no property shape has property shapes of its own.
+    of a shape with a target that fails: no property shape (one with an sh:path, or a value of
+    sh:property) has property shapes of its own.
 
     A property shape's sh:property results are those of the inner shape, about the value nodes,
     with nothing about the outer focus node: a rerun of the original shapes on the focus nodes
@@ -243,5 +244,9 @@ def reports_top_focus_nodes(shapes_g: rdflib.Graph) -> bool:
     """
     from rdflib import URIRef
 
-    property_ = URIRef(SH + "property")
-    return not any((o, property_, None) in shapes_g for o in set(shapes_g.objects(None, property_)))
+    property_, path = URIRef(SH + "property"), URIRef(SH + "path")
+    holders = set(shapes_g.subjects(property_, None))
+    inner = set(shapes_g.objects(None, property_))
+    return not any((h, path, None) in shapes_g for h in holders) and not any(
+        (o, property_, None) in shapes_g for o in inner
+    )
