@@ -165,11 +165,13 @@ def _focus_of(report: rdflib.Graph) -> set[Any]:
     return set(report.objects(None, sh("focusNode")))
 
 
-#: Below this many data triples, Core validation runs in one process: forking, and handing each
-#: process its share of every shape's focus nodes, cost more. With the property shapes hoisted
-#: (:func:`serkg.checks.folding.hoist_property_shapes`), pySHACL takes about 1 s CPU on the 25,000
-#: triples the 100k catalogue's Core run sees, and the split (retargeting alone 0.9 s) made it slower.
-PARALLEL_MIN_TRIPLES = 100_000
+#: Below this many data triples, Core validation runs in one process. With the property shapes
+#: hoisted (:func:`serkg.checks.folding.hoist_property_shapes`), pySHACL takes about 0.9 s CPU on
+#: the 25,000 triples the 100k catalogue's Core run sees, and handing each process its share of
+#: every shape's focus nodes (one sh:targetNode triple per focus node and shape) took as long
+#: again before any process started: both grow with the graph, so the split does not pay at 1M
+#: either (about 250,000 triples) until it is made cheaper (by shape instead of by focus node).
+PARALLEL_MIN_TRIPLES = 1_000_000
 
 
 def default_workers() -> int:
