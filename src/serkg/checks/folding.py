@@ -1,4 +1,5 @@
-"""Cheaper equivalent shapes for the Core run: an sh:or of pattern-only shapes as one sh:pattern.
+"""Cheaper equivalent shapes for the Core run: an sh:or of patterns as one sh:pattern, and
+property shapes hoisted to shapes with targets (:func:`hoist_property_shapes`).
 
 pySHACL checks every member of an sh:or for every value node, and builds a full validation
 result (with its text) for every member that fails, to throw it away: for shp:KnownIdentifier
