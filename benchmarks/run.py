@@ -474,7 +474,9 @@ def render_markdown(report: dict[str, Any]) -> str:
                     f" e.g. {examples})"
                 )
         else:
-            text += "; inferences not compared (naive did not finish)"
+            text += "; inferences not compared (naive " + (
+                "did not finish)" if r["naive_bound_s"] else "not run at this size)"
+            )
         lines.append(text)
     lines += [
         "",
