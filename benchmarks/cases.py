@@ -40,6 +40,9 @@ class Case:
     sparql: str
     bindings: dict[str, Any] = field(default_factory=dict)
     kind: str = "catalogue"
+    #: the query's ``text_index`` declaration: the embedded store's text index narrows it, as
+    #: for ``serkg query`` and the server (a ``TextSearch``, or None)
+    search: Any = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -80,6 +83,12 @@ def load_cases() -> tuple[list[Case], dict[str, str]]:
             continue
         one = any(p.type in ONE_ENTITY_TYPES for p in query.params)
         cases.append(
-            Case(query.name, query.text, dict(bindings), "one entity" if one else "catalogue")
+            Case(
+                query.name,
+                query.text,
+                dict(bindings),
+                "one entity" if one else "catalogue",
+                search=query.text_search,
+            )
         )
     return cases, skipped

@@ -170,14 +170,14 @@ def time_queries(store_dir: Path, cases: list[Case], runs: int) -> dict[str, dic
     out: dict[str, dict[str, Any]] = {}
     for case in cases:
         try:
-            answer = store.query(case.sparql, case.bindings)
+            answer = store.query(case.sparql, case.bindings, search=case.search)
         except Exception as exc:  # reported per query; one broken query must not hide the others
             out[case.name] = {"p50_ms": None, "error": str(exc)[:300]}
             continue
         times = []
         for _ in range(runs):
             started = time.perf_counter()
-            answer = store.query(case.sparql, case.bindings)
+            answer = store.query(case.sparql, case.bindings, search=case.search)
             rows = (
                 len(answer.rows)
                 if answer.kind == "select"
@@ -262,7 +262,7 @@ def run_size(
         out = folder / "dist"
         child = run_child(
             "benchmarks.serkg_side",
-            ["--data-dir", str(data_dir), "--out", str(out)]
+            ["--data-dir", str(data_dir), "--out", str(out), "--full"]
             + (["--progress"] if plan.live else []),
             bound_s=plan.serkg_bound_s,
             echo=(lambda line: progress(f"[{label}] {line}")) if plan.live else None,

@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--reasoner", default=None)
     parser.add_argument(
+        "--full", action="store_true", help="a full build even if --out holds a previous one"
+    )
+    parser.add_argument(
         "--progress", action="store_true", help="say each stage's start and end on stderr"
     )
     args = parser.parse_args(argv)
@@ -34,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
             args.out,
             reasoner=args.reasoner,
             data_files=files,
+            full=args.full,
             report=_stderr_report(started) if args.progress else None,
         )
     except BuildFailed as exc:
@@ -50,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
                 "violations": summary.violations,
                 "qc_violations": summary.qc_violations,
                 "reasoner": summary.reasoner,
+                "kind": summary.kind,
+                "validated": summary.validated,
                 "failed": failed,
             }
         ),

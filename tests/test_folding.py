@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import pytest
 import rdflib
@@ -13,7 +14,8 @@ from rdflib.compare import isomorphic
 from serkg import resources
 from serkg.checks import SH, SHP, shapes_graph, validate_graph
 from serkg.checks.core_parallel import run_pyshacl
-from serkg.checks.folding import fold_pattern_ors
+from serkg.checks.folding import fold_pattern_ors, hoist_property_shapes
+from serkg.checks.shapes import TARGETS, nested_shapes
 
 SK = "https://w3id.org/serkg/vocab/"
 KG = "https://w3id.org/serkg/id/"
@@ -180,3 +182,148 @@ def test_the_report_is_plain_pyshacls_to_the_last_detail(
         + [("OrConstraintComponent", f) for f in (EX + "GO_0006545", OBO + "GO_1")]
         + [("OrConstraintComponent", OBO + "NCBITaxon_0")]
     )
+
+
+# --- property shapes hoisted to shapes with targets
+
+EXAMPLES = Path(__file__).resolve().parent / "shapes"
+
+
+def every_invalid_example() -> rdflib.Graph:
+    """The invalid examples of tests/shapes together: each shape of core.ttl broken at least once."""
+    graph = rdflib.Graph()
+    for path in sorted((EXAMPLES / "invalid").glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return _unprefixed(graph)
+
+
+def test_every_property_shape_of_the_node_shapes_is_hoisted() -> None:
+    core = shapes_graph("core")
+    hoisted = hoist_property_shapes(core)
+    assert hoisted is not None
+    prop = URIRef(SH + "property")
+    left = set(hoisted.subjects(prop, None))  # only shapes used inside other shapes keep theirs
+    assert len(left) == 1 and left <= nested_shapes(core)
+    label = URIRef(SHP + "EnglishLabel")
+    holders = set(core.subjects(prop, label))
+    assert len(holders) > 10
+    assert set(hoisted.objects(label, URIRef(SH + "targetClass"))) == {
+        c for h in holders for c in core.objects(h, URIRef(SH + "targetClass"))
+    }
+    assert {(s, p) for s, p, _o in set(hoisted) - set(core)} <= {
+        (s, URIRef(SH + t)) for s in core.objects(None, prop) for t in TARGETS
+    }
+
+
+def test_hoisted_shapes_fail_on_exactly_the_same_focus_nodes() -> None:
+    core = shapes_graph("core")
+    quick_shapes = hoist_property_shapes(fold_pattern_ors(core) or core)
+    assert quick_shapes is not None
+    data = every_invalid_example()
+    original = run_pyshacl(data, ontology(), core, None)
+    quick = run_pyshacl(data, ontology(), quick_shapes, None)
+    assert not original[0] and not quick[0]
+    assert _focus_nodes(original[1]) == _focus_nodes(quick[1])
+    assert len(_focus_nodes(original[1])) > 30
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_every_invalid_example_gets_plain_pyshacls_report(
+    workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report after the hoisted run is the original one, sh:detail included."""
+    from serkg.checks import core_parallel
+
+    monkeypatch.setattr(core_parallel, "default_workers", lambda: workers)
+    monkeypatch.setattr(core_parallel, "PARALLEL_MIN_TRIPLES", 0)
+    data = every_invalid_example()
+    reference = validate_graph(data, ontology(), shapes="core", engine="pyshacl")
+    fast = validate_graph(data, ontology(), shapes="core")
+    assert not fast.conforms and not reference.conforms
+    assert isomorphic(fast.report_graph, reference.report_graph)
+    assert [v.to_dict() for v in fast.violations] == [v.to_dict() for v in reference.violations]
+
+
+HOLDER = f"""
+@prefix sh: <{SH}> . @prefix ex: <{EX}> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:N a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:P .
+ex:P sh:path ex:p ; sh:minCount 1 .
+"""
+
+
+def _hoisted(extra: str) -> bool:
+    graph = rdflib.Graph().parse(data=HOLDER + extra, format="turtle")
+    return hoist_property_shapes(graph) is not None
+
+
+def test_a_plain_property_shape_is_hoisted_with_the_targets_of_its_holder() -> None:
+    graph = rdflib.Graph().parse(data=HOLDER + "ex:N sh:targetNode ex:n .", format="turtle")
+    hoisted = hoist_property_shapes(graph)
+    assert hoisted is not None
+    p = URIRef(EX + "P")
+    assert sorted(hoisted.predicate_objects(p)) == sorted(
+        [
+            (URIRef(SH + "path"), URIRef(EX + "p")),
+            (URIRef(SH + "minCount"), Literal(1)),
+            (URIRef(SH + "targetClass"), URIRef(EX + "C")),
+            (URIRef(SH + "targetNode"), URIRef(EX + "n")),
+        ]
+    )
+    assert (URIRef(EX + "N"), URIRef(SH + "property"), p) not in hoisted
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "ex:M a sh:NodeShape ; sh:node ex:N .",  # the holder is used elsewhere
+        "ex:N sh:closed true .",  # sh:closed reads the holder's property paths
+        "ex:N sh:deactivated true .",
+        "ex:P sh:deactivated true .",
+        "ex:P sh:path ex:q .",  # two paths: not a well-formed property shape
+        "ex:P a sh:NodeShape .",
+        "ex:P sh:property [ sh:path ex:r ; sh:minCount 1 ] .",  # results about the value nodes
+        "ex:P sh:qualifiedValueShape [ sh:class ex:D ] ; sh:qualifiedMinCount 1 ;"
+        " sh:qualifiedValueShapesDisjoint true .",  # siblings are found through the holder
+        "ex:P sh:node [ sh:property ex:Q ] . ex:Q sh:path ex:q ; sh:node ex:N .",  # recursion
+    ],
+)
+def test_a_property_shape_whose_meaning_depends_on_its_holder_stays_nested(extra: str) -> None:
+    assert _hoisted("")
+    assert not _hoisted(extra)
+
+
+def test_a_property_shape_with_targets_keeps_its_property_shapes() -> None:
+    """Its property shapes apply to its value nodes, not to its focus nodes."""
+    graph = rdflib.Graph().parse(data=HOLDER + "ex:N sh:path ex:q .", format="turtle")
+    assert hoist_property_shapes(graph) is None
+
+
+def test_a_holder_without_targets_keeps_its_property_shapes() -> None:
+    graph = rdflib.Graph().parse(data=HOLDER, format="turtle")
+    graph.remove((URIRef(EX + "N"), URIRef(SH + "targetClass"), None))
+    assert hoist_property_shapes(graph) is None
+
+
+def test_no_cheaper_run_when_a_property_shape_has_property_shapes() -> None:
+    """Their results are about the value nodes: a rerun on the report's focus nodes would find
+    nothing (a foldable sh:or below such a property shape once lost its results)."""
+    from serkg.checks import validate_triples
+    from serkg.terms import rdflib_graph_to_triples
+
+    shapes = rdflib.Graph().parse(
+        data=f"""
+        @prefix sh: <{SH}> . @prefix ex: <{EX}> .
+        ex:S a sh:NodeShape ; sh:targetNode ex:n ;
+            sh:property [ sh:path ex:p ; sh:property [ sh:path ex:q ;
+                sh:or ( [ sh:pattern "^a" ] [ sh:pattern "^b" ] ) ] ] .
+        """,
+        format="turtle",
+    )
+    data = rdflib.Graph().parse(
+        data=f'@prefix ex: <{EX}> . ex:n ex:p ex:v . ex:v ex:q "c" .', format="turtle"
+    )
+    reference = run_pyshacl(data, None, shapes, None)
+    fast = validate_triples(list(rdflib_graph_to_triples(data)), custom_shapes=shapes)
+    assert not reference[0] and not fast.conforms
+    assert _focus_nodes(fast.report_graph) == _focus_nodes(reference[1]) == {URIRef(EX + "v")}
+    assert isomorphic(fast.report_graph, reference[1])

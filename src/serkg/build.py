@@ -8,6 +8,12 @@ and QC), so both cores of a small machine are busy. A build owns its output fold
 writes everything into a folder of its own and publishes it in one rename only after every stage
 succeeded (:class:`serkg.safe_write.OutputFolder`), so a failed, interrupted or killed build
 leaves the previous build complete. docs/reliability.md says what a killed build leaves behind.
+
+A build records what it was made from (:mod:`serkg.build_state`). When only data files changed
+since the published build, the next one is incremental: SHACL Core runs only on the focus nodes
+the change can reach (:mod:`serkg.checks.incremental`) and the store is the previous one with the
+changed triples taken out and put in; what it publishes is what a full build would (a test
+compares them). ``full=True`` (``serkg build --full``) rebuilds everything.
 """
 
 from __future__ import annotations
@@ -24,7 +30,16 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from serkg import __version__, export, mappings, resources, safe_write, store_checksums
+from serkg import (
+    __version__,
+    build_state,
+    export,
+    incremental,
+    mappings,
+    resources,
+    safe_write,
+    store_checksums,
+)
 from serkg.forked import Forked
 from serkg.loading import KnowledgeBase, load_knowledge, parse_file
 from serkg.prefixes import ASSERTED_GRAPH, IMPORTS_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
@@ -58,6 +73,11 @@ class BuildSummary:
 
     out_dir: Path
     reasoner: str = ""
+    #: "full" or "incremental" (see :mod:`serkg.build_state`), and why
+    kind: str = "full"
+    kind_reason: str = ""
+    #: what SHACL checked: "everything", or "what the change reaches" (incremental builds)
+    validated: str = "everything"
     asserted_count: int = 0
     inferred_count: int = 0
     #: triples of the import modules (the imports graph), not counted as ours
@@ -113,10 +133,13 @@ def build(
     report: StageReporter | None = None,
     wait: bool = False,
     project: Project | None = None,
+    full: bool = False,
 ) -> BuildSummary:
     """Build the graph of PROJECT (default: the packaged dataset) into OUT_DIR (see
     :data:`ARTEFACTS` and ``OUT_DIR/store``). DATA_FILES, when given, replace the project's.
 
+    An incremental build starts from the previous build in OUT_DIR when only data files changed
+    since (FULL forces a full build); either way the result is the same.
     Raises :class:`BuildFailed` when validation, QC or the consistency check fails; the validation
     reports are then published as ``OUT_DIR/failed/`` and the previous build stays as it was.
     Raises :class:`serkg.safe_write.OutputError` when OUT_DIR cannot be used (not writable,
@@ -127,7 +150,7 @@ def build(
     on_wait = (lambda message: report("lock", message)) if wait else None
     try:
         with safe_write.OutputFolder.claim(out_dir, PUBLISHED, on_wait=on_wait) as output:
-            return _build_into(output, reasoner, data_files, report, project)
+            return _build_into(output, reasoner, data_files, report, project, full)
     except OSError as exc:
         if exc.errno == errno.ENOSPC or "No space left on device" in str(exc):
             raise safe_write.OutputError(
@@ -142,6 +165,7 @@ def _build_into(
     data_files: Sequence[Path] | None,
     report: StageReporter,
     project: Project | None,
+    full: bool,
 ) -> BuildSummary:
     from serkg import checks as validation
     from serkg import reasoning
@@ -160,20 +184,43 @@ def _build_into(
         summary.asserted_count = len(asserted)
         imports = import_module_triples()
         summary.imports_count = len(imports)
+        state = build_state.current_state(project, files, engine)
+        previous = output.current_build()
+        plan = build_state.plan(
+            build_state.read_state(previous) if previous is not None else None, state, full=full
+        )
+        summary.kind, summary.kind_reason = plan.kind, plan.reason
 
     # reasoning does not depend on validation: it runs in another process meanwhile
     background = reasoning.BackgroundInference(asserted, engine=engine)
     exports: Forked[float] | None = None
     folder: Path | None = None
+    change: incremental.Change | None = None
     published = False
     try:
+        if plan.kind == "incremental" and previous is not None:
+            folder = output.new_build()
+            change = incremental.prepare(previous, plan, state, asserted, folder / "store")
+            if change is None:
+                shutil.rmtree(folder / "store", ignore_errors=True)
+                summary.kind = "full"
+                summary.kind_reason = (
+                    "the previous build's store or saved inputs are missing or damaged"
+                )
+        report("plan", f"{summary.kind} build: {summary.kind_reason}")
         with _stage(summary, "validate", report):
-            outcome = _validate(kb, project)
+            outcome = incremental.validate(change, kb, project) if change else None
+            if outcome is None:
+                outcome = _validate(kb, project)
+            else:
+                summary.validated = "what the change reaches"
             summary.validation = outcome
             summary.shapes_count = outcome.shapes_count
             summary.violations = len(outcome.violations)
+        if change is not None:
+            change.close()  # before anything forks: the store is written again in "store"
 
-        folder = output.new_build()
+        folder = folder or output.new_build()
         _write_validation_reports(folder, outcome, kb)
         if not outcome.conforms:
             output.publish_failed(folder, REPORTS)
@@ -213,7 +260,14 @@ def _build_into(
                 IMPORTS_GRAPH: imports,
                 METADATA_GRAPH: [*metadata, *_query_examples(project)],
             }
-            _load_store(store_folder, graphs)
+            if change is not None:
+                incremental.finish_store(store_folder, graphs)
+            else:
+                _load_store(store_folder, graphs)
+        with _stage(summary, "index", report):
+            _write_text_index(store_folder, project)
+        incremental.save_inputs(folder, state, previous)
+        build_state.write_state(folder, state)
 
         with _stage(summary, "qc", report):
             qc_store = ox.Store.read_only(str(store_folder))
@@ -240,6 +294,8 @@ def _build_into(
         published = True
         summary.artefacts = [out_dir / name for name in PUBLISHED]
     finally:
+        if change is not None:
+            change.close()
         background.close()
         if exports is not None:
             exports.close()
@@ -291,6 +347,20 @@ def _load_store(folder: Path, graphs: Mapping[str, Sequence[ox.Triple]]) -> None
     store.optimize()
     del store
     store_checksums.write_checksums(folder)
+
+
+def _write_text_index(store_folder: Path, project: Project) -> None:
+    """The store's text index (:mod:`serkg.text_index`), inside the store folder so that it is
+    published with it, for the predicates the project's named queries declare in ``text_index``."""
+    from serkg import querylib, text_index
+
+    predicates = {
+        predicate
+        for query in querylib.list_queries(project)
+        if query.text_search is not None
+        for predicate in query.text_search.predicates
+    }
+    text_index.write_index(store_folder, predicates)
 
 
 def _write_exports(

@@ -13,12 +13,15 @@ from serkg.query_model import (
     _VARIABLE,
     HEADER_KEYS,
     INFERENCE_VALUES,
+    OPTIONAL_HEADER_KEYS,
     PARAM_KEYS,
     PARAM_TYPES,
+    TEXT_INDEX_KEYS,
     NamedQuery,
     QueryHeaderError,
     QueryParameter,
     QueryParameterError,
+    TextSearch,
 )
 from serkg.sparql_text import query_form
 
@@ -60,7 +63,67 @@ def parse_query_text(text: str, path: Path) -> NamedQuery:
         form=query_form(text),
     )
     _check_values(query, path)
+    if "text_index" in header:
+        query.text_search = _text_search(header["text_index"], query, path)
     return query
+
+
+#: the filter a ``text_index`` declaration promises (any spacing and letter case)
+_SUBSTRING_FILTER = (
+    r"CONTAINS\s*\(\s*LCASE\s*\(\s*STR\s*\(\s*\?{variable}\s*\)\s*\)\s*,"
+    r"\s*LCASE\s*\(\s*\?{param}\s*\)\s*\)"
+)
+
+
+def _text_search(value: object, query: NamedQuery, path: Path) -> TextSearch:
+    """The ``text_index`` key: which string parameter filters which variable, whose values are
+    objects of which predicates. The query must hold the very filter the index stands in for."""
+    from serkg.prefixes import CurieError, expand
+
+    required = TEXT_INDEX_KEYS[:3]
+    if not isinstance(value, dict) or not set(required) <= set(value) <= set(TEXT_INDEX_KEYS):
+        raise QueryHeaderError(
+            path,
+            None,
+            f"text_index: expected a mapping with {', '.join(required)} "
+            f"(and optionally {TEXT_INDEX_KEYS[3]})",
+        )
+    param, variable = str(value["param"]), str(value["variable"])
+    predicate_variable = value.get("predicate_variable")
+    if not any(p.name == param and p.type == "string" for p in query.params):
+        raise QueryHeaderError(path, None, f"text_index: {param!r} is not a string parameter")
+    if not _VARIABLE.match(variable):
+        raise QueryHeaderError(path, None, f"text_index: {variable!r} is not a variable name")
+    pattern = _SUBSTRING_FILTER.format(variable=re.escape(variable), param=re.escape(param))
+    if not re.search(pattern, without_header(query.text), re.IGNORECASE):
+        raise QueryHeaderError(
+            path,
+            None,
+            f"text_index: the query has no CONTAINS(LCASE(STR(?{variable})), LCASE(?{param}))",
+        )
+    if predicate_variable is not None:
+        triple = (
+            rf"\?[A-Za-z_]\w*\s+\?{re.escape(str(predicate_variable))}\s+\?{re.escape(variable)}\b"
+        )
+        if not re.search(triple, without_header(query.text)):
+            raise QueryHeaderError(
+                path,
+                None,
+                f"text_index: the query has no triple pattern ?s ?{predicate_variable} ?{variable}",
+            )
+    names = [str(p) for p in _as_list(value["predicates"], "text_index: predicates", path)]
+    if not names:
+        raise QueryHeaderError(path, None, "text_index: predicates: expected a non-empty list")
+    try:
+        predicates = tuple(expand(name) for name in names)
+    except CurieError as exc:
+        raise QueryHeaderError(path, None, f"text_index: predicates: {exc}") from None
+    return TextSearch(
+        param=param,
+        variable=variable,
+        predicates=predicates,
+        predicate_variable=None if predicate_variable is None else str(predicate_variable),
+    )
 
 
 def _check_values(query: NamedQuery, path: Path) -> None:
@@ -190,10 +253,9 @@ def _check_keys(node: yaml.MappingNode, lines: list[tuple[int, str]], path: Path
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if not isinstance(key, str) or not _VARIABLE.match(key):
             raise QueryHeaderError(path, line, "expected `key: value` in the #+ header")
-        if key not in HEADER_KEYS:
-            raise QueryHeaderError(
-                path, line, f"unknown header key {key!r} (known: {', '.join(HEADER_KEYS)})"
-            )
+        if key not in HEADER_KEYS + OPTIONAL_HEADER_KEYS:
+            known = ", ".join(HEADER_KEYS + OPTIONAL_HEADER_KEYS)
+            raise QueryHeaderError(path, line, f"unknown header key {key!r} (known: {known})")
         if key in seen:
             raise QueryHeaderError(path, line, f"header key {key!r} given twice")
         seen.add(key)

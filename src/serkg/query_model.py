@@ -26,6 +26,9 @@ if TYPE_CHECKING:  # pragma: no cover
 ParamType = Literal["iri", "string", "integer", "decimal", "date", "enum"]
 PARAM_TYPES: tuple[str, ...] = ("iri", "string", "integer", "decimal", "date", "enum")
 HEADER_KEYS = ("summary", "description", "params", "example", "tags", "inference")
+#: header keys a query may leave out
+OPTIONAL_HEADER_KEYS = ("text_index",)
+TEXT_INDEX_KEYS = ("param", "variable", "predicates", "predicate_variable")
 PARAM_KEYS = ("name", "type", "default", "description", "values")
 INFERENCE_VALUES = {"required": True, "not required": False}
 #: longest accepted string parameter (a label search, a reason fragment): a guard, not a limit
@@ -279,6 +282,23 @@ def _expand(text: str) -> str | None:
 
 
 # ------------------------------------------------------------------------------------- queries
+@dataclass(frozen=True)
+class TextSearch:
+    """What a ``text_index`` header key declares: the string parameter ``param`` is a
+    case-insensitive substring filter on ``?variable``, and ``?variable`` only takes objects of
+    ``predicates`` (full IRIs), the predicate in ``?predicate_variable`` when one is named. The
+    embedded store may then narrow ``?variable`` (and ``?predicate_variable``) to the candidates
+    its text index finds (:mod:`serkg.text_index`); the query's own FILTER still decides, so the
+    answer is the same with or without the index."""
+
+    param: str
+    variable: str
+    predicates: tuple[str, ...]
+    #: the variable in the predicate position of the pattern that binds ``?variable``: bound
+    #: with it, Oxigraph looks each candidate up instead of scanning the predicates (3 s -> 0.1 s)
+    predicate_variable: str | None = None
+
+
 @dataclass
 class NamedQuery:
     """One named query: its SPARQL text and what its header says about it."""
@@ -293,6 +313,8 @@ class NamedQuery:
     needs_inference: bool
     text: str
     form: str
+    #: the ``text_index`` header key, when the query declares one
+    text_search: TextSearch | None = None
 
     def parameter(self, name: str) -> QueryParameter:
         for param in self.params:

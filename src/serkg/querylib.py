@@ -115,6 +115,8 @@ def run_named_query(
     bindings = query.bind(params)
     if store is None:
         store = EndpointStore(endpoint) if endpoint else EmbeddedStore.open(store_path)
+    if isinstance(store, EmbeddedStore):  # its text index may narrow a text search
+        return store.query(query.text, bindings, search=query.text_search)
     return store.query(query.text, bindings)
 
 
@@ -213,6 +215,25 @@ as written: `no` is not false, the parameter's type decides):
 `values` for an enum), `example` (parameter values), `tags`, and `inference: required` when the
 answer needs the OWL 2 RL inferred graph (class membership through the hierarchy, inverse or
 transitive properties, property chains) or `not required` when asserted triples suffice.
+
+One optional key, `text_index`, lets the embedded store answer a substring search from the text
+index `serkg build` writes into the store (docs/scaling.md) instead of scanning every label:
+
+```yaml
+#+ text_index:
+#+   param: text                    # a string parameter, searched for ignoring case in
+#+   variable: matched              # ?matched, which is the object of
+#+   predicate_variable: labelKind  # (optional) the predicate in ?labelKind, one of
+#+   predicates: [rdfs:label, skos:altLabel]
+```
+
+The query must hold `FILTER(CONTAINS(LCASE(STR(?matched)), LCASE(?text)))` and, with
+`predicate_variable`, a triple pattern `?s ?labelKind ?matched` (the header check refuses the key
+otherwise), and it must bind `?matched` only as the object of the listed predicates. The
+embedded store then binds `?matched` (and `?labelKind`) to the index's candidates with a
+`VALUES` block of terms read from the index, and the unchanged FILTER still decides each row: the
+same rows as a scan, at a cost that follows the rows found. Remote endpoints and stores built
+without the index run the query as written.
 
 ## Parameters are bound, never pasted
 

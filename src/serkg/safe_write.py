@@ -174,6 +174,14 @@ class OutputFolder:
         os.chmod(folder, 0o755 & ~_umask())  # mkdtemp creates 0700; builds are meant to be shared
         return folder
 
+    def current_build(self) -> Path | None:
+        """The published build's folder (``current`` resolved), or None before the first one."""
+        link = self.path / CURRENT
+        if not link.is_symlink() or not os.readlink(link).startswith(f"{BUILDS}/"):
+            return None
+        target = link.resolve()
+        return target if target.is_dir() else None
+
     def publish(self, build: Path) -> None:
         """Make BUILD the visible build in one rename, then delete every other build."""
         for name in self.names:  # fresh folder: links that resolve once `current` exists

@@ -8,7 +8,7 @@ code; the top-level WHERE group is the one after a CONSTRUCT template.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from serkg.terms import OxTerm
 
@@ -40,6 +40,19 @@ def inject_values(sparql: str, bindings: Mapping[str, OxTerm]) -> str:
     variables = " ".join("?" + name for name in bindings)
     values = " ".join(str(term) for term in bindings.values())
     block = f"\n  VALUES ({variables}) {{ ({values}) }}\n"
+    return sparql[: position + 1] + block + sparql[position + 1 :]
+
+
+def inject_value_rows(
+    sparql: str, variables: Sequence[str], rows: Sequence[Sequence[OxTerm]]
+) -> str:
+    """Place ``VALUES (?a ?b) { (t1 t2) ... }`` first in the query's top-level group pattern:
+    the text index's candidates (an empty block: no row can match). The terms are written by
+    pyoxigraph's N-Triples serialiser, as in :func:`inject_values`."""
+    position = where_open_brace(sparql)
+    names = " ".join("?" + name for name in variables)
+    values = " ".join("(" + " ".join(str(term) for term in row) + ")" for row in rows)
+    block = f"\n  VALUES ({names}) {{ {values} }}\n"
     return sparql[: position + 1] + block + sparql[position + 1 :]
 
 

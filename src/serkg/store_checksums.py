@@ -52,6 +52,35 @@ def write_checksums(folder: Path) -> None:
     os.replace(partial, target)
 
 
+def record_file(folder: Path, name: str) -> None:
+    """Add the SHA-256 of FOLDER/NAME, written after the store closed (its text index), to the
+    recorded checksums, without hashing the store's files again."""
+    target = folder / CHECKSUM_FILE
+    lines = [
+        line + "\n"
+        for line in target.read_text(encoding="ascii").splitlines()
+        if line.partition("  ")[2] != name
+    ]
+    lines.append(f"{_sha256(folder / name)}  {name}\n")
+    partial = folder / f".{CHECKSUM_FILE}.part"
+    partial.write_text("".join(sorted(lines, key=lambda line: line.partition("  ")[2])), "ascii")
+    os.replace(partial, target)
+
+
+def recorded_files(folder: Path) -> dict[str, str] | None:
+    """File name -> recorded SHA-256 for FOLDER, or None when no checksums were recorded (or
+    they cannot be read: :func:`checksum_problem` says why)."""
+    try:
+        listing = (folder / CHECKSUM_FILE).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return None
+    recorded: dict[str, str] = {}
+    for line in listing.splitlines():
+        expected, _, name = line.partition("  ")
+        recorded[name] = expected
+    return recorded
+
+
 def remove_checksums(folder: Path) -> bool:
     """Forget the checksums of a store about to be changed; True when there were some."""
     try:

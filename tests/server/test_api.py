@@ -142,3 +142,21 @@ def test_api_docs_lists_every_operation(server: RunningServer) -> None:
     example = {p["name"]: p["example"] for p in first["parameters"] if "example" in p}
     answer = httpx.get(server.url + named[0], params={**example, "format": "json"})
     assert answer.status_code == 200, answer.text
+
+
+def test_served_label_search_answers_as_a_scan_of_the_store(
+    server: RunningServer, server_store: Path
+) -> None:
+    """The workers narrow label-search with the store's text index (tests/test_text_index.py);
+    the served rows are the rows of a scan without it, texts of every length alike."""
+    from serkg import querylib
+    from serkg.store import EmbeddedStore
+
+    opened = EmbeddedStore.open(server_store)
+    assert opened.text_index is not None
+    scanning = EmbeddedStore(opened.oxigraph, opened.location)
+    for text in ("serine", "L-Ser", "se", "", '"', "no such label anywhere"):
+        served = httpx.get(server.url + "/api/queries/label-search", params={"text": text})
+        assert served.status_code == 200, served.text
+        scanned = querylib.run_named_query("label-search", {"text": text}, store=scanning)
+        assert served.json() == json.loads(scanned.serialize("json")), text

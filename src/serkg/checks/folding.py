@@ -1,4 +1,5 @@
-"""Cheaper equivalent shapes for the Core run: an sh:or of pattern-only shapes as one sh:pattern.
+"""Cheaper equivalent shapes for the Core run: an sh:or of patterns as one sh:pattern, and
+property shapes hoisted to shapes with targets (:func:`hoist_property_shapes`).
 
 pySHACL checks every member of an sh:or for every value node, and builds a full validation
 result (with its text) for every member that fails, to throw it away: for shp:KnownIdentifier
@@ -131,3 +132,122 @@ def _only_pattern(shapes_g: rdflib.Graph, member: Any, parameters: set[Any]) -> 
     except re.error:
         return None
     return text
+
+
+#: Parameters of a node shape that read its sh:property values: its property shapes stay nested.
+_HOLDER_READS_PROPERTIES = ("closed",)
+
+
+def hoist_property_shapes(shapes_g: rdflib.Graph) -> rdflib.Graph | None:
+    """A copy of SHAPES_G in which property shapes run as shapes with targets; None if none can.
+
+    pySHACL validates a node shape's sh:property shapes once per focus node, and each such call
+    lists the property shape's triples again: at 100k triples that overhead was most of the
+    Core time. A node focus node f fails its node shape N exactly when one of N's own
+    constraints or one of its property shapes P fails on f. So N keeps its other constraints,
+    and P, taking N's targets besides its own, runs once on all of N's focus nodes: the shapes
+    that fail, and their focus nodes, are the same. Only the nesting of the results differs
+    (which the caller's rerun of the original shapes restores).
+
+    N is hoisted from only when nothing else uses it (no triple has it as object: an sh:node,
+    sh:or ... of it would lose its property shapes), it has a target, and it is neither
+    deactivated nor closed; P only when it is a well-formed property shape (one sh:path, not a
+    node shape), not deactivated, whose siblings do not matter (no
+    sh:qualifiedValueShapesDisjoint among N's property shapes) and which cannot reach N or
+    itself (recursion, which pySHACL cuts short along the path it followed).
+    """
+    from rdflib import URIRef
+
+    from serkg.checks.shapes import TARGETS, is_implicit_class_target
+
+    if not reports_top_focus_nodes(shapes_g):
+        return None
+    property_ = URIRef(SH + "property")
+    moves: list[tuple[Any, Any, list[tuple[Any, Any]]]] = []
+    for holder in sorted(set(shapes_g.subjects(property_, None)), key=str):
+        targets = _hoistable_targets(shapes_g, holder, TARGETS, is_implicit_class_target)
+        if targets is None:
+            continue
+        for prop in shapes_g.objects(holder, property_):
+            if _hoistable_property(shapes_g, prop, holder):
+                moves.append((holder, prop, targets))
+    if not moves:
+        return None
+    hoisted = rdflib_copy(shapes_g)
+    for holder, prop, targets in moves:
+        hoisted.remove((holder, property_, prop))
+        for predicate, target in targets:
+            hoisted.add((prop, predicate, target))
+    return hoisted
+
+
+def _hoistable_targets(
+    shapes_g: rdflib.Graph, holder: Any, targets: tuple[str, ...], implicit: Any
+) -> list[tuple[Any, Any]] | None:
+    """HOLDER's target triples (predicate, object) when its property shapes may be hoisted."""
+    from rdflib import URIRef
+
+    if any(True for _ in shapes_g.triples((None, None, holder))):
+        return None
+    flags = [*_HOLDER_READS_PROPERTIES, "deactivated", "target"]
+    if any((holder, URIRef(SH + p), None) in shapes_g for p in flags):
+        return None
+    disjoint = URIRef(SH + "qualifiedValueShapesDisjoint")
+    if any(
+        (prop, disjoint, None) in shapes_g
+        for prop in shapes_g.objects(holder, URIRef(SH + "property"))
+    ):
+        return None
+    found = [(URIRef(SH + t), o) for t in targets for o in shapes_g.objects(holder, URIRef(SH + t))]
+    if implicit(shapes_g, holder):
+        found.append((URIRef(SH + "targetClass"), holder))
+    return found or None
+
+
+def _hoistable_property(shapes_g: rdflib.Graph, prop: Any, holder: Any) -> bool:
+    """PROP is a plain property shape that runs the same with targets of its own."""
+    from rdflib import RDF, RDFS, BNode, URIRef
+
+    if not isinstance(prop, URIRef | BNode) or prop == holder:
+        return False
+    if len(list(shapes_g.objects(prop, URIRef(SH + "path")))) != 1:
+        return False
+    if any((prop, URIRef(SH + p), None) in shapes_g for p in ("deactivated", "property")):
+        return False
+    node_kinds = set(shapes_g.transitive_subjects(RDFS.subClassOf, URIRef(SH + "NodeShape")))
+    if any((prop, RDF.type, kind) in shapes_g for kind in node_kinds):
+        return False
+    reached = _reachable(shapes_g, prop)
+    return holder not in reached and prop not in reached
+
+
+def _reachable(shapes_g: rdflib.Graph, start: Any) -> set[Any]:
+    """Every node reached from START along triples of SHAPES_G (START only through a cycle)."""
+    seen: set[Any] = set()
+    todo = [o for o in shapes_g.objects(start, None)]
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        todo.extend(shapes_g.objects(node, None))
+    return seen
+
+
+def reports_top_focus_nodes(shapes_g: rdflib.Graph) -> bool:
+    """Every result of SHAPES_G names, as sh:focusNode (perhaps under sh:detail), the focus node
+    of a shape with a target that fails: no property shape (one with an sh:path, or a value of
+    sh:property) has property shapes of its own.
+
+    A property shape's sh:property results are those of the inner shape, about the value nodes,
+    with nothing about the outer focus node: a rerun of the original shapes on the focus nodes
+    of a cheaper run's report would then miss results.
+    """
+    from rdflib import URIRef
+
+    property_, path = URIRef(SH + "property"), URIRef(SH + "path")
+    holders = set(shapes_g.subjects(property_, None))
+    inner = set(shapes_g.objects(None, property_))
+    return not any((h, path, None) in shapes_g for h in holders) and not any(
+        (o, property_, None) in shapes_g for o in inner
+    )

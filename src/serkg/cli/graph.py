@@ -44,9 +44,19 @@ if TYPE_CHECKING:
     is_flag=True,
     help="If another build is writing --out, wait for it to end (default: refuse at once).",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Rebuild everything, even when only data files changed since the last build in --out.",
+)
 @project_option
 def build(
-    out_dir: Path | None, reasoner: str | None, quiet: bool, wait: bool, project: Project
+    out_dir: Path | None,
+    reasoner: str | None,
+    quiet: bool,
+    wait: bool,
+    full: bool,
+    project: Project,
 ) -> None:
     """Load, validate (SHACL + QC), reason (OWL 2 RL) and export the graph.
 
@@ -57,6 +67,9 @@ def build(
     mapping sets serkg.sssom.tsv and serkg-vocab.sssom.tsv, and store/,
     all published at once (links into --out/current/). If the data fails validation,
     its reports are in --out/failed/ and the previous build is left as it was.
+    When only data files changed since the last build in --out, the build is
+    incremental (SHACL Core on what the change can reach, the store updated);
+    the result is the same as a full build's (--full).
     Example:  serkg build --out dist/
     """
     from rich.console import Console
@@ -84,6 +97,7 @@ def build(
                 report=report,
                 wait=wait,
                 project=project,
+                full=full,
             )
         except OutputError as exc:
             fail(str(exc))
@@ -106,6 +120,8 @@ def _print_build_summary(summary: BuildSummary, quiet: bool) -> None:
         )
         return
     table = Table(title=f"serkg build → {summary.out_dir}", show_header=False)
+    table.add_row("build", f"{summary.kind} ({summary.kind_reason})")
+    table.add_row("SHACL checked", summary.validated)
     table.add_row("triples asserted", str(summary.asserted_count))
     table.add_row("triples inferred", f"{summary.inferred_count} ({summary.reasoner})")
     for kind, count in sorted(summary.inferred_by_kind.items()):

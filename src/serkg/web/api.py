@@ -159,6 +159,7 @@ def named_query_job(
         bindings=dict(bindings),
         select_format=select_format,
         graph_format=graph_format,
+        text_search=query.text_search,
     )
 
 

@@ -12,9 +12,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from serkg.prefixes import DEFAULT_GRAPH_PARTS
+from serkg.query_model import TextSearch
 from serkg.results import RowLimitExceeded
 from serkg.sparql_text import has_dataset_clause
 from serkg.store import query_bound
+from serkg.text_index import TextIndex
 from serkg.web.negotiation import GRAPH_NEGOTIATION, SELECT_NEGOTIATION
 from serkg.web.refusals import operation_refusal
 
@@ -37,6 +39,8 @@ class QueryJob:
     select_format: str | None = "json"
     graph_format: str | None = "ttl"
     raw: bool = False  # answer with the QueryAnswer itself (linked-data pages build on it)
+    #: a named query's ``text_index`` declaration: the worker's text index may narrow it
+    text_search: TextSearch | None = None
 
 
 #: how pyoxigraph says that CREATE, DROP, CLEAR, ADD, MOVE or COPY met a graph in the wrong state
@@ -44,9 +48,17 @@ _GRAPH_STATE = re.compile(r"[Tt]he graph .* (does not exist|already exists)")
 
 
 def run_job(
-    store: ox.Store, job: QueryJob, max_rows: int, allow_service: bool, *, walled: bool
+    store: ox.Store,
+    job: QueryJob,
+    max_rows: int,
+    allow_service: bool,
+    *,
+    walled: bool,
+    text_index: TextIndex | None = None,
 ) -> tuple[Any, ...]:
-    """The worker's answer to JOB: ``("ok", kind, format, bytes)`` or ``("error", status, text)``."""
+    """The worker's answer to JOB: ``("ok", kind, format, bytes)`` or ``("error", status, text)``.
+
+    TEXT_INDEX, the store's text index, narrows a named query that declares ``text_index``."""
     from serkg.results import QueryAnswer
 
     refused = operation_refusal(
@@ -58,7 +70,14 @@ def run_job(
         if job.update:
             store.update(job.sparql)
             return ("ok", "update", None, b"")
-        solutions = query_bound(store, job.sparql, job.bindings, **dataset_options(job))
+        solutions = query_bound(
+            store,
+            job.sparql,
+            job.bindings,
+            search=job.text_search,
+            index=text_index,
+            **dataset_options(job),
+        )
         answer = QueryAnswer.from_oxigraph(solutions, row_limit=max_rows)
     except SyntaxError as exc:
         return ("error", 400, f"SPARQL syntax error: {exc}")

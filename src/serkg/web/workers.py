@@ -20,6 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from serkg import sandbox, sparql_guard, store_checksums
+from serkg.text_index import TextIndex, TextIndexError
 from serkg.web.config import ServerConfig
 from serkg.web.jobs import QueryJob, run_job
 from serkg.web.refusals import QueryRefused
@@ -40,7 +41,9 @@ def worker_main(
         return
     try:
         store = ox.Store(store_path) if writable else ox.Store.read_only(store_path)
-    except OSError as exc:
+        # a writable store has no checksums any more, so no text index: it could go stale
+        index = None if writable else TextIndex.open(store_path)
+    except (OSError, TextIndexError) as exc:
         conn.send(("ready", f"cannot open the store at {store_path}: {exc}", no_wall))
         return
     if not allow_service:
@@ -55,7 +58,10 @@ def worker_main(
         except (EOFError, OSError):
             return
         try:
-            conn.send(run_job(store, job, max_rows, allow_service, walled=no_wall is None))
+            answer = run_job(
+                store, job, max_rows, allow_service, walled=no_wall is None, text_index=index
+            )
+            conn.send(answer)
         except OSError:
             return
 
