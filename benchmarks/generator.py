@@ -16,7 +16,7 @@ be mistaken for a real record. Same seed and size, same bytes.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -34,7 +34,7 @@ OBO = PREFIX_MAP["obo"]
 UNIT = PREFIX_MAP["unit"]
 DCTERMS = PREFIX_MAP["dcterms"]
 
-SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
 
 MECHANISM_CLASSES = [
     "CathepsinActivation",
@@ -421,32 +421,53 @@ def compound_file(out: Path, i: int, pools: Pools, rng: random.Random) -> DataFi
 
 
 TRIPLES_PER_COMPOUND = 800  # rough, only used to size the shared pools before generating
+#: compound folders per subfolder above FLAT_UP_TO triples, so no folder holds thousands of them
+SHARD = 1000
+FLAT_UP_TO = 2_000_000
 
 
-def generate(out: Path, triples: int, seed: int = 1, ontology_triples: int = 0) -> list[Path]:
+def compound_dir(out: Path, i: int, triples: int) -> Path:
+    """Where compound I's folder goes: OUT itself up to 1M (the layout every size had before
+    10M), ``OUT/compounds-NNN/`` by thousands above it."""
+    return out if triples <= FLAT_UP_TO else out / f"compounds-{i // SHARD:03d}"
+
+
+def _write(f: DataFile) -> Path:
+    f.path.parent.mkdir(parents=True, exist_ok=True)
+    f.path.write_bytes(f.serialize())
+    return f.path
+
+
+def generate(
+    out: Path,
+    triples: int,
+    seed: int = 1,
+    ontology_triples: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Path]:
     """Write a catalogue of about TRIPLES asserted triples (ontology + facts + claims) to OUT.
 
     ``ontology_triples`` is counted towards the size so that the built graph, not just the data,
     has the size asked for. Compounds are added while that brings the count closer to TRIPLES.
-    Returns the data files written, sorted.
+    Each file is written as soon as it is generated and then dropped: only the shared pools stay
+    in memory, so memory does not grow with the size. PROGRESS, if given, is called with the
+    compounds and triples written so far every 1000 compounds. Returns the data files, sorted.
     """
     rng = random.Random(seed)
     shared, pools = shared_file(out, max(2, triples // TRIPLES_PER_COMPOUND), rng)
     total = ontology_triples + shared.asserted_count(set())
-    files = [shared]
+    written = [_write(shared)]
+    del shared
     i = 0
     while True:
         i += 1
-        candidate = compound_file(out, i, pools, rng)
+        candidate = compound_file(compound_dir(out, i, triples), i, pools, rng)
         # a compound's facts all have its own entities as subjects: no overlap to deduplicate
         added = candidate.asserted_count(set())
         if i > 1 and total + added - triples > triples - total:
             break
         total += added
-        files.append(candidate)
-    written = []
-    for f in files:
-        f.path.parent.mkdir(parents=True, exist_ok=True)
-        f.path.write_bytes(f.serialize())
-        written.append(f.path)
+        written.append(_write(candidate))
+        if progress is not None and i % 1000 == 0:
+            progress(i, total)
     return sorted(written)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,8 +66,18 @@ class ChildRun:
         return next((r for r in self.records if r.get("stage") == stage), None)
 
 
-def run_child(module: str, args: list[str], bound_s: float, interval_s: float = 0.1) -> ChildRun:
-    """Run ``python -m MODULE ARGS`` for at most BOUND_S seconds, sampling its tree's RSS."""
+def run_child(
+    module: str,
+    args: list[str],
+    bound_s: float,
+    interval_s: float = 0.1,
+    echo: Callable[[str], None] | None = None,
+) -> ChildRun:
+    """Run ``python -m MODULE ARGS`` for at most BOUND_S seconds, sampling its tree's RSS.
+
+    ECHO, if given, gets each line the child writes on stderr as it comes (live progress of a
+    long build); the lines are kept for the error tail either way.
+    """
     env = dict(
         os.environ,
         PYTHONPATH=os.pathsep.join(
@@ -98,7 +109,14 @@ def run_child(module: str, args: list[str], bound_s: float, interval_s: float = 
     reader = threading.Thread(target=lambda: lines.extend(process.stdout or []), daemon=True)
     reader.start()
     errors: list[bytes] = []
-    err_reader = threading.Thread(target=lambda: errors.extend(process.stderr or []), daemon=True)
+
+    def read_errors() -> None:
+        for line in process.stderr or []:
+            errors.append(line)
+            if echo is not None:
+                echo(line.decode(errors="replace").rstrip("\n"))
+
+    err_reader = threading.Thread(target=read_errors, daemon=True)
     err_reader.start()
     finished = True
     try:

@@ -3,6 +3,10 @@ measured in the same run on the same generated data.
 
 Every heavy step runs in a child process (see :mod:`benchmarks.measure`): its peak memory is its
 own, and the naive stages can be stopped at a stated time bound (reported as ``null``).
+
+Sizes above 2M triples (``10M``) skip the naive pipeline and the rdflib query runs unless their
+bounds are given, as neither finishes there (the naive pipeline needs over 15 minutes at 1M), give
+the serkg build a longer bound and print its stages on stderr as they happen.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +40,39 @@ TARGETS = {
     "one_compound_ms": 50.0,
     "catalogue_ms": 250.0,
     "cold_start_s": 0.5,
+    "build_10M_s": 900.0,
+    "rss_10M_mb": 8192.0,
 }
+#: above this many triples the naive pipeline and rdflib queries are skipped unless asked for
+LARGE = 2_000_000
+
+
+@dataclass(frozen=True)
+class SizePlan:
+    """What one size runs: time bounds (0 = skip), serkg builds, live progress."""
+
+    naive_bound_s: float
+    rdflib_bound_s: float
+    serkg_bound_s: float
+    repeat: int
+    live: bool
+
+
+def plan_for(triples: int, args: argparse.Namespace) -> SizePlan:
+    """The bounds for a size: the ones given on the command line, else what the size can finish
+    (the naive side and rdflib are skipped above :data:`LARGE`, where they cannot)."""
+    large = triples > LARGE
+
+    def given(value: float | None, default: float) -> float:
+        return default if value is None else value
+
+    return SizePlan(
+        naive_bound_s=given(args.naive_bound_s, 0.0 if large else 900.0),
+        rdflib_bound_s=given(args.rdflib_bound_s, 0.0 if large else 600.0),
+        serkg_bound_s=given(args.serkg_bound_s, 3600.0 if large else 1800.0),
+        repeat=args.repeat or (3 if triples <= 200_000 else 1),
+        live=large or args.progress,
+    )
 
 
 class BenchmarkError(RuntimeError):
@@ -43,7 +80,7 @@ class BenchmarkError(RuntimeError):
 
 
 def parse_sizes(text: str) -> list[tuple[str, int]]:
-    """``10k,100k`` -> [("10k", 10000), ("100k", 100000)]; also plain numbers and ``1M``."""
+    """``10k,100k`` -> [("10k", 10000), ("100k", 100000)]; also plain numbers, ``1M``, ``10M``."""
     sizes = []
     for raw in text.split(","):
         label = raw.strip()
@@ -58,7 +95,7 @@ def parse_sizes(text: str) -> list[tuple[str, int]]:
             value = int(float(number) * multiplier)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"--sizes: {label!r} is not a size such as 10k, 100k or 1M"
+                f"--sizes: {label!r} is not a size such as 10k, 100k, 1M or 10M"
             ) from None
         if value < 1000:
             raise argparse.ArgumentTypeError(
@@ -204,30 +241,38 @@ def run_size(
 ) -> dict[str, Any]:
     """Generate, build with serkg (repeat times), run the naive pipeline once, time the queries."""
     say = _say(args)
+    plan = plan_for(triples, args)
     folder = work / label
     data_dir = folder / "data"
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
+
+    def generated(compounds: int, so_far: int) -> None:
+        if plan.live:
+            progress(f"[{label}] generating: {compounds} compounds, {so_far:,} triples")
+
     files = generator.generate(
-        data_dir, triples, seed=args.seed, ontology_triples=ontology_triples()
+        data_dir, triples, seed=args.seed, ontology_triples=ontology_triples(), progress=generated
     )
     say(f"[{label}] generated {len(files)} files in {time.perf_counter() - started:.1f} s")
 
-    repeat = args.repeat or (3 if triples <= 200_000 else 1)
+    repeat = plan.repeat
     builds = []
     for attempt in range(repeat):
         out = folder / "dist"
         child = run_child(
             "benchmarks.serkg_side",
-            ["--data-dir", str(data_dir), "--out", str(out), "--full"],
-            bound_s=args.serkg_bound_s,
+            ["--data-dir", str(data_dir), "--out", str(out), "--full"]
+            + (["--progress"] if plan.live else []),
+            bound_s=plan.serkg_bound_s,
+            echo=(lambda line: progress(f"[{label}] {line}")) if plan.live else None,
         )
         record = child.record("build")
         if not child.finished or record is None or record.get("failed"):
             why = (record or {}).get("failed") or child.stderr_tail[-800:] or "no output"
             raise BenchmarkError(
                 f"[{label}] serkg build failed or did not finish in "
-                f"{args.serkg_bound_s:.0f} s: {why}"
+                f"{plan.serkg_bound_s:.0f} s: {why}"
             )
         builds.append((child.seconds, child.peak_rss_mb, record, child.cpu_seconds))
         say(
@@ -250,11 +295,11 @@ def run_size(
         "serkg_reasoner": record["reasoner"],
         "peak_rss_mb": round(max(b[1] for b in builds)),
         "naive_build_s": None,
-        "naive_bound_s": args.naive_bound_s,
+        "naive_bound_s": plan.naive_bound_s,
         "speedup": None,
     }
 
-    if args.naive_bound_s > 0:
+    if plan.naive_bound_s > 0:
         naive_input = folder / "naive-data.ttl"
         asserted = write_naive_input(files, naive_input)
         from serkg import resources
@@ -274,7 +319,7 @@ def run_size(
                 "--inferred-out",
                 str(naive_inferred),
             ],
-            bound_s=args.naive_bound_s,
+            bound_s=plan.naive_bound_s,
         )
         stages = {r["stage"]: round(r["seconds"], 3) for r in child.records if "seconds" in r}
         result["naive_stage_s"] = stages
@@ -298,7 +343,7 @@ def run_size(
             + (
                 f"{child.seconds:.1f} s"
                 if result["naive_build_s"]
-                else f"did not finish within {args.naive_bound_s:.0f} s"
+                else f"did not finish within {plan.naive_bound_s:.0f} s"
             )
             + f", peak {child.peak_rss_mb:.0f} MB, stages {stages}"
         )
@@ -306,7 +351,7 @@ def run_size(
     say(f"[{label}] queries on the embedded store")
     embedded = time_queries(folder / "dist" / "store", cases, args.query_runs)
     rdflib_side: dict[str, dict[str, Any]] = {}
-    if args.rdflib_bound_s > 0 and cases:
+    if plan.rdflib_bound_s > 0 and cases:
         cases_file = folder / "cases.json"
         cases_file.write_text(json.dumps([c.to_json() for c in cases]))
         child = run_child(
@@ -321,7 +366,7 @@ def run_size(
                 "--runs",
                 str(args.query_runs),
             ],
-            bound_s=args.rdflib_bound_s,
+            bound_s=plan.rdflib_bound_s,
         )
         rdflib_side = {r["name"]: r for r in child.records if r.get("stage") == "query"}
         if not child.finished and child.returncode not in (None, -9) and child.stderr_tail:
@@ -341,6 +386,11 @@ def run_size(
     if not args.keep:
         shutil.rmtree(folder / "dist" / "store", ignore_errors=True)
     return result
+
+
+def progress(message: str) -> None:
+    """Live progress of a long step: always on stderr, so that stdout stays the report."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def _say(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -394,6 +444,8 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"{r['naive_build_s']:.1f} s ({_fmt(r.get('naive_cpu_s'), ' s')})"
             if r["naive_build_s"] is not None
             else f"— (bound {r['naive_bound_s']:.0f} s)"
+            if r["naive_bound_s"]
+            else "not run"
         )
         lines.append(
             f"| {label} | {r['triples']:,} | {r['serkg_build_s']:.1f} s ({r['serkg_cpu_s']:.1f} s) "
@@ -422,7 +474,9 @@ def render_markdown(report: dict[str, Any]) -> str:
                     f" e.g. {examples})"
                 )
         else:
-            text += "; inferences not compared (naive did not finish)"
+            text += "; inferences not compared (naive " + (
+                "did not finish)" if r["naive_bound_s"] else "not run at this size)"
+            )
         lines.append(text)
     lines += [
         "",
@@ -458,7 +512,13 @@ def render_markdown(report: dict[str, Any]) -> str:
                 f"- {label}: speedup {_fmt(r['speedup'], 'x')} "
                 f"(target ≥ {TARGETS['speedup_100k']:.0f}x)"
             )
-        if r["triples"] >= 500_000:
+        if r["triples"] >= 5_000_000:
+            lines.append(
+                f"- {label}: build {r['serkg_build_s']:.1f} s "
+                f"(target ≤ {TARGETS['build_10M_s']:.0f} s), "
+                f"peak RSS {r['peak_rss_mb']:,} MB (target ≤ {TARGETS['rss_10M_mb']:.0f} MB)"
+            )
+        elif r["triples"] >= 500_000:
             lines.append(
                 f"- {label}: build {r['serkg_build_s']:.1f} s "
                 f"(target ≤ {TARGETS['build_1M_s']:.0f} s), "
@@ -478,21 +538,23 @@ def render_markdown(report: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "Regenerate: `python -m benchmarks --sizes 10k,100k` (add `,1M` for the large run;",
-        "`--json` for machine-readable output).",
+        "Regenerate: `python -m benchmarks --sizes 10k,100k` (add `,1M` or `,1M,10M` for the",
+        "large runs; `--json` for machine-readable output).",
         "",
     ]
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``python -m benchmarks``."""
+    paragraphs = (__doc__ or "").split("\n\n")
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks", description=__doc__.split("\n\n")[0]
+        prog="python -m benchmarks", description=paragraphs[0], epilog=paragraphs[-1]
     )
     parser.add_argument(
         "--sizes",
         default="10k,100k",
-        help="comma-separated sizes: 10k, 100k, 1M or a number [10k,100k]",
+        help="comma-separated sizes: 10k, 100k, 1M, 10M or a number [10k,100k]",
     )
     parser.add_argument(
         "--json",
@@ -507,16 +569,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--naive-bound-s",
         type=float,
-        default=900.0,
-        help="time bound of the naive pipeline; 0 skips it [900]",
+        default=None,
+        help="time bound of the naive pipeline; 0 skips it [900; above 2M triples skipped]",
     )
     parser.add_argument(
         "--rdflib-bound-s",
         type=float,
-        default=600.0,
-        help="time bound of the rdflib query runs; 0 skips them [600]",
+        default=None,
+        help="time bound of the rdflib query runs; 0 skips them [600; above 2M skipped]",
     )
-    parser.add_argument("--serkg-bound-s", type=float, default=1800.0)
+    parser.add_argument(
+        "--serkg-bound-s",
+        type=float,
+        default=None,
+        help="time bound of one serkg build [1800; above 2M triples 3600]",
+    )
+    parser.add_argument(
+        "--progress",
+        action="store_true",
+        help="print serkg's build stages on stderr as they run [on above 2M triples]",
+    )
     parser.add_argument(
         "--work",
         type=Path,
@@ -534,6 +606,11 @@ def main(argv: list[str] | None = None) -> int:
         "--no-results", action="store_true", help="do not write the Markdown report"
     )
     parser.add_argument("--no-cold-start", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     try:
         args = parser.parse_args(argv)
         sizes = parse_sizes(args.sizes)
@@ -588,4 +665,4 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-__all__ = ["REPO", "main", "parse_sizes"]
+__all__ = ["REPO", "SizePlan", "build_parser", "main", "parse_sizes", "plan_for"]

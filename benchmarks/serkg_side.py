@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -21,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--full", action="store_true", help="a full build even if --out holds a previous one"
     )
+    parser.add_argument(
+        "--progress", action="store_true", help="say each stage's start and end on stderr"
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -29,7 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     files = sorted(args.data_dir.rglob("*.trig"))
     failed = None
     try:
-        summary = build(args.out, reasoner=args.reasoner, data_files=files, full=args.full)
+        summary = build(
+            args.out,
+            reasoner=args.reasoner,
+            data_files=files,
+            full=args.full,
+            report=_stderr_report(started) if args.progress else None,
+        )
     except BuildFailed as exc:
         summary, failed = exc.summary, str(exc)
     print(
@@ -52,6 +62,19 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     return 0 if failed is None else 1
+
+
+def _stderr_report(started: float) -> Callable[[str, str], None]:
+    """A build reporter that prints each stage event with the seconds since the start."""
+
+    def report(stage: str, message: str) -> None:
+        print(
+            f"{time.perf_counter() - started:7.1f} s  {stage}: {message}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return report
 
 
 if __name__ == "__main__":

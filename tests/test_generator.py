@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import random
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,6 +30,54 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path) -> None:
     ]
     assert all(p.read_bytes() == q.read_bytes() for p, q in zip(first, second, strict=True))
     assert any(p.read_bytes() != q.read_bytes() for p, q in zip(first, other, strict=True))
+
+
+def digest(root: Path, files: list[Path]) -> str:
+    """One hash of the relative paths and bytes of FILES, in order."""
+    h = hashlib.sha256()
+    for p in files:
+        h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("size", "count", "expected"),
+    [
+        (10_000, 11, "c4dec26ba4300286bbd88a270cdbed24bf9b0248e8cad8a8092ca584ecccdc4c"),
+        (100_000, 101, "7946ab4f7ca0c4d2831a58f080d3ec755f4c51901165a0635c6772afeecdf90a"),
+    ],
+)
+def test_catalogue_bytes_are_those_benchmarks_were_measured_on(
+    tmp_path: Path, size: int, count: int, expected: str
+) -> None:
+    """Seed 1 gives the bytes the in-memory generator wrote before it streamed (so results across
+    versions compare). A pyoxigraph serialiser change may change them: then re-pin, saying so."""
+    files = generator.generate(tmp_path, size, seed=1)
+    assert len(files) == count
+    assert digest(tmp_path, files) == expected
+
+
+def test_streamed_files_are_those_generated_all_at_once(tmp_path: Path) -> None:
+    """The streaming generator writes what building every file in memory first would."""
+    files = generator.generate(tmp_path / "streamed", 10_000, seed=3)
+    rng = random.Random(3)
+    shared, pools = generator.shared_file(tmp_path / "whole", 10_000 // 800, rng)
+    whole = [shared] + [
+        generator.compound_file(tmp_path / "whole", i, pools, rng) for i in range(1, len(files))
+    ]
+    assert [p.relative_to(tmp_path / "streamed") for p in files] == sorted(
+        f.path.relative_to(tmp_path / "whole") for f in whole
+    )
+    by_path = {f.path.relative_to(tmp_path / "whole"): f.serialize() for f in whole}
+    assert all(p.read_bytes() == by_path[p.relative_to(tmp_path / "streamed")] for p in files)
+
+
+def test_compound_folders_are_grouped_by_thousands_only_above_two_million(tmp_path: Path) -> None:
+    assert generator.compound_dir(tmp_path, 1500, 1_000_000) == tmp_path
+    assert generator.compound_dir(tmp_path, 1500, 2_000_000) == tmp_path
+    assert generator.compound_dir(tmp_path, 999, 10_000_000) == tmp_path / "compounds-000"
+    assert generator.compound_dir(tmp_path, 1500, 10_000_000) == tmp_path / "compounds-001"
+    assert generator.SIZES["10M"] == 10_000_000
 
 
 @pytest.mark.parametrize("size", [10_000, 100_000])
