@@ -269,6 +269,13 @@ Rules the query files follow so that both ways return the same rows:
 - Queries about one compound start from the compound's IRI; class membership uses the inferred
   `rdf:type` instead of `rdf:type/rdfs:subClassOf*` paths over the whole graph (a
   `rdfs:subClassOf+` path is used only from a fixed ontology class, which touches the ontology).
+- The embedded store plans a query before it substitutes the parameters, so its planner takes a
+  parameter for an unknown: it starts a group from a pattern with a constant (every
+  `sk:ClinicalTrial`, every claim about `sk:hasAdverseEffect`) or from a long chain joined as a
+  whole, and the time grows with the catalogue although the answer does not. Such queries test
+  the constant with a `FILTER` instead, list the pattern on the bound variable first, or put what
+  follows the parameter's pattern in an `OPTIONAL` kept by `FILTER(BOUND(...))` (evaluated once
+  per row); a comment in the query says which. The answer is the same on every engine.
 - `inference: not required` is checked by a test: the asserted graph alone gives the same answer.
 
 A parameter error (unknown query, unknown or missing parameter, wrong type) is reported with the
