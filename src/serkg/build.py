@@ -200,13 +200,7 @@ def _build_into(
     try:
         if plan.kind == "incremental" and previous is not None:
             folder = output.new_build()
-            change = incremental.prepare(previous, plan, state, asserted, folder / "store")
-            if change is None:
-                shutil.rmtree(folder / "store", ignore_errors=True)
-                summary.kind = "full"
-                summary.kind_reason = (
-                    "the previous build's store or saved inputs are missing or damaged"
-                )
+            change = _start_from(previous, plan, state, asserted, folder, summary)
         report("plan", f"{summary.kind} build: {summary.kind_reason}")
         with _stage(summary, "validate", report):
             outcome = incremental.validate(change, kb, project) if change else None
@@ -322,6 +316,24 @@ def _validate(kb: KnowledgeBase, project: Project) -> ValidationOutcome:
     from serkg.checks import validate_triples
 
     return validate_triples(kb.data, kb.ontology, project=project)
+
+
+def _start_from(
+    previous: Path,
+    plan: build_state.BuildPlan,
+    state: build_state.BuildState,
+    asserted: Sequence[ox.Triple],
+    folder: Path,
+    summary: BuildSummary,
+) -> incremental.Change | None:
+    """The store of FOLDER made from PREVIOUS's with the asserted change applied; None (and
+    SUMMARY says the build is a full one) when the previous build cannot be used."""
+    change = incremental.prepare(previous, plan, state, asserted, folder / "store")
+    if change is None:
+        shutil.rmtree(folder / "store", ignore_errors=True)
+        summary.kind = "full"
+        summary.kind_reason = "the previous build's store or saved inputs are missing or damaged"
+    return change
 
 
 def _write_validation_reports(folder: Path, outcome: ValidationOutcome, kb: KnowledgeBase) -> None:
