@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from serkg import __version__, resources
+from serkg.store_checksums import sha256_of_file
 
 if TYPE_CHECKING:
     from serkg.projects import Project
@@ -32,7 +33,6 @@ STATE_FORMAT = 1
 _ENGINE_PACKAGES = ("pyoxigraph", "rdflib", "pyshacl", "owlrl", "reasonable")
 #: suffixes of serkg's own files that take part in a build (code, templates, packaged data)
 _CODE_SUFFIXES = (".py", ".json", ".j2", ".ttl", ".rq", ".yaml", ".html")
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -115,11 +115,8 @@ def plan(previous: BuildState | None, now: BuildState, *, full: bool) -> BuildPl
 
 
 def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """The SHA-256 of a data file (hex), as the state records it."""
+    return sha256_of_file(path)
 
 
 def _fixed_digest(project: Project, data_files: Sequence[Path], reasoner: str) -> str:

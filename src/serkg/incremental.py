@@ -126,6 +126,9 @@ def finish_store(folder: Path, graphs: Mapping[str, Sequence[ox.Triple]]) -> Non
             store.clear_graph(name)
             store.extend(_quad(t, name) for t in triples)
     store.flush()
+    # compacted as a full build leaves it: the QC queries at 1M took 12.3 s on the updated store
+    # and 10.4 s once compacted, which took 3.3 s
+    store.optimize()
     del store
     store_checksums.write_checksums(folder)
 

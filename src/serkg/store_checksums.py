@@ -35,7 +35,8 @@ def _checked_files(folder: Path) -> list[Path]:
     )
 
 
-def _sha256(path: Path) -> str:
+def sha256_of_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in chunks (hex)."""
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         while chunk := stream.read(_CHUNK):
@@ -45,7 +46,7 @@ def _sha256(path: Path) -> str:
 
 def write_checksums(folder: Path) -> None:
     """Record the SHA-256 of every file of the closed store in FOLDER (``FOLDER/SHA256SUMS``)."""
-    lines = [f"{_sha256(path)}  {path.name}\n" for path in _checked_files(folder)]
+    lines = [f"{sha256_of_file(path)}  {path.name}\n" for path in _checked_files(folder)]
     target = folder / CHECKSUM_FILE
     partial = folder / f".{CHECKSUM_FILE}.part"
     partial.write_text("".join(lines), encoding="ascii")
@@ -61,7 +62,7 @@ def record_file(folder: Path, name: str) -> None:
         for line in target.read_text(encoding="ascii").splitlines()
         if line.partition("  ")[2] != name
     ]
-    lines.append(f"{_sha256(folder / name)}  {name}\n")
+    lines.append(f"{sha256_of_file(folder / name)}  {name}\n")
     partial = folder / f".{CHECKSUM_FILE}.part"
     partial.write_text("".join(sorted(lines, key=lambda line: line.partition("  ")[2])), "ascii")
     os.replace(partial, target)
@@ -105,7 +106,7 @@ def checksum_problem(folder: Path) -> str | None:
             return f"{CHECKSUM_FILE} line {number} is not '<sha256>  <file name>'"
         path = folder / name
         try:
-            actual = _sha256(path)
+            actual = sha256_of_file(path)
         except FileNotFoundError:
             return f"{name} is missing"
         except OSError as exc:
