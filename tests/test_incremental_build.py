@@ -288,3 +288,52 @@ def test_a_damaged_previous_store_means_a_full_build(files: list[Path], tmp_path
     fresh = build(tmp_path / "fresh", data_files=files, full=True)
     assert fresh.asserted_count == summary.asserted_count
     assert _store_quads(out) == _store_quads(tmp_path / "fresh")
+
+
+class _ListView:
+    """The data of a list of triples, as serkg.checks.incremental reads it."""
+
+    def __init__(self, triples: list[ox.Triple]) -> None:
+        self.triples = triples
+
+    def about(self, node: object) -> list[ox.Triple]:
+        return [t for t in self.triples if t.subject == node]
+
+    def pointing_at(self, node: object) -> set[object]:
+        return {t.subject for t in self.triples if t.object == node}
+
+    def with_predicate(self, predicate: ox.NamedNode) -> list[ox.Triple]:
+        return [t for t in self.triples if t.predicate == predicate]
+
+    def sparql(self) -> ox.Store:
+        store = ox.Store()
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.triples)
+        return store
+
+
+def test_a_class_hierarchy_stated_far_from_the_change_is_seen() -> None:
+    """sh:not [sh:class ex:C] on a value whose class is a subclass of ex:C by a data triple three
+    steps from the focus node: the change must fail, as a full validation does."""
+    from serkg.checks.incremental import validate_changes
+
+    ex = "http://example.org/"
+    a, v, p = ox.NamedNode(ex + "a"), ox.NamedNode(ex + "v"), ox.NamedNode(ex + "p")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    sub_class = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+    link = ox.Triple(a, p, v)
+    data = [
+        ox.Triple(a, rdf_type, ox.NamedNode(ex + "Focus")),
+        link,
+        ox.Triple(v, rdf_type, ox.NamedNode(ex + "Sub")),
+        ox.Triple(ox.NamedNode(ex + "Sub"), sub_class, ox.NamedNode(ex + "C")),
+    ]
+    shapes = rdflib.Graph().parse(
+        data=SHAPES_HEAD
+        + "ex:S a sh:NodeShape ; sh:targetClass ex:Focus ;"
+        + " sh:property [ sh:path ex:p ; sh:not [ sh:class ex:C ] ] .",
+        format="turtle",
+    )
+    assert validate_changes(_ListView(data), None, [link], shapes) is None
+    harmless = [*data[:1], ox.Triple(a, p, ox.NamedNode(ex + "w")), *data[2:]]
+    outcome = validate_changes(_ListView(harmless), None, [harmless[1]], shapes)
+    assert outcome is not None and outcome.conforms

@@ -205,6 +205,10 @@ class _StoreView:
         quads = self._store.quads_for_pattern(None, None, node, self._graph)
         return {q.subject for q in quads if q.triple not in self._left_out}
 
+    def with_predicate(self, predicate: ox.NamedNode) -> Iterable[ox.Triple]:
+        quads = self._store.quads_for_pattern(None, predicate, None, self._graph)
+        return [q.triple for q in quads if q.triple not in self._left_out]
+
     def sparql(self) -> _DefaultGraphQueries:
         return _DefaultGraphQueries(self._store, self._graph)
 

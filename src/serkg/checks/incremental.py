@@ -94,6 +94,9 @@ _SCHEMA_PREDICATES = frozenset(
 )
 
 
+_SUBCLASS_OF = ox.NamedNode(PREFIX_MAP["rdfs"] + "subClassOf")
+
+
 class _Unbounded(Exception):
     """The shapes may read arbitrarily far (or in ways this module does not follow)."""
 
@@ -162,6 +165,9 @@ class DataView(Protocol):
     def pointing_at(self, node: Any) -> Iterable[Any]:
         """The subjects of the data triples whose object is NODE."""
 
+    def with_predicate(self, predicate: ox.NamedNode) -> Iterable[ox.Triple]:
+        """The data triples with PREDICATE."""
+
     def sparql(self) -> Any:
         """Something with pyoxigraph's ``Store.query`` over data + ontology in its default graph
         (no named graphs): what SHACL-SPARQL constraints run on."""
@@ -227,6 +233,8 @@ def _core_conforms(
         lambda node: (t.object for t in view.about(node) if not isinstance(t.object, ox.Literal)),
     )
     triples = {t for node in around for t in view.about(node)}
+    # the class hierarchy, wherever it is stated: sh:class and class targets follow it
+    triples.update(view.with_predicate(_SUBCLASS_OF))
     if object_targets:  # what makes an affected node a focus node of sh:targetObjectsOf
         triples.update(
             t
