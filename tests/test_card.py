@@ -54,7 +54,18 @@ def test_view_header_parses_and_projects_its_parameters(path: Path) -> None:
     projected = set(re.findall(r"\?(\w+)", select.group(2)))
     for param in query.params:  # SEP-0007 keeps bound variables: a SELECT must project them
         assert param.name in projected, f"{path.name} does not project ?{param.name}"
-    assert "ORDER BY" in query.text
+    body = "\n".join(line for line in query.text.splitlines() if not line.lstrip().startswith("#"))
+    if path.stem in UNORDERED_VIEWS:
+        assert "ORDER BY" not in body, f"{path.name} is ordered: take it off UNORDERED_VIEWS"
+    else:
+        assert "ORDER BY" in body
+
+
+#: views whose callers order the rows themselves, and why
+UNORDERED_VIEWS = {
+    # the build sorts the index rows in Python: Oxigraph's ORDER BY took 3.7 of 5.5 s at 1M
+    "text-index-entries",
+}
 
 
 # ------------------------------------------------------------------------------ resolving
