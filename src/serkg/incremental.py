@@ -57,13 +57,8 @@ def save_inputs(folder: Path, state: build_state.BuildState, previous: Path | No
         if (target / name).exists():
             continue
         kept = previous / INPUTS / name if previous is not None else None
-        if kept is not None and kept.is_file():
-            try:
-                os.link(kept, target / name)
-                continue
-            except OSError:
-                pass
-        shutil.copyfile(path, target / name)
+        if kept is None or not kept.is_file() or not _linked(kept, target / name):
+            shutil.copyfile(path, target / name)
 
 
 def prepare(
@@ -176,13 +171,17 @@ def _copy_store(previous: Path, folder: Path) -> None:
         if entry.name in skipped or entry.name.startswith(("LOG", ".")):
             continue
         target = folder / entry.name
-        if entry.suffix == ".sst":
-            try:
-                os.link(entry, target)
-                continue
-            except OSError:
-                pass
-        shutil.copy2(entry, target)
+        if entry.suffix != ".sst" or not _linked(entry, target):
+            shutil.copy2(entry, target)
+
+
+def _linked(source: Path, target: Path) -> bool:
+    """Hard-link TARGET to SOURCE; False where the file system refuses (then copy instead)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
 
 
 def _quad(t: ox.Triple, graph: ox.NamedNode) -> ox.Quad:
