@@ -3,8 +3,8 @@
 Designed around what we measured (shared/MEASUREMENTS.md): each file is parsed once (pyoxigraph);
 SHACL Core runs in pySHACL on rdflib graphs (40x faster than over Oxigraph), SHACL-SPARQL and QC
 on Oxigraph; queries and exports use the fast store. Work that does not depend on the stage
-before it runs in a forked process meanwhile (reasoning during validation, exports during store
-and QC), so both cores of a small machine are busy. A build owns its output folder (a lock),
+before it runs in a forked process meanwhile (reasoning, the mapping sets and the store's asserted
+graph during validation; exports during store and QC), so both cores of a small machine are busy. A build owns its output folder (a lock),
 writes everything into a folder of its own and publishes it in one rename only after every stage
 succeeded (:class:`serkg.safe_write.OutputFolder`), so a failed, interrupted or killed build
 leaves the previous build complete. docs/reliability.md says what a killed build leaves behind.
@@ -47,7 +47,7 @@ from serkg.prefixes import ASSERTED_GRAPH, IMPORTS_GRAPH, INFERRED_GRAPH, METADA
 if TYPE_CHECKING:
     from serkg.checks import QcViolation, ValidationOutcome
     from serkg.projects import Project
-    from serkg.reasoning import Inference
+    from serkg.reasoning import BackgroundInference, Inference
 
 ARTEFACTS = export.ARTEFACTS
 #: what users open in OUT_DIR: links into the published build
@@ -55,6 +55,9 @@ PUBLISHED = (*ARTEFACTS, "store")
 REPORTS = ("validation-report.ttl", "validation-report.txt")
 #: test hook (docs/reliability.md): pause when this stage starts, until a byte arrives on stdin
 PAUSE_AT_ENV = "SERKG_BUILD_PAUSE_AT"
+#: the priority of work made ahead of the stage that needs it: it takes only what validation and
+#: reasoning leave of the cores (at 100k, fair shares slowed validation by a third)
+BACKGROUND_NICENESS = 10
 
 StageReporter = Callable[[str, str], None]
 
@@ -191,32 +194,33 @@ def _build_into(
         )
         summary.kind, summary.kind_reason = plan.kind, plan.reason
 
-    # reasoning does not depend on validation: it runs in another process meanwhile
+    # reasoning, the mapping sets and (in a full build) the store's asserted and imports graphs
+    # do not depend on validation: they are made in other processes meanwhile (before any store
+    # is opened here: a child must not inherit an open store)
     background = reasoning.BackgroundInference(asserted, engine=engine)
+    mapping_job = Forked(_mapping_sets, asserted, niceness=BACKGROUND_NICENESS)
+    stored: Forked[None] | None = None
     exports: Forked[float] | None = None
     folder: Path | None = None
     change: incremental.Change | None = None
     published = False
     try:
+        folder = output.new_build()
         if plan.kind == "incremental" and previous is not None:
-            folder = output.new_build()
             change = _start_from(previous, plan, state, asserted, folder, summary)
+        if change is None:
+            early = {ASSERTED_GRAPH: asserted, IMPORTS_GRAPH: imports}
+            stored = Forked(_fill_store, folder / "store", early, niceness=BACKGROUND_NICENESS)
         report("plan", f"{summary.kind} build: {summary.kind_reason}")
         with _stage(summary, "validate", report):
-            outcome = incremental.validate(change, kb, project) if change else None
-            if outcome is None:
-                outcome = _validate(kb, project)
-            else:
-                summary.validated = "what the change reaches"
-            summary.validation = outcome
-            summary.shapes_count = outcome.shapes_count
-            summary.violations = len(outcome.violations)
+            outcome = _validation(change, kb, project, summary)
         if change is not None:
             change.close()  # before anything forks: the store is written again in "store"
 
-        folder = folder or output.new_build()
         _write_validation_reports(folder, outcome, kb)
         if not outcome.conforms:
+            if stored is not None:
+                stored.close()  # before the folder is published or removed
             output.publish_failed(folder, REPORTS)
             published = True
             raise BuildFailed(
@@ -225,39 +229,23 @@ def _build_into(
             )
 
         with _stage(summary, "reason", report):  # the time spent waiting for it
-            try:
-                inference: Inference = background.result()
-            except reasoning.InconsistencyError as exc:
-                raise BuildFailed(f"the graph is inconsistent: {exc}", summary) from exc
-            summary.background_seconds["reason"] = inference.seconds
-            summary.inferred_count = len(inference.triples)
-            summary.inferred_by_kind = dict(inference.counts_by_kind)
-            summary.dropped_by_filter = dict(inference.dropped_by_filter)
+            inference = _inference(background, summary)
 
         # the exports need nothing from the store stages: written in another process meanwhile
         metadata = describe_dataset(asserted, inference.triples, imports)
-        try:  # here, not in the export process, so that a bad cross-link fails the build by name
-            mapping_sets = {
-                "serkg.sssom.tsv": mappings.sssom_tsv(asserted, __version__),
-                "serkg-vocab.sssom.tsv": mappings.vocabulary_sssom_tsv(asserted, __version__),
-            }
-        except mappings.MappingError as exc:
-            raise BuildFailed(f"the SSSOM mapping set cannot be written: {exc}", summary) from exc
+        mapping_sets, mapping_error = mapping_job.result()
+        if mapping_error is not None:  # a bad cross-link fails the build by name
+            raise BuildFailed(f"the SSSOM mapping set cannot be written: {mapping_error}", summary)
         exports = Forked(
             _write_exports, folder, asserted, inference.triples, imports, metadata, mapping_sets
         )
         with _stage(summary, "store", report):
             store_folder = folder / "store"
-            graphs = {
-                ASSERTED_GRAPH: asserted,
+            late = {
                 INFERRED_GRAPH: inference.triples,
-                IMPORTS_GRAPH: imports,
                 METADATA_GRAPH: [*metadata, *_query_examples(project)],
             }
-            if change is not None:
-                incremental.finish_store(store_folder, graphs)
-            else:
-                _load_store(store_folder, graphs)
+            _complete_store(store_folder, change, stored, asserted, late)
         with _stage(summary, "index", report):
             _write_text_index(store_folder, project)
         incremental.save_inputs(folder, state, previous)
@@ -290,9 +278,9 @@ def _build_into(
     finally:
         if change is not None:
             change.close()
-        background.close()
-        if exports is not None:
-            exports.close()
+        for job in (background, mapping_job, stored, exports):
+            if job is not None:
+                job.close()
         if folder is not None and not published:
             shutil.rmtree(folder, ignore_errors=True)
     return summary
@@ -316,6 +304,54 @@ def _validate(kb: KnowledgeBase, project: Project) -> ValidationOutcome:
     from serkg.checks import validate_triples
 
     return validate_triples(kb.data, kb.ontology, project=project)
+
+
+def _inference(background: BackgroundInference, summary: BuildSummary) -> Inference:
+    """The inferences reasoned meanwhile; :class:`BuildFailed` if the graph is inconsistent."""
+    from serkg import reasoning
+
+    try:
+        inference = background.result()
+    except reasoning.InconsistencyError as exc:
+        raise BuildFailed(f"the graph is inconsistent: {exc}", summary) from exc
+    summary.background_seconds["reason"] = inference.seconds
+    summary.inferred_count = len(inference.triples)
+    summary.inferred_by_kind = dict(inference.counts_by_kind)
+    summary.dropped_by_filter = dict(inference.dropped_by_filter)
+    return inference
+
+
+def _validation(
+    change: incremental.Change | None, kb: KnowledgeBase, project: Project, summary: BuildSummary
+) -> ValidationOutcome:
+    """Validate what CHANGE reaches, or everything (no change, or the change needs it)."""
+    outcome = incremental.validate(change, kb, project) if change else None
+    if outcome is None:
+        outcome = _validate(kb, project)
+    else:
+        summary.validated = "what the change reaches"
+    summary.validation = outcome
+    summary.shapes_count = outcome.shapes_count
+    summary.violations = len(outcome.violations)
+    return outcome
+
+
+def _complete_store(
+    folder: Path,
+    change: incremental.Change | None,
+    stored: Forked[None] | None,
+    asserted: Sequence[ox.Triple],
+    late: Mapping[str, Sequence[ox.Triple]],
+) -> None:
+    """The store in FOLDER with the LATE graphs too: the previous build's updated by CHANGE, or
+    the one STORED filled with the asserted and imports graphs meanwhile."""
+    if change is not None:
+        incremental.finish_store(folder, {ASSERTED_GRAPH: asserted, **late})
+        return
+    assert stored is not None
+    stored.result()
+    _fill_store(folder, late)
+    _seal_store(folder)
 
 
 def _start_from(
@@ -349,13 +385,30 @@ def _write_qc_report(folder: Path, rows: Sequence[QcViolation]) -> None:
     safe_write.write_text(folder / "validation-report.txt", "\n".join(lines) + "\n")
 
 
-def _load_store(folder: Path, graphs: Mapping[str, Sequence[ox.Triple]]) -> None:
-    """Persist GRAPHS (graph IRI -> triples): asserted, inferred, imports and metadata."""
+def _mapping_sets(asserted: Sequence[ox.Triple]) -> tuple[dict[str, str], str | None]:
+    """The SSSOM files' texts by name, or the reason they cannot be written (a bad cross-link)."""
+    try:
+        return {
+            "serkg.sssom.tsv": mappings.sssom_tsv(asserted, __version__),
+            "serkg-vocab.sssom.tsv": mappings.vocabulary_sssom_tsv(asserted, __version__),
+        }, None
+    except mappings.MappingError as exc:
+        return {}, str(exc)
+
+
+def _fill_store(folder: Path, graphs: Mapping[str, Sequence[ox.Triple]]) -> None:
+    """Add GRAPHS (graph IRI -> triples) to the store in FOLDER (made if missing)."""
     store = ox.Store(str(folder))
     for graph, triples in graphs.items():
         name = ox.NamedNode(graph)
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
     store.flush()
+    del store
+
+
+def _seal_store(folder: Path) -> None:
+    """Compact the finished store in FOLDER and write its checksums."""
+    store = ox.Store(str(folder))
     store.optimize()
     del store
     store_checksums.write_checksums(folder)

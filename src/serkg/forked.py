@@ -35,7 +35,9 @@ class ForkedError(RuntimeError):
 class Forked(Generic[T]):
     """FUNCTION(*ARGS) running in a child process from construction until :meth:`result`."""
 
-    def __init__(self, function: Callable[..., T], *args: Any) -> None:
+    def __init__(self, function: Callable[..., T], *args: Any, niceness: int = 0) -> None:
+        """NICENESS above 0 lowers the child's CPU priority (:func:`os.nice`): work that is needed
+        later yields the cores to the work the parent waits for now."""
         self._function, self._args = function, args
         self._child: Any = None
         self._reader: Any = None
@@ -43,7 +45,9 @@ class Forked(Generic[T]):
             context = multiprocessing.get_context("fork")
             self._reader, writer = context.Pipe(duplex=False)
             self._child = context.Process(
-                target=_run_and_send, args=(function, args, writer, os.getpid()), daemon=True
+                target=_run_and_send,
+                args=(function, args, writer, os.getpid(), niceness),
+                daemon=True,
             )
             self._child.start()
             writer.close()
@@ -105,9 +109,15 @@ def _die_with_parent(parent_pid: int) -> None:
 
 
 def _run_and_send(
-    function: Callable[..., Any], args: tuple[Any, ...], writer: Any, parent_pid: int
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    writer: Any,
+    parent_pid: int,
+    niceness: int,
 ) -> None:
     _die_with_parent(parent_pid)
+    if niceness > 0:
+        os.nice(niceness)
     # Ctrl-C is the parent's to handle: it stops this child (close) and reports the interruption
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     outcome: tuple[Any, ...]
