@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from serkg.web import api, linked_data, protocol, ui
+from serkg.web.answer_cache import AnswerCache
 from serkg.web.config import ServerConfig
 from serkg.web.workers import StorePools
 
@@ -30,11 +31,13 @@ def create_app(config: ServerConfig) -> FastAPI:
     )
     app.state.config = config
     app.state.pools = StorePools(config)
+    app.state.answers = AnswerCache(config.cache_bytes)
     _add_public_deployment_middleware(app, config)
     routes: list[tuple[str, Callable[..., Any], str]] = [
         ("/sparql", protocol.sparql_get, "GET"),
         ("/sparql", protocol.sparql_post, "POST"),
         ("/api/queries", api.list_named_queries, "GET"),
+        ("/api/cache", api.cache_stats, "GET"),
         ("/api/queries/{name}", api.run_named_query, "GET"),
         ("/openapi.json", api.openapi, "GET"),
         ("/api/docs", api.api_docs, "GET"),
