@@ -229,6 +229,18 @@ def openapi_document(
                 },
             }
         },
+        "/api/cache": {
+            "get": {
+                "summary": "The answer cache: its bound and size in bytes, entries, hits, misses",
+                "operationId": "cache_stats",
+                "responses": {
+                    "200": {
+                        "description": "the counts since the server started",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                },
+            }
+        },
     }
     for name, query in sorted(_queries(project).items()):
         form = _form(query)
