@@ -121,9 +121,12 @@ class AnswerCache:
 
 
 def entry_size(job: QueryJob, outcome: tuple[Any, ...]) -> int:
-    """Bytes an entry is counted for: its answer, its query text and a fixed overhead."""
+    """Bytes an entry is counted for: its answer, the texts of its key (query, graph IRIs,
+    bound values) and a fixed overhead."""
     data = outcome[3] if outcome[0] == "ok" else b""
-    return len(data) + len(job.sparql.encode("utf-8")) + ENTRY_OVERHEAD
+    texts = [*(job.default_graphs or ()), *(job.named_graphs or ()), job.base_iri or ""]
+    texts += [str(term) for term in job.bindings.values()]
+    return len(data) + len(job.sparql.encode("utf-8")) + sum(map(len, texts)) + ENTRY_OVERHEAD
 
 
 async def run_cached(request: Request, job: QueryJob) -> tuple[tuple[Any, ...], str | None]:
