@@ -7,6 +7,9 @@ least ``--min-rps`` with p99 latency at most ``--max-p99-ms`` and zero errors.
 
     python benchmarks/load_server.py --store dist/store            # 60 s, prints the results
     python benchmarks/load_server.py --store dist/store --record   # also writes LOAD_RESULTS.md
+    python benchmarks/load_server.py --store dist/store --no-cache # the server's answer cache off
+
+The report gives the answer cache's hit ratio of each run (``GET /api/cache`` before and after).
 """
 
 from __future__ import annotations
@@ -219,12 +222,14 @@ def query_cpu(store: Path, paths: list[str], per_query: int = 4) -> dict[str, fl
     return costs
 
 
-def start_server(store: Path, port: int, log: Path, workers: int) -> subprocess.Popen[bytes]:
+def start_server(
+    store: Path, port: int, log: Path, workers: int, cache: bool = True
+) -> subprocess.Popen[bytes]:
+    """The server on STORE; without CACHE, with its answer cache off (``--cache-mb 0``)."""
     command = [sys.executable, "-m", "serkg.web", "--store", str(store), "--port", str(port)]
+    command += ["--workers", str(workers), *([] if cache else ["--cache-mb", "0"])]
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            [*command, "--workers", str(workers)], stdout=out, stderr=subprocess.STDOUT
-        )
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -236,6 +241,19 @@ def start_server(store: Path, port: int, log: Path, workers: int) -> subprocess.
             time.sleep(0.2)
     process.kill()
     raise SystemExit("the server did not start within 60 s")
+
+
+def cache_counts(base: str) -> dict[str, int]:
+    """The server's answer-cache counters (``GET /api/cache``): hits, misses, entries, bytes."""
+    counts: dict[str, int] = httpx.get(base + "/api/cache", timeout=10).json()
+    return counts
+
+
+def hit_ratio(before: dict[str, int], after: dict[str, int]) -> float | None:
+    """The share of cache hits among the lookups between two readings (None: no lookup)."""
+    hits = after["hits"] - before["hits"]
+    lookups = hits + after["misses"] - before["misses"]
+    return hits / lookups if lookups else None
 
 
 def query_name(path: str) -> str:
@@ -465,6 +483,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--saturation-seconds", type=int, default=20, help="length of the unthrottled run"
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="start the server with its answer cache off (--cache-mb 0), for the uncached figure",
+    )
     parser.add_argument("--min-rps", type=float, default=200)
     parser.add_argument("--max-p99-ms", type=float, default=100)
     parser.add_argument(
@@ -488,22 +511,26 @@ def main(argv: list[str] | None = None) -> int:
     cpu = query_cpu(args.store, paths)
     load_before = load_average()
     with tempfile.TemporaryDirectory() as folder:
-        server = start_server(args.store, port, Path(folder) / "server.log", args.workers)
+        log = Path(folder) / "server.log"
+        server = start_server(args.store, port, log, args.workers, cache=not args.no_cache)
         try:
             sequential, per_query = baseline(
                 base, paths, rounds=max(10 * len({query_name(p) for p in paths}), len(paths))
             )
-            cpu_before = tree_cpu_seconds(server.pid)
+            cpu_before, cache_before = tree_cpu_seconds(server.pid), cache_counts(base)
             load, load_queries = run_wrk(base, paths, args.seconds, args.connections, args.rate)
             load["cpu_ms"] = 1000 * (tree_cpu_seconds(server.pid) - cpu_before) / load["requests"]
+            cache_after = cache_counts(base)
+            hits = {"timed": hit_ratio(cache_before, cache_after)}
             saturation, _ = run_wrk(base, paths, args.saturation_seconds, args.connections, None)
+            hits["ceiling"] = hit_ratio(cache_after, cache_counts(base))
         finally:
             server.terminate()
             server.wait(timeout=15)
     passed = (
         load["rps"] >= args.min_rps and load["p99_ms"] <= args.max_p99_ms and load["errors"] == 0
     )
-    run = Run(args, paths, sequential, per_query, cpu, load, load_queries, saturation, passed)
+    run = Run(args, paths, sequential, per_query, cpu, load, load_queries, saturation, passed, hits)
     report = render(run, load_before, load_average(), argv)
     print(report)
     if args.record:
@@ -535,6 +562,8 @@ class Run:
     load_queries: dict[str, dict[str, float]]
     saturation: dict[str, float]
     passed: bool
+    #: the answer cache's hit ratio in the timed and the unthrottled run (None: no lookup)
+    cache_hits: dict[str, float | None]
 
 
 def _row(label: str, m: dict[str, float]) -> str:
@@ -564,6 +593,21 @@ def query_table(run: Run) -> list[str]:
             f" | {alone['with_rows']:.0f}/{alone['asked']:.0f} |"
         )
     return lines
+
+
+def cache_summary(run: Run) -> str:
+    """How the run used the server's answer cache (hits among lookups, timed and ceiling)."""
+    if run.args.no_cache:
+        return "off (`--no-cache`: the server runs with `--cache-mb 0`), every request is evaluated"
+
+    def share(ratio: float | None) -> str:
+        return "no lookups" if ratio is None else f"{100 * ratio:.1f}% hits"
+
+    return (
+        f"on (default bound); timed run {share(run.cache_hits['timed'])}, unthrottled run "
+        f"{share(run.cache_hits['ceiling'])} (the baseline asked every URL first, so a mix "
+        "that repeats its URLs is then answered from the cache; compare a `--no-cache` run)"
+    )
 
 
 def render(run: Run, load_before: str, load_after: str, argv: list[str] | None) -> str:
@@ -606,6 +650,7 @@ def render(run: Run, load_before: str, load_after: str, argv: list[str] | None) 
             f"{load_after} after (other work shares these cores).",
             f"- Server: `python -m serkg.web` (uvicorn with h11, {workers} query worker processes) "
             "on 127.0.0.1; the load generator (wrk) runs on the same cores.",
+            f"- Answer cache: {cache_summary(run)}.",
             f"- Requests: {mix}, in turn (`/api/queries/NAME?...`): {len(run.paths)} URLs.",
             f"- Timed run: {args.seconds} s at an offered {args.rate:g} requests/s "
             f"(`wrk -t{args.connections} -c{args.connections}`, a Lua `delay` per connection); "

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 import pyoxigraph as ox
 
 from benchmarks import generator
-from benchmarks.load_server import per_query_latency, query_name, synthetic_mix
+from benchmarks.load_server import hit_ratio, per_query_latency, query_name, synthetic_mix
 from serkg import querylib
 from serkg.prefixes import KG, SK
 from serkg.web.api import named_query_job
@@ -68,3 +68,10 @@ def test_per_query_latency_reads_the_wrk_script_lines() -> None:
             "over_100ms": 0,
         },
     }
+
+
+def test_hit_ratio_counts_the_lookups_between_two_readings() -> None:
+    before = {"hits": 10, "misses": 30, "entries": 30, "bytes": 9000, "max_bytes": 1 << 26}
+    after = {**before, "hits": 40, "misses": 40}
+    assert hit_ratio(before, after) == 0.75
+    assert hit_ratio(after, after) is None

@@ -64,6 +64,13 @@ if TYPE_CHECKING:
     default=None,
     help="Answer only requests whose Host header is one of NAMES (against DNS rebinding).",
 )
+@click.option(
+    "--cache-mb",
+    default=64.0,  # serkg.web.config.DEFAULT_CACHE_MB (not imported here: it loads uvicorn)
+    show_default=True,
+    type=click.FloatRange(0, None),
+    help="Memory for repeated answers in MiB (named queries and /sparql queries; 0: no cache).",
+)
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL Update (refused by default).")
 @click.option("--allow-service", is_flag=True, help="Accept SERVICE clauses (refused by default).")
 @project_option
@@ -77,6 +84,7 @@ def serve(
     header_timeout_s: float,
     cors: str | None,
     host_header: str | None,
+    cache_mb: float,
     allow_update: bool,
     allow_service: bool,
     project: Project,
@@ -115,6 +123,7 @@ def serve(
         cors_origins=origins,
         allowed_hosts=hosts,
         header_timeout_s=header_timeout_s,
+        cache_mb=cache_mb,
         project=project,
     )
     serve(config)

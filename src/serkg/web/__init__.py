@@ -8,8 +8,8 @@ Safe by default: SPARQL Update, LOAD and SERVICE (pyoxigraph would call any URL 
 are refused unless enabled; the server listens on 127.0.0.1 unless told otherwise.
 
 Layers, lowest first (a module imports only those above it in this list): ``config``,
-``refusals``, ``negotiation``, ``jobs``, ``workers``, ``responses``, ``service_description``;
-then the route modules ``protocol``, ``api``, ``ui``, ``linked_data``; then ``app`` and
-``__main__``. Importing this package loads none of them (nor FastAPI); a query worker loads
+``refusals``, ``negotiation``, ``jobs``, ``workers``, ``answer_cache``, ``responses``,
+``service_description``; then the route modules ``protocol``, ``api``, ``ui``,
+``linked_data``; then ``app`` and ``__main__``. Importing this package loads none of them (nor FastAPI); a query worker loads
 only ``workers`` and what it needs.
 """

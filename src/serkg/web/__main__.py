@@ -7,6 +7,7 @@ from pathlib import Path
 
 from serkg.http_limits import DEFAULT_HEADER_TIMEOUT_S
 from serkg.web.config import (
+    DEFAULT_CACHE_MB,
     DEFAULT_HOST,
     DEFAULT_MAX_QUERY_BYTES,
     DEFAULT_MAX_ROWS,
@@ -77,6 +78,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--workers", type=int, default=0, help="query worker processes (default: cores + 1, 2 to 4)"
     )
+    parser.add_argument(
+        "--cache-mb",
+        type=float,
+        default=DEFAULT_CACHE_MB,
+        help="memory for repeated answers in MiB (named queries and /sparql queries; "
+        "0: no cache; default: %(default)s)",
+    )
     parser.add_argument("--access-log", action="store_true", help="log every request")
     args = parser.parse_args(argv)
     if not 1 <= args.port <= 65535:
@@ -89,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--max-query-bytes must be at least 1024")
     if args.header_timeout <= 0:
         parser.error("--header-timeout must be positive")
+    if args.cache_mb < 0:
+        parser.error("--cache-mb must be 0 (no cache) or more")
     if args.workers < 0:
         parser.error("--workers must be 0 (automatic) or more")
     try:
@@ -117,6 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cors_origins=cors,
         allowed_hosts=hosts,
         header_timeout_s=args.header_timeout,
+        cache_mb=args.cache_mb,
     )
     from serkg.web.app import serve  # not at import: spawned query workers re-import this module
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from serkg.web.answer_cache import run_cached
 from serkg.web.jobs import QueryJob
 from serkg.web.negotiation import GRAPH_NEGOTIATION, SELECT_NEGOTIATION, wanted_formats
 from serkg.web.refusals import QueryRefused
@@ -43,10 +44,10 @@ async def run_named_query(request: Request) -> Response:
         )
         if request.query_params.get("cite") == "true":
             return await _citation(request, name, job)
-        outcome = await request.app.state.pools.run(job)
+        outcome, cached = await run_cached(request, job)
     except QueryRefused as exc:
         return json_error_response(exc.status, exc.message, exc.parameter)
-    return outcome_response(outcome, json_errors=True)
+    return outcome_response(outcome, json_errors=True, cache=cached)
 
 
 async def _citation(request: Request, name: str, job: QueryJob) -> Response:
@@ -64,6 +65,11 @@ async def _citation(request: Request, name: str, job: QueryJob) -> Response:
         location=f"endpoint {_server_url(request)}/api/queries/{name}",
     )
     return JSONResponse(record, media_type="application/ld+json")
+
+
+async def cache_stats(request: Request) -> Response:
+    """``GET /api/cache``: the answer cache's bound, size, entries, hits and misses."""
+    return JSONResponse(request.app.state.answers.stats())
 
 
 async def openapi(request: Request) -> Response:
@@ -219,6 +225,18 @@ def openapi_document(
                                 "schema": {"type": "array", "items": {"type": "object"}}
                             }
                         },
+                    }
+                },
+            }
+        },
+        "/api/cache": {
+            "get": {
+                "summary": "The answer cache: its bound and size in bytes, entries, hits, misses",
+                "operationId": "cache_stats",
+                "responses": {
+                    "200": {
+                        "description": "the counts since the server started",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
                     }
                 },
             }

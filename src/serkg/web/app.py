@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from serkg.web import api, linked_data, protocol, ui
+from serkg.web.answer_cache import AnswerCache
 from serkg.web.config import ServerConfig
 from serkg.web.workers import StorePools
 
@@ -30,11 +31,13 @@ def create_app(config: ServerConfig) -> FastAPI:
     )
     app.state.config = config
     app.state.pools = StorePools(config)
+    app.state.answers = AnswerCache(config.cache_bytes)
     _add_public_deployment_middleware(app, config)
     routes: list[tuple[str, Callable[..., Any], str]] = [
         ("/sparql", protocol.sparql_get, "GET"),
         ("/sparql", protocol.sparql_post, "POST"),
         ("/api/queries", api.list_named_queries, "GET"),
+        ("/api/cache", api.cache_stats, "GET"),
         ("/api/queries/{name}", api.run_named_query, "GET"),
         ("/openapi.json", api.openapi, "GET"),
         ("/api/docs", api.api_docs, "GET"),
@@ -58,10 +61,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     pools: StorePools = app.state.pools
     await pools.start()
     loop = asyncio.get_running_loop()
-    with contextlib.suppress(NotImplementedError, AttributeError, ValueError):
+    # no SIGHUP where it cannot be had: another platform, or the app run off the main thread
+    # (in process, as the tests run it); the next request still notices a rebuilt store
+    unavailable = (NotImplementedError, AttributeError, ValueError, RuntimeError)
+    with contextlib.suppress(*unavailable):
         loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(pools.current()))
     yield
-    with contextlib.suppress(NotImplementedError, AttributeError, ValueError):
+    with contextlib.suppress(*unavailable):
         loop.remove_signal_handler(signal.SIGHUP)
     await pools.close()
 

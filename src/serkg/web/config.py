@@ -16,6 +16,9 @@ DEFAULT_PORT = 8000
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MAX_ROWS = 100_000
 DEFAULT_MAX_QUERY_BYTES = 1 << 20
+#: the answer cache's bound in MiB (0: no cache); see serkg.web.answer_cache. ``serkg serve``
+#: repeats it (this module loads uvicorn); tests/server/test_answer_cache.py keeps them equal
+DEFAULT_CACHE_MB = 64.0
 #: a form-encoded body may percent-encode every byte of a query at the cap, plus other fields
 FORM_OVERHEAD_BYTES = 64 * 1024
 
@@ -36,6 +39,7 @@ class ServerConfig:
     cors_origins: tuple[str, ...] = ()  # ("*",): any origin, as public read-only endpoints do
     allowed_hosts: tuple[str, ...] = ()  # Host header values accepted (DNS rebinding); (): any
     header_timeout_s: float = DEFAULT_HEADER_TIMEOUT_S
+    cache_mb: float = DEFAULT_CACHE_MB  # the answer cache's bound; 0: off
     #: whose named queries /api/queries offers (None: the packaged ones)
     project: "Project | None" = None
 
@@ -43,6 +47,11 @@ class ServerConfig:
     def header_limit(self) -> int:
         """Bytes a request line and headers may take: a GET may carry a query at the cap."""
         return self.max_query_bytes + FORM_OVERHEAD_BYTES
+
+    @property
+    def cache_bytes(self) -> int:
+        """The answer cache's bound in bytes (0: no cache)."""
+        return int(self.cache_mb * (1 << 20))
 
     @property
     def worker_count(self) -> int:

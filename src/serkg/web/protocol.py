@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from fastapi import Request
 from fastapi.responses import Response
 
+from serkg.web.answer_cache import run_cached
 from serkg.web.config import FORM_OVERHEAD_BYTES, ServerConfig
 from serkg.web.jobs import QueryJob
 from serkg.web.negotiation import wanted_formats
@@ -117,10 +118,10 @@ async def answer_sparql(
             sparql_job, params, query, update, request.headers.get("accept"), config
         )
         job.base_iri = str(request.url_for("sparql_get"))
-        outcome = await request.app.state.pools.run(job)
+        outcome, cached = await run_cached(request, job)
     except QueryRefused as exc:
         return error_response(exc.status, exc.message)
-    return outcome_response(outcome)
+    return outcome_response(outcome, cache=cached)
 
 
 def sparql_job(

@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse, Response
 
 from serkg.formats import media_type_of
 from serkg.results import QueryAnswer
+from serkg.web.answer_cache import CACHE_HEADER
 from serkg.web.negotiation import content_type
 from serkg.web.refusals import QueryRefused
 
@@ -29,15 +30,24 @@ def json_error_response(status: int, message: str, parameter: str | None = None)
     return JSONResponse(body, status_code=status)
 
 
-def outcome_response(outcome: tuple[Any, ...], *, json_errors: bool = False) -> Response:
-    """The response for a worker's outcome: the answer bytes, 204 for an update, or the error."""
+def outcome_response(
+    outcome: tuple[Any, ...], *, json_errors: bool = False, cache: str | None = None
+) -> Response:
+    """The response for a worker's outcome: the answer bytes, 204 for an update, or the error.
+
+    CACHE (``hit`` or ``miss``), when the answer cache was asked, goes in ``X-Serkg-Cache``."""
     if outcome[0] == "error":
         error = json_error_response if json_errors else error_response
-        return error(outcome[1], outcome[2])
-    _, kind, fmt, data = outcome
-    if kind == "update":
-        return Response(status_code=204)
-    return Response(data, media_type=content_type(media_type_of(fmt)), headers={"Vary": "Accept"})
+        response = error(outcome[1], outcome[2])
+    elif outcome[1] == "update":
+        response = Response(status_code=204)
+    else:
+        _, _, fmt, data = outcome
+        media_type = content_type(media_type_of(fmt))
+        response = Response(data, media_type=media_type, headers={"Vary": "Accept"})
+    if cache is not None:
+        response.headers[CACHE_HEADER] = cache
+    return response
 
 
 def raw_answer(outcome: tuple[Any, ...]) -> QueryAnswer:
