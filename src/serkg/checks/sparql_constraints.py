@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from serkg.checks import sparql_rules
+from serkg.checks import sparql_reach, sparql_rules
 from serkg.checks.nodes import (
     SH,
     sh,
@@ -46,6 +46,8 @@ class SparqlConstraint:
     shape: Any
     node: Any
     query: str
+    #: what the query reads around $this (:mod:`serkg.checks.sparql_reach`); None: unbounded
+    reach: frozenset[sparql_reach.Read] | None
     messages: tuple[Any, ...]
     severity: Any
     joinable: bool
@@ -81,7 +83,11 @@ def sparql_constraints(shapes_g: rdflib.Graph) -> list[SparqlConstraint]:
         query = _joined_query(prefixes, body) if joinable else prefixes + body
         severity = shapes_g.value(shape, sh("severity")) or sh("Violation")
         messages = tuple(shapes_g.objects(constraint, sh("message")))
-        found.append(SparqlConstraint(shape, constraint, query, messages, severity, joinable))
+        found.append(
+            SparqlConstraint(
+                shape, constraint, query, facts.reach, messages, severity, joinable
+            )
+        )
     return found
 
 
@@ -183,25 +189,72 @@ def oxigraph_store(*graphs: Iterable[ox.Triple]) -> ox.Store:
     return store
 
 
+def _targets_among(
+    store: ox.Store, shapes_g: rdflib.Graph, shape: Any, candidates: Collection[Any]
+) -> set[Any]:
+    """Those of CANDIDATES that are focus nodes of SHAPE in STORE, one question each: what
+    :func:`_target_nodes` finds among them, without listing every focus node."""
+    from rdflib import URIRef
+
+    from serkg import resources
+    from serkg.terms import rdflib_to_ox
+
+    classes = list(shapes_g.objects(shape, URIRef(SH + "targetClass")))
+    if is_implicit_class_target(shapes_g, shape):
+        classes.append(shape)
+    asks = [
+        (name, rdflib_to_ox(value))
+        for name, values in (
+            ("focus-in-class", classes),
+            ("focus-subject-of", shapes_g.objects(shape, URIRef(SH + "targetSubjectsOf"))),
+            ("focus-object-of", shapes_g.objects(shape, URIRef(SH + "targetObjectsOf"))),
+        )
+        for value in values
+    ]
+    fixed = {rdflib_to_ox(node) for node in shapes_g.objects(shape, URIRef(SH + "targetNode"))}
+    found = {node for node in candidates if node in fixed}
+    for node in set(candidates) - found:
+        for name, value in asks:
+            if isinstance(node, ox.Literal) and name != "focus-object-of":
+                continue  # a literal is the subject of nothing
+            parameter = ox.Variable("class" if name == "focus-in-class" else "predicate")
+            answer = store.query(
+                resources.check_query(name),
+                substitutions={ox.Variable("node"): node, parameter: value},
+            )
+            if answer:
+                found.add(node)
+                break
+    return found
+
+
 def run_sparql_constraints(
     store: ox.Store,
     shapes_g: rdflib.Graph,
     *,
     focus_nodes: Sequence[str] | None = None,
+    candidates: Collection[Any] | None = None,
 ) -> list[tuple[Any, list[tuple[Any, Any]]]]:
     """Evaluate every SHACL-SPARQL constraint on STORE; one (result node, report triples) each.
 
     The results are those pySHACL gives (same focus, path, value, shape, constraint, severity and
     message, formatted as pySHACL formats ``{?var}``), computed with one query per constraint.
+    FOCUS_NODES (IRIs) keeps the results on those focus nodes; CANDIDATES (terms) instead runs
+    each constraint only on those of them that are its focus nodes, one query each with
+    ``$this`` bound: what a change can affect (:mod:`serkg.checks.sparql_reach`).
     """
     wanted = None if not focus_nodes else {ox.NamedNode(f) for f in focus_nodes}
     reports: list[tuple[Any, list[tuple[Any, Any]]]] = []
     for constraint in sparql_constraints(shapes_g):
-        targets = _target_nodes(store, shapes_g, constraint.shape)
-        if wanted is not None:
-            targets = {t for t in targets if isinstance(t, ox.NamedNode) and t in wanted}
-        if targets:
-            reports.extend(_results(constraint, _rows(store, constraint, targets)))
+        if candidates is not None:
+            targets = _targets_among(store, shapes_g, constraint.shape, candidates)
+            rows = _rows_each(store, constraint, targets)
+        else:
+            targets = _target_nodes(store, shapes_g, constraint.shape)
+            if wanted is not None:
+                targets = {t for t in targets if isinstance(t, ox.NamedNode) and t in wanted}
+            rows = _rows(store, constraint, targets) if targets else []
+        reports.extend(_results(constraint, rows))
     return reports
 
 
@@ -220,10 +273,19 @@ def _rows(store: ox.Store, constraint: SparqlConstraint, targets: set[Any]) -> l
             if focus in targets:
                 rows.append((focus, values))
     else:
-        for focus in sorted(targets, key=str):
-            result = store.query(constraint.query, substitutions={ox.Variable("this"): focus})
-            names = [v.value for v in result.variables]  # type: ignore[union-attr]
-            rows.extend((focus, dict(zip(names, s, strict=True))) for s in result)  # type: ignore[union-attr]
+        rows = _rows_each(store, constraint, targets)
+    return rows
+
+
+def _rows_each(store: ox.Store, constraint: SparqlConstraint, targets: set[Any]) -> list[Row]:
+    """(focus node, solution) of CONSTRAINT's query run once for each of TARGETS, ``$this``
+    bound (pre-binding, SHACL 5.3.1; Oxigraph binds only a projected variable, which the
+    joinable form projects)."""
+    rows: list[Row] = []
+    for focus in sorted(targets, key=str):
+        result = store.query(constraint.query, substitutions={ox.Variable("this"): focus})
+        names = [v.value for v in result.variables]  # type: ignore[union-attr]
+        rows.extend((focus, dict(zip(names, s, strict=True))) for s in result)  # type: ignore[union-attr]
     return rows
 
 
