@@ -83,9 +83,7 @@ def _b(predicate: str) -> Step:
         pytest.param("$this ex:p ?x . ?s ?p ?o", None, id="a pattern joined to nothing"),
         pytest.param("$this ex:p* ?x", None, id="a path with *"),
         pytest.param("$this ex:p+ ?x", None, id="a path with +"),
-        pytest.param(
-            "{ SELECT $this ?x WHERE { $this ex:p ?x } }", None, id="a sub-select"
-        ),
+        pytest.param("{ SELECT $this ?x WHERE { $this ex:p ?x } }", None, id="a sub-select"),
         pytest.param("?x ex:p ?y FILTER(?x = $this)", None, id="$this only in a FILTER"),
         pytest.param("$this ex:p ?x . ex:config ex:limit ?l", None, id="a fixed node"),
         pytest.param("GRAPH ?g { $this ex:p ?x }", None, id="GRAPH"),

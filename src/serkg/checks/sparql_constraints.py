@@ -84,9 +84,7 @@ def sparql_constraints(shapes_g: rdflib.Graph) -> list[SparqlConstraint]:
         severity = shapes_g.value(shape, sh("severity")) or sh("Violation")
         messages = tuple(shapes_g.objects(constraint, sh("message")))
         found.append(
-            SparqlConstraint(
-                shape, constraint, query, facts.reach, messages, severity, joinable
-            )
+            SparqlConstraint(shape, constraint, query, facts.reach, messages, severity, joinable)
         )
     return found
 

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 Chain = tuple["Step", ...]
 Anchors = dict[str, frozenset[Chain]]
+End = Literal["subject", "object"]
 
 
 @dataclass(frozen=True, order=True)
@@ -42,7 +43,7 @@ class Read:
     from the focus node (an empty chain: the focus node itself)."""
 
     predicate: str | None
-    end: Literal["subject", "object"]
+    end: End
     chain: Chain
 
 
@@ -197,10 +198,10 @@ def _walk(edges: list[Edge], known: Anchors) -> Anchors:
         grown = False
         reached: Anchors = {}
         for s, p, o in edges:
-            for start, end, forward in ((s, o, True), (o, s, False)):
-                if _var(start) in anchors and _var(end) and _var(end) not in anchors:
-                    chains = {c + (Step(p, forward),) for c in anchors[_var(start)]}
-                    reached[_var(end)] = reached.get(_var(end), frozenset()) | chains
+            for start, end, forward in ((_var(s), _var(o), True), (_var(o), _var(s), False)):
+                if start in anchors and end is not None and end not in anchors:
+                    chains = {(*c, Step(p, forward)) for c in anchors[start]}
+                    reached[end] = reached.get(end, frozenset()) | chains
         if reached:
             anchors.update(reached)
             grown = True
@@ -215,14 +216,15 @@ def _pattern_reads(edges: list[Edge], known: Anchors) -> set[Read]:
     """One read per triple pattern, from the end nearer to the focus node."""
     anchors = _walk(edges, known)
     found: set[Read] = set()
+    ends: tuple[End, End] = ("subject", "object")
     for s, p, o in edges:
-        ends = [
-            (min(len(c) for c in anchors[_var(term)]), end, anchors[_var(term)])
-            for term, end in ((s, "subject"), (o, "object"))
-            if _var(term) in anchors
+        near = [
+            (min(len(c) for c in anchors[name]), end, anchors[name])
+            for name, end in zip((_var(s), _var(o)), ends, strict=True)
+            if name is not None and name in anchors
         ]
-        if not ends:  # a fixed node's triples, or a pattern joined to nothing: any focus node
+        if not near:  # a fixed node's triples, or a pattern joined to nothing: any focus node
             raise _NotLocal(f"{s} {p} {o}")
-        _, end, chains = min(ends, key=lambda e: e[0])
+        _, end, chains = min(near, key=lambda e: e[0])  # the subject on a tie
         found.update(Read(p, end, chain) for chain in chains)
     return found
