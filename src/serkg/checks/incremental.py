@@ -183,7 +183,8 @@ class DataView(Protocol):
 
     def sparql(self) -> Any:
         """Something with pyoxigraph's ``Store.query`` over data + ontology in its default graph
-        (no named graphs): what SHACL-SPARQL constraints run on."""
+        (no named graphs): what SHACL-SPARQL constraints run on, and what the walk back from a
+        change to their focus nodes follows."""
 
 
 def validate_changes(
