@@ -219,3 +219,66 @@ def test_a_constraint_that_reads_anywhere_runs_on_everything() -> None:
     assert _validate(data, [data[3]], extra, old=False) == (
         "what the change reaches (SHACL Core), everything (SHACL-SPARQL)"
     )
+
+
+TARGETS_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <http://example.org/> .
+ex:ByClass a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql ex:bad .
+ex:BySubject a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:sparql ex:bad .
+ex:ByObject a sh:NodeShape ; sh:targetObjectsOf ex:q ; sh:sparql ex:bad .
+ex:ByNode a sh:NodeShape ; sh:targetNode ex:fixed ; sh:sparql ex:bad .
+ex:Implicit a sh:NodeShape , rdfs:Class ; sh:sparql ex:bad .
+ex:bad sh:select "SELECT $this WHERE { $this <http://example.org/bad> ?why }" .
+"""
+
+TARGETS_DATA = """
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <http://example.org/> .
+ex:D rdfs:subClassOf ex:C .
+ex:a a ex:D ; ex:bad 1 .
+ex:b ex:p 1 ; ex:bad 2 .
+ex:c ex:q _:blank .
+_:blank ex:bad 3 .
+ex:fixed ex:bad 4 .
+ex:i a ex:Implicit ; ex:bad 5 .
+ex:none ex:bad 6 .
+ex:good a ex:C ; ex:p 2 .
+"""
+
+
+def test_candidates_are_the_focus_nodes_a_run_on_everything_finds() -> None:
+    """Every kind of target, a subclass and a blank focus node: run on every node of the data
+    as candidates, the constraints fail on exactly the focus nodes a run on everything fails on."""
+    from rdflib import Namespace
+
+    from serkg.checks.sparql_constraints import oxigraph_store, run_sparql_constraints
+    from serkg.terms import rdflib_to_ox
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    shapes = rdflib.Graph().parse(data=TARGETS_SHAPES, format="turtle")
+    data = rdflib.Graph().parse(data=TARGETS_DATA, format="turtle")
+    triples = [ox.Triple(*(rdflib_to_ox(term) for term in t)) for t in data]
+    store = oxigraph_store(triples)
+
+    def failed(results: list[tuple[object, list[tuple[object, object]]]]) -> set[tuple[str, str]]:
+        return {
+            (str(dict(report)[sh.sourceShape]), str(dict(report)[sh.focusNode]))
+            for _node, report in results
+        }
+
+    everything = failed(run_sparql_constraints(store, shapes))
+    nodes = {t.subject for t in triples} | {t.object for t in triples}
+    assert failed(run_sparql_constraints(store, shapes, candidates=nodes)) == everything
+    (blank,) = {t.subject.value for t in triples if isinstance(t.subject, ox.BlankNode)}
+    assert everything == {
+        (EX + "ByClass", EX + "a"),
+        (EX + "BySubject", EX + "b"),
+        (EX + "ByObject", blank),
+        (EX + "ByNode", EX + "fixed"),
+        (EX + "Implicit", EX + "i"),
+    }
+    assert failed(
+        run_sparql_constraints(store, shapes, candidates={rdflib_to_ox(rdflib.URIRef(EX + "a"))})
+    ) == {(EX + "ByClass", EX + "a")}

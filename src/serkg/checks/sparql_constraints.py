@@ -187,43 +187,64 @@ def oxigraph_store(*graphs: Iterable[ox.Triple]) -> ox.Store:
     return store
 
 
-def _targets_among(
-    store: ox.Store, shapes_g: rdflib.Graph, shape: Any, candidates: Collection[Any]
-) -> set[Any]:
-    """Those of CANDIDATES that are focus nodes of SHAPE in STORE, one question each: what
-    :func:`_target_nodes` finds among them, without listing every focus node."""
-    from rdflib import URIRef
+class _Candidates:
+    """Nodes that may be focus nodes, with what SHACL's targets look at in STORE asked once per
+    node, whatever the number of shapes: which of them a shape targets, without listing every
+    focus node of the shape as :func:`_target_nodes` does."""
 
-    from serkg import resources
-    from serkg.terms import rdflib_to_ox
+    def __init__(self, store: ox.Store, nodes: Collection[Any]) -> None:
+        self._store = store
+        self.nodes = set(nodes)
+        self._classes: dict[Any, set[Any]] = {}
+        self._predicates: dict[Any, set[Any]] = {}
 
-    classes = list(shapes_g.objects(shape, URIRef(SH + "targetClass")))
-    if is_implicit_class_target(shapes_g, shape):
-        classes.append(shape)
-    asks = [
-        (name, rdflib_to_ox(value))
-        for name, values in (
-            ("focus-in-class", classes),
-            ("focus-subject-of", shapes_g.objects(shape, URIRef(SH + "targetSubjectsOf"))),
-            ("focus-object-of", shapes_g.objects(shape, URIRef(SH + "targetObjectsOf"))),
+    def of(self, shapes_g: rdflib.Graph, shape: Any) -> set[Any]:
+        """Those of the nodes that are focus nodes of SHAPE."""
+        from rdflib import URIRef
+
+        from serkg.terms import rdflib_to_ox
+
+        def values(key: str) -> set[Any]:
+            return {rdflib_to_ox(v) for v in shapes_g.objects(shape, URIRef(SH + key))}
+
+        classes = values("targetClass")
+        if is_implicit_class_target(shapes_g, shape):
+            classes.add(rdflib_to_ox(shape))
+        subjects_of, objects_of, fixed = (
+            values(key) for key in ("targetSubjectsOf", "targetObjectsOf", "targetNode")
         )
-        for value in values
-    ]
-    fixed = {rdflib_to_ox(node) for node in shapes_g.objects(shape, URIRef(SH + "targetNode"))}
-    found = {node for node in candidates if node in fixed}
-    for node in set(candidates) - found:
-        for name, value in asks:
-            if isinstance(node, ox.Literal) and name != "focus-object-of":
-                continue  # a literal is the subject of nothing
-            parameter = ox.Variable("class" if name == "focus-in-class" else "predicate")
-            answer = store.query(
-                resources.check_query(name),
-                substitutions={ox.Variable("node"): node, parameter: value},
+        return {
+            node
+            for node in self.nodes
+            if node in fixed
+            or (classes and classes & self._answers(self._classes, "focus-classes", node))
+            or (
+                subjects_of
+                and subjects_of & self._answers(self._predicates, "focus-predicates", node)
             )
-            if answer:
-                found.add(node)
-                break
-    return found
+            or any(self._is_object_of(node, predicate) for predicate in objects_of)
+        }
+
+    def _answers(self, known: dict[Any, set[Any]], query: str, node: Any) -> set[Any]:
+        from serkg import resources
+
+        if node not in known:
+            found: set[Any] = set()
+            if not isinstance(node, ox.Literal):  # a literal is the subject of nothing
+                answer = self._store.query(
+                    resources.check_query(query), substitutions={ox.Variable("node"): node}
+                )
+                found = {row[1] for row in answer}  # type: ignore[union-attr]
+            known[node] = found
+        return known[node]
+
+    def _is_object_of(self, node: Any, predicate: Any) -> bool:
+        from serkg import resources
+
+        bindings = {ox.Variable("node"): node, ox.Variable("predicate"): predicate}
+        return bool(
+            self._store.query(resources.check_query("focus-object-of"), substitutions=bindings)
+        )
 
 
 def run_sparql_constraints(
@@ -242,11 +263,11 @@ def run_sparql_constraints(
     ``$this`` bound: what a change can affect (:mod:`serkg.checks.sparql_reach`).
     """
     wanted = None if not focus_nodes else {ox.NamedNode(f) for f in focus_nodes}
+    among = None if candidates is None else _Candidates(store, candidates)
     reports: list[tuple[Any, list[tuple[Any, Any]]]] = []
     for constraint in sparql_constraints(shapes_g):
-        if candidates is not None:
-            targets = _targets_among(store, shapes_g, constraint.shape, candidates)
-            rows = _rows_each(store, constraint, targets)
+        if among is not None:
+            rows = _rows_each(store, constraint, among.of(shapes_g, constraint.shape))
         else:
             targets = _target_nodes(store, shapes_g, constraint.shape)
             if wanted is not None:
