@@ -7,7 +7,7 @@ most :func:`core_reach` forward steps from the focus node (the path lengths plus
 ``sh:node``, ``sh:class`` and friends), so the focus nodes to check again are those that reach
 the subject of a changed triple within that many steps, and they are checked on the triples
 within that many steps of them. A SHACL-SPARQL constraint whose query reads only along chains of
-patterns from ``$this`` (:func:`serkg.checks.sparql_reach.query_reach`) runs again on the focus
+patterns from ``$this`` (:func:`serkg.checks.sparql_reach.select_reach`) runs again on the focus
 nodes found by walking those chains back from each changed triple, and on the nodes the change
 made focus nodes; if any constraint reads further, all of them run on everything. Anything this
 cannot bound (inverse or repeated paths in Core, an unknown constraint, a changed class or
@@ -255,7 +255,10 @@ def sparql_focus(
     focus = _target_changes(sparql_g, constraints, changed)
     for chain, nodes in starts.items():
         for step in reversed(chain):
-            nodes = {back for node in nodes for back in _step_back(store, node, step)}
+            reached: set[Any] = set()
+            for node in nodes:
+                reached |= _step_back(store, node, step)
+            nodes = reached
         focus |= nodes
     return focus
 

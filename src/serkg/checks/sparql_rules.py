@@ -8,7 +8,9 @@ that breaks these rules is an error of the shapes graph (:class:`ShapesError`).
 The fast engine runs a constraint once for all focus nodes, with ``$this`` an ordinary variable,
 which gives the pre-bound answer only when ``$this`` is certainly bound wherever the query uses
 it (a ``FILTER ($this = ...)`` alone is not): :func:`joins_like_prebinding` proves that on the
-query's algebra, and a query it cannot prove it for is left to pySHACL.
+query's algebra, and a query it cannot prove it for is left to pySHACL. The same algebra says
+which triples the query reads around ``$this`` (:mod:`serkg.checks.sparql_reach`), so that after a
+change the constraint runs only on the focus nodes the change can reach.
 """
 
 from __future__ import annotations
