@@ -91,6 +91,21 @@ def _b(predicate: str) -> Step:
             "OPTIONAL { $this ex:p ?x } ?x ex:q ?y", None, id="joined only through an OPTIONAL"
         ),
         pytest.param("$this ex:p ?x BIND(?x AS ?y) ?y ex:q ?z", None, id="joined through a BIND"),
+        pytest.param(
+            "{ $this ex:a ?x OPTIONAL { ?y ex:r ?z } } $this ex:b ?y",
+            None,
+            id="an OPTIONAL joined only through its left side's sibling",
+        ),
+        pytest.param(
+            "{ $this ex:a ?x FILTER NOT EXISTS { ?y ex:r ?z } } $this ex:b ?y",
+            None,
+            id="a NOT EXISTS joined only through its group's sibling",
+        ),
+        pytest.param(
+            "{ $this ex:a ?x FILTER NOT EXISTS { ?x ex:r ?z } } $this ex:b ?y",
+            {_r("a", "subject"), _r("r", "subject", _f("a")), _r("b", "subject")},
+            id="a NOT EXISTS in a group, joined through its group",
+        ),
     ],
 )
 def test_what_a_constraint_reads_around_this(where: str, reach: set[Read] | None) -> None:

@@ -66,41 +66,78 @@ def select_reach(algebra: Any) -> frozenset[Read] | None:
     if node.name != "Project":
         return None
     try:
-        return frozenset(_reads(node.p, _THIS))
+        return frozenset(_reads(node.p, _THIS, frozenset(_THIS)))
     except _NotLocal:
         return None
 
 
-def _reads(node: Any, known: Anchors) -> set[Read]:
-    """The reads of algebra NODE, given the chains of the variables bound around it (KNOWN)."""
+def _reads(node: Any, known: Anchors, fixed: frozenset[str]) -> set[Read]:
+    """The reads of algebra NODE, given the chains of the variables bound around it (KNOWN) and
+    the variables whose value is set before NODE is evaluated (FIXED: ``$this``, and inside
+    EXISTS the variables of the solution it tests)."""
     name = node.name
     if name == "BGP":
         return _pattern_reads(_edges(node.triples), known)
-    if name == "Join":
+    if name == "Join":  # a triple matched on either side is in the joined solution
         joined = _joined(node.p1, node.p2, known)
-        return _reads(node.p1, joined) | _reads(node.p2, joined)
-    if name == "LeftJoin":  # OPTIONAL: its patterns see what the left side binds, not the reverse
-        left = _anchors(node.p1, known)
-        right = _anchors(node.p2, left)
-        return _reads(node.p1, known) | _reads(node.p2, left) | _expression_reads(node.expr, right)
+        return _reads(node.p1, joined, fixed) | _reads(node.p2, joined, fixed)
+    if name == "LeftJoin":
+        # OPTIONAL is matched on its own, then joined to the rows of its left side: it sees what
+        # that side binds, not what the left side's siblings bind (a value it binds that no
+        # sibling has removes the row)
+        left = _seen_by(node.p1, known, fixed)
+        both = _anchors(node.p2, left)
+        row = fixed | _bound_vars(node.p1) | _bound_vars(node.p2)
+        return (
+            _reads(node.p1, known, fixed)
+            | _reads(node.p2, left, fixed)
+            | _expression_reads(node.expr, {v: c for v, c in both.items() if v in row})
+        )
     if name == "Union":
-        return _reads(node.p1, known) | _reads(node.p2, known)
+        return _reads(node.p1, known, fixed) | _reads(node.p2, known, fixed)
     if name == "Minus":
-        return _reads(node.p1, known) | _reads(node.p2, _anchors(node.p1, known))
-    if name in _PASSING:
-        inner = _anchors(node.p, known)
-        found = _reads(node.p, known)
+        return _reads(node.p1, known, fixed) | _reads(
+            node.p2, _seen_by(node.p1, known, fixed), fixed
+        )
+    if name in _PASSING:  # their expressions see the solutions of their pattern
+        found = _reads(node.p, known, fixed)
+        seen = _seen_by(node.p, known, fixed)
         for key in ("expr", "A"):
-            found |= _expression_reads(getattr(node, key, None), inner)
+            found |= _expression_reads(getattr(node, key, None), seen)
         return found
     raise _NotLocal(name)  # a sub-select, GRAPH, SERVICE, VALUES, ...
 
 
+def _seen_by(node: Any, known: Anchors, fixed: frozenset[str]) -> Anchors:
+    """The anchors of what is evaluated on NODE's solutions alone: the variables NODE certainly
+    binds and the FIXED ones (a variable only a sibling of NODE binds is unbound there)."""
+    bound = fixed | _bound_vars(node)
+    return {v: c for v, c in _anchors(node, known).items() if v in bound}
+
+
+def _bound_vars(node: Any) -> frozenset[str]:
+    """The variables every solution of algebra NODE binds (fewer is safe)."""
+    name = node.name
+    if name == "BGP":
+        names = (_var(_term(term)) for s, _p, o in node.triples for term in (s, o))
+        return frozenset(n for n in names if n is not None)
+    if name == "Join":
+        return _bound_vars(node.p1) | _bound_vars(node.p2)
+    if name in ("LeftJoin", "Minus"):
+        return _bound_vars(node.p1)
+    if name == "Union":
+        return _bound_vars(node.p1) & _bound_vars(node.p2)
+    if name in _PASSING and name not in ("Group", "AggregateJoin"):
+        return _bound_vars(node.p)
+    return frozenset()
+
+
 def _expression_reads(expression: Any, known: Anchors) -> set[Read]:
-    """The reads of the EXISTS and NOT EXISTS patterns in EXPRESSION (which see KNOWN)."""
+    """The reads of the EXISTS and NOT EXISTS patterns in EXPRESSION, evaluated with the
+    variables of KNOWN set to the solution's values."""
     found: set[Read] = set()
     for pattern in _exists_patterns(expression):
-        found |= _reads(pattern, known)
+        found |= _reads(pattern, known, frozenset(known))
     return found
 
 
