@@ -12,8 +12,10 @@ the triple was added or removed.
 
 A variable predicate is a step along any predicate (still bounded). What cannot be bounded makes
 :func:`select_reach` say None, and the caller runs the constraint on everything: a pattern not
-joined to ``$this`` (or joined only through a FILTER, a BIND or an OPTIONAL), a fixed node's
-triples, a path with ``*``, ``+``, ``?``, ``|`` or ``!``, a sub-select, GRAPH, SERVICE, VALUES.
+joined to ``$this`` (or joined only through a FILTER, a BIND or an OPTIONAL; inside an OPTIONAL,
+MINUS or EXISTS, only through what a sibling of it binds, which is unbound there), a fixed
+node's triples, a path with ``*``, ``+``, ``?``, ``|`` or ``!``, a sub-select, GRAPH, SERVICE,
+VALUES.
 """
 
 from __future__ import annotations
