@@ -143,6 +143,16 @@ def test_an_edit_that_breaks_a_shape_fails_as_a_full_build_does(
     assert (out / "serkg.nt").read_bytes() == published  # the failed build published nothing
     _edit(compound, '"9000000-02-4"', '"9000000-02-3"')
 
+    # two steps from the focus node, through SHACL-SPARQL only: a trial's status record now
+    # says another status than the trial's overall status (shp:TrialStatusHistoryShape), which
+    # the incremental build finds by walking sk:hasStatusRecord back from the record
+    record = "kg:status-nct90000202-1 a sk:TrialStatusRecord ;\n\t\tsk:status "
+    _edit(compound, record + "sk:EnrollingByInvitation", record + "sk:Recruiting")
+    assert _assert_same_as_full_build(out, files, tmp_path / "full-status") == "incremental"
+    report = (out / FAILED / "validation-report.txt").read_text(encoding="utf-8")
+    assert "TrialStatusHistoryShape" in report and "NCT9000020" in report
+    _edit(compound, record + "sk:Recruiting", record + "sk:EnrollingByInvitation")
+
     # far from the edit: the shared file retypes a publication that mechanisms in other files
     # cite with sk:supportedBy (which must point to a trial, a study or a source document)
     _edit(

@@ -79,7 +79,8 @@ class BuildSummary:
     #: "full" or "incremental" (see :mod:`serkg.build_state`), and why
     kind: str = "full"
     kind_reason: str = ""
-    #: what SHACL checked: "everything", or "what the change reaches" (incremental builds)
+    #: what SHACL checked: "everything", or what the change reaches (an incremental build:
+    #: ValidationOutcome.scope says which)
     validated: str = "everything"
     asserted_count: int = 0
     inferred_count: int = 0
@@ -329,7 +330,7 @@ def _validation(
     if outcome is None:
         outcome = _validate(kb, project)
     else:
-        summary.validated = "what the change reaches"
+        summary.validated = outcome.scope
     summary.validation = outcome
     summary.shapes_count = outcome.shapes_count
     summary.violations = len(outcome.violations)

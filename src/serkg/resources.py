@@ -128,6 +128,15 @@ def view_query(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def check_query(name: str) -> str:
+    """The text of ``queries/checks/NAME.rq``: what validation after a change asks the store
+    (which focus nodes a change can affect, and whether they are focus nodes)."""
+    path = queries_dir() / "checks" / f"{name}.rq"
+    if not path.exists():
+        raise FileNotFoundError(f"check query {path} is missing; reinstall serkg")
+    return path.read_text(encoding="utf-8")
+
+
 def import_module_files() -> list[Path]:
     """The shipped import modules, ``ontology/imports/<ontology>_import.ttl``, sorted."""
     return sorted((asset_root() / "ontology" / "imports").glob("*_import.ttl"))

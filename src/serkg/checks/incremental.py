@@ -1,14 +1,18 @@
-"""Validation after a change: SHACL Core only on the focus nodes the change can reach.
+"""Validation after a change: SHACL Core and SHACL-SPARQL only on the focus nodes the change can
+reach.
 
 A published build conformed. When only data changed, a focus node's Core results can change
 only if a triple the shapes read from it changed. The shapes read the triples of the nodes at
 most :func:`core_reach` forward steps from the focus node (the path lengths plus the nesting of
 ``sh:node``, ``sh:class`` and friends), so the focus nodes to check again are those that reach
 the subject of a changed triple within that many steps, and they are checked on the triples
-within that many steps of them. SHACL-SPARQL constraints, which may look anywhere, run again on
-everything. Anything this cannot bound (inverse or repeated paths, an unknown constraint, a
-changed class or property axiom) returns None: the caller then validates everything, which is
-also how a failure gets its exact report.
+within that many steps of them. A SHACL-SPARQL constraint whose query reads only along chains of
+patterns from ``$this`` (:func:`serkg.checks.sparql_reach.select_reach`) runs again on the focus
+nodes found by walking those chains back from each changed triple, and on the nodes the change
+made focus nodes; if any constraint reads further, all of them run on everything. Anything this
+cannot bound (inverse or repeated paths in Core, an unknown constraint, a changed class or
+property axiom) returns None: the caller then validates everything, which is also how a failure
+gets its exact report.
 """
 
 from __future__ import annotations
@@ -22,12 +26,20 @@ import pyoxigraph as ox
 from serkg.checks.core_parallel import _shapes_for_focus, run_pyshacl
 from serkg.checks.nodes import SH, quiet_rdflib, sh
 from serkg.checks.report import ValidationOutcome, empty_report, set_conforms
-from serkg.checks.shapes import count_shapes, has_target, shape_nodes, split_shapes
+from serkg.checks.shapes import (
+    count_shapes,
+    has_target,
+    is_implicit_class_target,
+    shape_nodes,
+    split_shapes,
+)
 from serkg.checks.sparql_constraints import (
     NotInFastEngine,
+    SparqlConstraint,
     run_sparql_constraints,
     sparql_constraints,
 )
+from serkg.checks.sparql_reach import Read, Step
 from serkg.prefixes import PREFIX_MAP
 
 if TYPE_CHECKING:
@@ -95,6 +107,7 @@ _SCHEMA_PREDICATES = frozenset(
 
 
 _SUBCLASS_OF = ox.NamedNode(PREFIX_MAP["rdfs"] + "subClassOf")
+_RDF_TYPE = ox.NamedNode(PREFIX_MAP["rdf"] + "type")
 
 
 class _Unbounded(Exception):
@@ -170,7 +183,8 @@ class DataView(Protocol):
 
     def sparql(self) -> Any:
         """Something with pyoxigraph's ``Store.query`` over data + ontology in its default graph
-        (no named graphs): what SHACL-SPARQL constraints run on."""
+        (no named graphs): what SHACL-SPARQL constraints run on, and what the walk back from a
+        change to their focus nodes follows."""
 
 
 def validate_changes(
@@ -194,8 +208,15 @@ def validate_changes(
         return None
     if not _core_conforms(view, ontology_g, changed, core_g, reach):
         return None
-    if constraints and run_sparql_constraints(view.sparql(), sparql_g):
-        return None
+    scope = "what the change reaches"
+    if constraints:
+        focus = sparql_focus(view, sparql_g, constraints, changed)
+        if focus is None:
+            scope = "what the change reaches (SHACL Core), everything (SHACL-SPARQL)"
+            if run_sparql_constraints(view.sparql(), sparql_g):
+                return None
+        elif focus and run_sparql_constraints(view.sparql(), sparql_g, candidates=focus):
+            return None
     _, report = set_conforms(empty_report(), True)
     import rdflib
 
@@ -206,7 +227,74 @@ def validate_changes(
         shapes_count=count_shapes(shapes_g),
         seconds=time.perf_counter() - started,
         data_graph=rdflib.Graph(),
+        scope=scope,
     )
+
+
+def sparql_focus(
+    view: DataView,
+    sparql_g: rdflib.Graph,
+    constraints: Sequence[SparqlConstraint],
+    changed: Sequence[ox.Triple],
+) -> set[Any] | None:
+    """The nodes whose SHACL-SPARQL results CHANGED can alter (a superset of the focus nodes
+    among them): those a changed triple is read from, and those it makes or unmakes focus
+    nodes. None when a constraint's reads are not bounded."""
+    reads: set[Read] = set()
+    for constraint in constraints:
+        if constraint.reach is None:
+            return None
+        reads |= constraint.reach
+    starts: dict[tuple[Step, ...], set[Any]] = {}
+    for read in reads:
+        for t in changed:
+            if read.predicate is None or t.predicate.value == read.predicate:
+                end = t.subject if read.end == "subject" else t.object
+                starts.setdefault(read.chain, set()).add(end)
+    store = view.sparql()
+    focus = _target_changes(sparql_g, constraints, changed)
+    for chain, nodes in starts.items():
+        for step in reversed(chain):
+            reached: set[Any] = set()
+            for node in nodes:
+                reached |= _step_back(store, node, step)
+            nodes = reached
+        focus |= nodes
+    return focus
+
+
+def _target_changes(
+    sparql_g: rdflib.Graph, constraints: Sequence[SparqlConstraint], changed: Sequence[ox.Triple]
+) -> set[Any]:
+    """The nodes CHANGED may make or unmake focus nodes of CONSTRAINTS' shapes (class targets
+    follow rdf:type; a change to rdfs:subClassOf never gets here)."""
+    from rdflib import URIRef
+
+    subjects_of: set[str] = set()
+    objects_of: set[str] = set()
+    for shape in {c.shape for c in constraints}:
+        if (shape, URIRef(SH + "targetClass"), None) in sparql_g or is_implicit_class_target(
+            sparql_g, shape
+        ):
+            subjects_of.add(_RDF_TYPE.value)
+        subjects_of.update(str(p) for p in sparql_g.objects(shape, sh("targetSubjectsOf")))
+        objects_of.update(str(p) for p in sparql_g.objects(shape, sh("targetObjectsOf")))
+    return {t.subject for t in changed if t.predicate.value in subjects_of} | {
+        t.object for t in changed if t.predicate.value in objects_of
+    }
+
+
+def _step_back(store: Any, node: Any, step: Step) -> set[Any]:
+    """The nodes from which STEP leads to NODE."""
+    from serkg import resources
+
+    if not step.forward and isinstance(node, ox.Literal):
+        return set()  # a literal is the subject of nothing
+    bindings = {ox.Variable("at"): node}
+    if step.predicate is not None:
+        bindings[ox.Variable("predicate")] = ox.NamedNode(step.predicate)
+    name = "linked-subjects" if step.forward else "linked-objects"
+    return {row[0] for row in store.query(resources.check_query(name), substitutions=bindings)}
 
 
 def _core_conforms(

@@ -63,6 +63,8 @@ class ValidationOutcome:
     context_files: list[Path] = field(default_factory=list)
     #: results and QC rows of the context that are about nothing the validated files state
     elsewhere: int = 0
+    #: what was checked: everything, or (after a change, serkg.checks.incremental) what it reaches
+    scope: str = "everything"
 
     def to_text(self, origins: Origins | None = None, *, timed: bool = True) -> str:
         """A report for people: one numbered block per violation, saying where and what to do.

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from serkg.checks import sparql_rules
+from serkg.checks import sparql_reach, sparql_rules
 from serkg.checks.nodes import (
     SH,
     sh,
@@ -46,6 +46,8 @@ class SparqlConstraint:
     shape: Any
     node: Any
     query: str
+    #: what the query reads around $this (:mod:`serkg.checks.sparql_reach`); None: unbounded
+    reach: frozenset[sparql_reach.Read] | None
     messages: tuple[Any, ...]
     severity: Any
     joinable: bool
@@ -81,7 +83,9 @@ def sparql_constraints(shapes_g: rdflib.Graph) -> list[SparqlConstraint]:
         query = _joined_query(prefixes, body) if joinable else prefixes + body
         severity = shapes_g.value(shape, sh("severity")) or sh("Violation")
         messages = tuple(shapes_g.objects(constraint, sh("message")))
-        found.append(SparqlConstraint(shape, constraint, query, messages, severity, joinable))
+        found.append(
+            SparqlConstraint(shape, constraint, query, facts.reach, messages, severity, joinable)
+        )
     return found
 
 
@@ -183,25 +187,93 @@ def oxigraph_store(*graphs: Iterable[ox.Triple]) -> ox.Store:
     return store
 
 
+class _Candidates:
+    """Nodes that may be focus nodes, with what SHACL's targets look at in STORE asked once per
+    node, whatever the number of shapes: which of them a shape targets, without listing every
+    focus node of the shape as :func:`_target_nodes` does."""
+
+    def __init__(self, store: ox.Store, nodes: Collection[Any]) -> None:
+        self._store = store
+        self.nodes = set(nodes)
+        self._classes: dict[Any, set[Any]] = {}
+        self._predicates: dict[Any, set[Any]] = {}
+
+    def of(self, shapes_g: rdflib.Graph, shape: Any) -> set[Any]:
+        """Those of the nodes that are focus nodes of SHAPE."""
+        from rdflib import URIRef
+
+        from serkg.terms import rdflib_to_ox
+
+        def values(key: str) -> set[Any]:
+            return {rdflib_to_ox(v) for v in shapes_g.objects(shape, URIRef(SH + key))}
+
+        classes = values("targetClass")
+        if is_implicit_class_target(shapes_g, shape):
+            classes.add(rdflib_to_ox(shape))
+        subjects_of, objects_of, fixed = (
+            values(key) for key in ("targetSubjectsOf", "targetObjectsOf", "targetNode")
+        )
+        return {
+            node
+            for node in self.nodes
+            if node in fixed
+            or (classes and classes & self._answers(self._classes, "focus-classes", node))
+            or (
+                subjects_of
+                and subjects_of & self._answers(self._predicates, "focus-predicates", node)
+            )
+            or any(self._is_object_of(node, predicate) for predicate in objects_of)
+        }
+
+    def _answers(self, known: dict[Any, set[Any]], query: str, node: Any) -> set[Any]:
+        from serkg import resources
+
+        if node not in known:
+            found: set[Any] = set()
+            if not isinstance(node, ox.Literal):  # a literal is the subject of nothing
+                answer = self._store.query(
+                    resources.check_query(query), substitutions={ox.Variable("node"): node}
+                )
+                found = {row[1] for row in answer}  # type: ignore[union-attr]
+            known[node] = found
+        return known[node]
+
+    def _is_object_of(self, node: Any, predicate: Any) -> bool:
+        from serkg import resources
+
+        bindings = {ox.Variable("node"): node, ox.Variable("predicate"): predicate}
+        return bool(
+            self._store.query(resources.check_query("focus-object-of"), substitutions=bindings)
+        )
+
+
 def run_sparql_constraints(
     store: ox.Store,
     shapes_g: rdflib.Graph,
     *,
     focus_nodes: Sequence[str] | None = None,
+    candidates: Collection[Any] | None = None,
 ) -> list[tuple[Any, list[tuple[Any, Any]]]]:
     """Evaluate every SHACL-SPARQL constraint on STORE; one (result node, report triples) each.
 
     The results are those pySHACL gives (same focus, path, value, shape, constraint, severity and
     message, formatted as pySHACL formats ``{?var}``), computed with one query per constraint.
+    FOCUS_NODES (IRIs) keeps the results on those focus nodes; CANDIDATES (terms) instead runs
+    each constraint only on those of them that are its focus nodes, one query each with
+    ``$this`` bound: what a change can affect (:mod:`serkg.checks.sparql_reach`).
     """
     wanted = None if not focus_nodes else {ox.NamedNode(f) for f in focus_nodes}
+    among = None if candidates is None else _Candidates(store, candidates)
     reports: list[tuple[Any, list[tuple[Any, Any]]]] = []
     for constraint in sparql_constraints(shapes_g):
-        targets = _target_nodes(store, shapes_g, constraint.shape)
-        if wanted is not None:
-            targets = {t for t in targets if isinstance(t, ox.NamedNode) and t in wanted}
-        if targets:
-            reports.extend(_results(constraint, _rows(store, constraint, targets)))
+        if among is not None:
+            rows = _rows_each(store, constraint, among.of(shapes_g, constraint.shape))
+        else:
+            targets = _target_nodes(store, shapes_g, constraint.shape)
+            if wanted is not None:
+                targets = {t for t in targets if isinstance(t, ox.NamedNode) and t in wanted}
+            rows = _rows(store, constraint, targets) if targets else []
+        reports.extend(_results(constraint, rows))
     return reports
 
 
@@ -220,10 +292,19 @@ def _rows(store: ox.Store, constraint: SparqlConstraint, targets: set[Any]) -> l
             if focus in targets:
                 rows.append((focus, values))
     else:
-        for focus in sorted(targets, key=str):
-            result = store.query(constraint.query, substitutions={ox.Variable("this"): focus})
-            names = [v.value for v in result.variables]  # type: ignore[union-attr]
-            rows.extend((focus, dict(zip(names, s, strict=True))) for s in result)  # type: ignore[union-attr]
+        rows = _rows_each(store, constraint, targets)
+    return rows
+
+
+def _rows_each(store: ox.Store, constraint: SparqlConstraint, targets: set[Any]) -> list[Row]:
+    """(focus node, solution) of CONSTRAINT's query run once for each of TARGETS, ``$this``
+    bound (pre-binding, SHACL 5.3.1; Oxigraph binds only a projected variable, which the
+    joinable form projects)."""
+    rows: list[Row] = []
+    for focus in sorted(targets, key=str):
+        result = store.query(constraint.query, substitutions={ox.Variable("this"): focus})
+        names = [v.value for v in result.variables]  # type: ignore[union-attr]
+        rows.extend((focus, dict(zip(names, s, strict=True))) for s in result)  # type: ignore[union-attr]
     return rows
 
 

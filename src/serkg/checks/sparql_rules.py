@@ -8,7 +8,9 @@ that breaks these rules is an error of the shapes graph (:class:`ShapesError`).
 The fast engine runs a constraint once for all focus nodes, with ``$this`` an ordinary variable,
 which gives the pre-bound answer only when ``$this`` is certainly bound wherever the query uses
 it (a ``FILTER ($this = ...)`` alone is not): :func:`joins_like_prebinding` proves that on the
-query's algebra, and a query it cannot prove it for is left to pySHACL.
+query's algebra, and a query it cannot prove it for is left to pySHACL. The same algebra says
+which triples the query reads around ``$this`` (:mod:`serkg.checks.sparql_reach`), so that after a
+change the constraint runs only on the focus nodes the change can reach.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from serkg.checks import sparql_reach
 from serkg.checks.shapes import ShapesError
 
 #: Variables SHACL pre-binds in an sh:sparql SELECT constraint.
@@ -31,18 +34,30 @@ class QueryFacts:
     uses_service: bool
     uses_other_prebound: bool  # $currentShape, $shapesGraph or $PATH
     joins_like_prebinding: bool
+    #: the triples it reads around $this (:mod:`serkg.checks.sparql_reach`); None: unbounded
+    reach: frozenset[sparql_reach.Read] | None
 
 
 @cache
 def analyse(query: str, shape: str) -> QueryFacts:
     """Check QUERY against the SHACL restrictions (raising :class:`ShapesError` naming SHAPE) and
     say what it uses; parsed once per process (rdflib's parser takes about 0.1 s a query)."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+
     tree = parse(query, shape)
     check_restrictions(tree, shape)
+    facts = {
+        "uses_service": uses_service(tree),
+        "uses_other_prebound": mentions(tree, {"currentShape", "shapesGraph", "PATH"}),
+    }
+    try:
+        algebra = translateQuery(tree).algebra
+    except Exception:  # rdflib cannot translate it (an unknown prefix ...): prove nothing
+        return QueryFacts(**facts, joins_like_prebinding=False, reach=None)
     return QueryFacts(
-        uses_service=uses_service(tree),
-        uses_other_prebound=mentions(tree, {"currentShape", "shapesGraph", "PATH"}),
-        joins_like_prebinding=joins_like_prebinding(tree),
+        **facts,
+        joins_like_prebinding=joins_like_prebinding(algebra),
+        reach=sparql_reach.select_reach(algebra),
     )
 
 
@@ -103,18 +118,13 @@ def mentions(tree: Any, variables: set[str]) -> bool:
     return any(isinstance(n, Variable) and str(n) in variables for n in _nodes(tree))
 
 
-def joins_like_prebinding(tree: Any) -> bool:
-    """Evaluating the query with ``$this`` free and keeping each focus node's rows gives what
-    pre-binding ``$this`` gives: ``$this`` is certainly bound in every solution and wherever an
-    expression (FILTER, BIND, OPTIONAL condition) reads it."""
-    from rdflib.plugins.sparql.algebra import translateQuery
-
+def joins_like_prebinding(algebra: Any) -> bool:
+    """Evaluating the query (its ALGEBRA) with ``$this`` free and keeping each focus node's rows
+    gives what pre-binding ``$this`` gives: ``$this`` is certainly bound in every solution and
+    wherever an expression (FILTER, BIND, OPTIONAL condition) reads it."""
     try:
-        algebra = translateQuery(tree).algebra
         return "this" in _bound(algebra, frozenset())
     except _Unproven:
-        return False
-    except Exception:  # rdflib cannot translate it (an unknown prefix ...): prove nothing
         return False
 
 
