@@ -1,5 +1,6 @@
-"""serkg's pipeline on a generated catalogue, run as a child process (``python -m
-benchmarks.serkg_side --data-dir D --out O``) so its memory is measured on its own.
+"""serkg's pipeline on a generated catalogue (or, without ``--data-dir``, the packaged project),
+run as a child process (``python -m benchmarks.serkg_side --data-dir D --out O``) so its memory
+is measured on its own.
 
 Prints one JSON line: wall time of :func:`serkg.build.build`, its stage times and counts.
 """
@@ -16,7 +17,12 @@ from pathlib import Path
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.serkg_side")
-    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="build the *.trig files under this folder [the packaged project: data and cards]",
+    )
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--reasoner", default=None)
     parser.add_argument(
@@ -30,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     from serkg.build import BuildFailed, build
 
-    files = sorted(args.data_dir.rglob("*.trig"))
+    files = sorted(args.data_dir.rglob("*.trig")) if args.data_dir is not None else None
     failed = None
     try:
         summary = build(

@@ -130,6 +130,23 @@ def test_store_holds_both_graphs(built_dist: Path) -> None:
     ) == len(turtle)
 
 
+def test_work_done_ahead_in_processes_or_in_the_build_gives_the_same_build(
+    built_dist: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above AHEAD_MAX_TRIPLES the mapping sets and the store's big graphs are made in the build
+    process itself, not forked during validation: the same bytes and the same store."""
+    from serkg import build as build_module
+
+    monkeypatch.setattr(build_module, "AHEAD_MAX_TRIPLES", 0)
+    out = tmp_path / "dist"
+    build(out)
+    for name in ARTEFACTS:
+        assert (out / name).read_bytes() == (built_dist / name).read_bytes(), name
+    stores = [ox.Store.read_only(str(folder / "store")) for folder in (out, built_dist)]
+    assert set(stores[0]) == set(stores[1])
+    assert len(stores[0]) > 10_000
+
+
 def test_the_import_modules_are_a_graph_of_their_own(built_dist: Path) -> None:
     """Stored, exported and counted apart: the store's imports graph (as `serkg export --graph
     imports` writes it) and serkg-imports.ttl both hold exactly the modules' triples."""

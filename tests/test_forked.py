@@ -42,6 +42,24 @@ def test_the_value_comes_back() -> None:
     assert Forked(_square, 12).result() == 144
 
 
+def _pid_and_niceness() -> tuple[int, int]:
+    return os.getpid(), os.nice(0)
+
+
+def test_a_niceness_lowers_only_the_childs_priority() -> None:
+    mine = os.nice(0)
+    pid, niceness = Forked(_pid_and_niceness, niceness=5).result()
+    assert pid != os.getpid()
+    assert niceness == min(mine + 5, 19)
+    assert os.nice(0) == mine
+
+
+def test_fork_false_runs_the_function_here_when_its_result_is_asked_for() -> None:
+    work = Forked(_pid_and_niceness, niceness=5, fork=False)
+    assert not work.running and work.pid is None
+    assert work.result() == (os.getpid(), os.nice(0))
+
+
 def test_an_exception_in_the_child_is_raised_with_its_type_and_message() -> None:
     with pytest.raises(ForkedError, match=r"^ValueError: bad input file$"):
         Forked(_fail, "bad input file").result()

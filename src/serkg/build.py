@@ -58,6 +58,12 @@ PAUSE_AT_ENV = "SERKG_BUILD_PAUSE_AT"
 #: the priority of work made ahead of the stage that needs it: it takes only what validation and
 #: reasoning leave of the cores (at 100k, fair shares slowed validation by a third)
 BACKGROUND_NICENESS = 10
+#: Up to this many asserted triples, the mapping sets and the store's asserted and imports graphs
+#: are made in forked processes during validation, on the core reasoning leaves idle (100k:
+#: reasoning 1.8 s, validation 3.3 s). Above it, validation and reasoning keep both cores busy
+#: until the end, so the work ahead only waits, and each fork copies the pages of the triples it
+#: reads (1M: 82.6 s and 3.66 GB peak with it, against 67.6 s and 2.74 GB without).
+AHEAD_MAX_TRIPLES = 500_000
 
 StageReporter = Callable[[str, str], None]
 
@@ -199,7 +205,8 @@ def _build_into(
     # do not depend on validation: they are made in other processes meanwhile (before any store
     # is opened here: a child must not inherit an open store)
     background = reasoning.BackgroundInference(asserted, engine=engine)
-    mapping_job = Forked(_mapping_sets, asserted, niceness=BACKGROUND_NICENESS)
+    ahead = len(asserted) <= AHEAD_MAX_TRIPLES
+    mapping_job = Forked(_mapping_sets, asserted, niceness=BACKGROUND_NICENESS, fork=ahead)
     stored: Forked[None] | None = None
     exports: Forked[float] | None = None
     folder: Path | None = None
@@ -211,7 +218,9 @@ def _build_into(
             change = _start_from(previous, plan, state, asserted, folder, summary)
         if change is None:
             early = {ASSERTED_GRAPH: asserted, IMPORTS_GRAPH: imports}
-            stored = Forked(_fill_store, folder / "store", early, niceness=BACKGROUND_NICENESS)
+            stored = Forked(
+                _fill_store, folder / "store", early, niceness=BACKGROUND_NICENESS, fork=ahead
+            )
         report("plan", f"{summary.kind} build: {summary.kind_reason}")
         with _stage(summary, "validate", report):
             outcome = _validation(change, kb, project, summary)

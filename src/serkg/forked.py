@@ -35,13 +35,16 @@ class ForkedError(RuntimeError):
 class Forked(Generic[T]):
     """FUNCTION(*ARGS) running in a child process from construction until :meth:`result`."""
 
-    def __init__(self, function: Callable[..., T], *args: Any, niceness: int = 0) -> None:
+    def __init__(
+        self, function: Callable[..., T], *args: Any, niceness: int = 0, fork: bool = True
+    ) -> None:
         """NICENESS above 0 lowers the child's CPU priority (:func:`os.nice`): work that is needed
-        later yields the cores to the work the parent waits for now."""
+        later yields the cores to the work the parent waits for now. FORK false runs FUNCTION
+        in this process when its result is asked for (as where ``fork`` does not exist)."""
         self._function, self._args = function, args
         self._child: Any = None
         self._reader: Any = None
-        if "fork" in multiprocessing.get_all_start_methods():
+        if fork and "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
             self._reader, writer = context.Pipe(duplex=False)
             self._child = context.Process(
