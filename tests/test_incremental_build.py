@@ -23,6 +23,7 @@ from serkg.checks.incremental import core_reach
 from serkg.checks.shapes import split_shapes
 from serkg.projects import Project
 from serkg.safe_write import FAILED
+from tests.list_view import ListView
 
 
 @pytest.fixture(scope="module")
@@ -300,27 +301,6 @@ def test_a_damaged_previous_store_means_a_full_build(files: list[Path], tmp_path
     assert _store_quads(out) == _store_quads(tmp_path / "fresh")
 
 
-class _ListView:
-    """The data of a list of triples, as serkg.checks.incremental reads it."""
-
-    def __init__(self, triples: list[ox.Triple]) -> None:
-        self.triples = triples
-
-    def about(self, node: object) -> list[ox.Triple]:
-        return [t for t in self.triples if t.subject == node]
-
-    def pointing_at(self, node: object) -> set[object]:
-        return {t.subject for t in self.triples if t.object == node}
-
-    def with_predicate(self, predicate: ox.NamedNode) -> list[ox.Triple]:
-        return [t for t in self.triples if t.predicate == predicate]
-
-    def sparql(self) -> ox.Store:
-        store = ox.Store()
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.triples)
-        return store
-
-
 def test_a_class_hierarchy_stated_far_from_the_change_is_seen() -> None:
     """sh:not [sh:class ex:C] on a value whose class is a subclass of ex:C by a data triple three
     steps from the focus node: the change must fail, as a full validation does."""
@@ -343,7 +323,7 @@ def test_a_class_hierarchy_stated_far_from_the_change_is_seen() -> None:
         + " sh:property [ sh:path ex:p ; sh:not [ sh:class ex:C ] ] .",
         format="turtle",
     )
-    assert validate_changes(_ListView(data), None, [link], shapes) is None
+    assert validate_changes(ListView(data), None, [link], shapes) is None
     harmless = [*data[:1], ox.Triple(a, p, ox.NamedNode(ex + "w")), *data[2:]]
-    outcome = validate_changes(_ListView(harmless), None, [harmless[1]], shapes)
+    outcome = validate_changes(ListView(harmless), None, [harmless[1]], shapes)
     assert outcome is not None and outcome.conforms

@@ -13,6 +13,7 @@ from serkg.checks.shapes import shape_name, split_shapes
 from serkg.checks.sparql_constraints import sparql_constraints
 from serkg.checks.sparql_reach import Read, Step
 from serkg.projects import Project
+from tests.list_view import ListView
 
 EX = "http://example.org/"
 SK = "https://w3id.org/serkg/vocab/"
@@ -159,27 +160,6 @@ ex:S a sh:NodeShape ; sh:targetClass ex:Trial ;
 """
 
 
-class _ListView:
-    """The data of a list of triples, as serkg.checks.incremental reads it."""
-
-    def __init__(self, triples: list[ox.Triple]) -> None:
-        self.triples = triples
-
-    def about(self, node: object) -> list[ox.Triple]:
-        return [t for t in self.triples if t.subject == node]
-
-    def pointing_at(self, node: object) -> set[object]:
-        return {t.subject for t in self.triples if t.object == node}
-
-    def with_predicate(self, predicate: ox.NamedNode) -> list[ox.Triple]:
-        return [t for t in self.triples if t.predicate == predicate]
-
-    def sparql(self) -> ox.Store:
-        store = ox.Store()
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.triples)
-        return store
-
-
 def _n(name: str) -> ox.NamedNode:
     return ox.NamedNode(EX + name)
 
@@ -205,7 +185,7 @@ def _validate(
     it."""
     shapes = rdflib.Graph().parse(data=STATUS_SHAPE % extra, format="turtle")
     before = _trial("old", "A", "B") if old else []
-    outcome = validate_changes(_ListView([*before, *data]), None, changed, shapes)
+    outcome = validate_changes(ListView([*before, *data]), None, changed, shapes)
     return None if outcome is None else outcome.scope
 
 
