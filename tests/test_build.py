@@ -12,7 +12,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from serkg import export
-from serkg.build import ARTEFACTS, PUBLISHED, build
+from serkg.build import ARTEFACTS, PUBLISHED, BuildFailed, build
 from serkg.build_state import STATE_FILE
 from serkg.incremental import INPUTS
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
@@ -145,6 +145,29 @@ def test_work_done_ahead_in_processes_or_in_the_build_gives_the_same_build(
     stores = [ox.Store.read_only(str(folder / "store")) for folder in (out, built_dist)]
     assert set(stores[0]) == set(stores[1])
     assert len(stores[0]) > 10_000
+
+
+@pytest.mark.parametrize("ahead_max", [10**9, 0], ids=["forked ahead", "in the build process"])
+def test_a_broken_mapping_set_fails_the_build_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead_max: int
+) -> None:
+    """The SSSOM sets are made in another process (or later, above AHEAD_MAX_TRIPLES); a broken
+    mapping-set file still fails the build with its name and line, and publishes nothing."""
+    from serkg import build as build_module
+    from serkg import resources
+
+    broken = tmp_path / "mapping-set.json"
+    broken.write_text('{"mapping_set": {\n  "mapping_set_id": \n}\n', encoding="utf-8")
+    monkeypatch.setattr(resources, "mapping_set_metadata_file", lambda: broken)
+    monkeypatch.setattr(build_module, "AHEAD_MAX_TRIPLES", ahead_max)
+    out = tmp_path / "dist"
+    with pytest.raises(BuildFailed) as failed:
+        build(out)
+    assert str(failed.value).startswith(
+        f"the SSSOM mapping set cannot be written: {broken}:3: not JSON: "
+    )
+    assert not any((out / name).exists() for name in PUBLISHED)
+    assert leftovers(out) == []
 
 
 def test_the_import_modules_are_a_graph_of_their_own(built_dist: Path) -> None:

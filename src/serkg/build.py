@@ -238,12 +238,14 @@ def _build_into(
                 summary,
             )
 
+        # made here, while the reasoner may still run, when they were not made ahead (above
+        # AHEAD_MAX_TRIPLES): an incremental build at 1M would otherwise wait for both in turn
+        mapping_sets, mapping_error = mapping_job.result()
         with _stage(summary, "reason", report):  # the time spent waiting for it
             inference = _inference(background, summary)
 
         # the exports need nothing from the store stages: written in another process meanwhile
         metadata = describe_dataset(asserted, inference.triples, imports)
-        mapping_sets, mapping_error = mapping_job.result()
         if mapping_error is not None:  # a bad cross-link fails the build by name
             raise BuildFailed(f"the SSSOM mapping set cannot be written: {mapping_error}", summary)
         exports = Forked(
