@@ -133,8 +133,8 @@ def test_store_holds_both_graphs(built_dist: Path) -> None:
 def test_work_done_ahead_in_processes_or_in_the_build_gives_the_same_build(
     built_dist: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Above AHEAD_MAX_TRIPLES the mapping sets and the store's big graphs are made in the build
-    process itself, not forked during validation: the same bytes and the same store."""
+    """Above AHEAD_MAX_TRIPLES the mapping sets are made in the build process itself, not forked
+    during validation: the same bytes and the same store."""
     from serkg import build as build_module
 
     monkeypatch.setattr(build_module, "AHEAD_MAX_TRIPLES", 0)

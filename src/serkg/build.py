@@ -3,9 +3,10 @@
 Designed around what we measured (shared/MEASUREMENTS.md): each file is parsed once (pyoxigraph);
 SHACL Core runs in pySHACL on rdflib graphs (40x faster than over Oxigraph), SHACL-SPARQL and QC
 on Oxigraph; queries and exports use the fast store. Work that does not depend on the stage
-before it runs in a forked process meanwhile (reasoning, the mapping sets and the store's asserted
-graph during validation; exports during store and QC), so both cores of a small machine are busy. A build owns its output folder (a lock),
-writes everything into a folder of its own and publishes it in one rename only after every stage
+before it runs in a forked process meanwhile (reasoning and the mapping sets during validation;
+exports during store and QC), so both cores of a small machine are busy; no forked process opens
+a store (RocksDB's threads do not survive a fork). A build owns its output folder (a lock), writes
+everything into a folder of its own and publishes it in one rename only after every stage
 succeeded (:class:`serkg.safe_write.OutputFolder`), so a failed, interrupted or killed build
 leaves the previous build complete. docs/reliability.md says what a killed build leaves behind.
 
@@ -58,11 +59,11 @@ PAUSE_AT_ENV = "SERKG_BUILD_PAUSE_AT"
 #: the priority of work made ahead of the stage that needs it: it takes only what validation and
 #: reasoning leave of the cores (at 100k, fair shares slowed validation by a third)
 BACKGROUND_NICENESS = 10
-#: Up to this many asserted triples, the mapping sets and the store's asserted and imports graphs
-#: are made in forked processes during validation, on the core reasoning leaves idle (100k:
-#: reasoning 1.8 s, validation 3.3 s). Above it, validation and reasoning keep both cores busy
-#: until the end, so the work ahead only waits, and each fork copies the pages of the triples it
-#: reads (1M: 82.6 s and 3.66 GB peak with it, against 67.6 s and 2.74 GB without).
+#: Up to this many asserted triples, the mapping sets are made in a forked process during
+#: validation, on the core reasoning leaves idle (100k: reasoning 1.8 s, validation 3.3 s). Above
+#: it, validation and reasoning keep both cores busy until the end, so the work ahead only waits,
+#: and a fork copies the pages of the triples it reads (1M, with the store's graphs filled ahead
+#: too: 82.6 s and 3.66 GB peak, against 67.6 s and 2.74 GB without).
 AHEAD_MAX_TRIPLES = 500_000
 
 StageReporter = Callable[[str, str], None]
@@ -201,36 +202,29 @@ def _build_into(
         )
         summary.kind, summary.kind_reason = plan.kind, plan.reason
 
-    # reasoning, the mapping sets and (in a full build) the store's asserted and imports graphs
-    # do not depend on validation: they are made in other processes meanwhile (before any store
-    # is opened here: a child must not inherit an open store)
+    # reasoning and the mapping sets do not depend on validation: they are made in other
+    # processes meanwhile (before any store is opened here: a child must not inherit an open
+    # store, and no child touches a store: RocksDB's threads do not survive a fork)
     background = reasoning.BackgroundInference(asserted, engine=engine)
     ahead = len(asserted) <= AHEAD_MAX_TRIPLES
     mapping_job = Forked(_mapping_sets, asserted, niceness=BACKGROUND_NICENESS, fork=ahead)
-    stored: Forked[None] | None = None
     exports: Forked[float] | None = None
     folder: Path | None = None
     change: incremental.Change | None = None
     published = False
     try:
-        folder = output.new_build()
         if plan.kind == "incremental" and previous is not None:
+            folder = output.new_build()
             change = _start_from(previous, plan, state, asserted, folder, summary)
-        if change is None:
-            early = {ASSERTED_GRAPH: asserted, IMPORTS_GRAPH: imports}
-            stored = Forked(
-                _fill_store, folder / "store", early, niceness=BACKGROUND_NICENESS, fork=ahead
-            )
         report("plan", f"{summary.kind} build: {summary.kind_reason}")
         with _stage(summary, "validate", report):
             outcome = _validation(change, kb, project, summary)
         if change is not None:
             change.close()  # before anything forks: the store is written again in "store"
 
+        folder = folder or output.new_build()
         _write_validation_reports(folder, outcome, kb)
         if not outcome.conforms:
-            if stored is not None:
-                stored.close()  # before the folder is published or removed
             output.publish_failed(folder, REPORTS)
             published = True
             raise BuildFailed(
@@ -253,11 +247,16 @@ def _build_into(
         )
         with _stage(summary, "store", report):
             store_folder = folder / "store"
-            late = {
+            graphs = {
+                ASSERTED_GRAPH: asserted,
                 INFERRED_GRAPH: inference.triples,
+                IMPORTS_GRAPH: imports,
                 METADATA_GRAPH: [*metadata, *_query_examples(project)],
             }
-            _complete_store(store_folder, change, stored, asserted, late)
+            if change is not None:
+                incremental.finish_store(store_folder, graphs)
+            else:
+                _load_store(store_folder, graphs)
         with _stage(summary, "index", report):
             _write_text_index(store_folder, project)
         incremental.save_inputs(folder, state, previous)
@@ -290,7 +289,7 @@ def _build_into(
     finally:
         if change is not None:
             change.close()
-        for job in (background, mapping_job, stored, exports):
+        for job in (background, mapping_job, exports):
             if job is not None:
                 job.close()
         if folder is not None and not published:
@@ -348,24 +347,6 @@ def _validation(
     return outcome
 
 
-def _complete_store(
-    folder: Path,
-    change: incremental.Change | None,
-    stored: Forked[None] | None,
-    asserted: Sequence[ox.Triple],
-    late: Mapping[str, Sequence[ox.Triple]],
-) -> None:
-    """The store in FOLDER with the LATE graphs too: the previous build's updated by CHANGE, or
-    the one STORED filled with the asserted and imports graphs meanwhile."""
-    if change is not None:
-        incremental.finish_store(folder, {ASSERTED_GRAPH: asserted, **late})
-        return
-    assert stored is not None
-    stored.result()
-    _fill_store(folder, late)
-    _seal_store(folder)
-
-
 def _start_from(
     previous: Path,
     plan: build_state.BuildPlan,
@@ -408,19 +389,13 @@ def _mapping_sets(asserted: Sequence[ox.Triple]) -> tuple[dict[str, str], str | 
         return {}, str(exc)
 
 
-def _fill_store(folder: Path, graphs: Mapping[str, Sequence[ox.Triple]]) -> None:
-    """Add GRAPHS (graph IRI -> triples) to the store in FOLDER (made if missing)."""
+def _load_store(folder: Path, graphs: Mapping[str, Sequence[ox.Triple]]) -> None:
+    """Persist GRAPHS (graph IRI -> triples): asserted, inferred, imports and metadata."""
     store = ox.Store(str(folder))
     for graph, triples in graphs.items():
         name = ox.NamedNode(graph)
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
     store.flush()
-    del store
-
-
-def _seal_store(folder: Path) -> None:
-    """Compact the finished store in FOLDER and write its checksums."""
-    store = ox.Store(str(folder))
     store.optimize()
     del store
     store_checksums.write_checksums(folder)

@@ -96,7 +96,7 @@ def validate(change: Change, kb: KnowledgeBase, project: Project) -> ValidationO
 
     assert change.store is not None
     ontology_only = set(kb.ontology) - kb.fact_set
-    view = _StoreView(change.store, ASSERTED_GRAPH, ontology_only)
+    view = _StoreView(change, ASSERTED_GRAPH, ontology_only)
     ontology_g = triples_to_rdflib_graph(kb.ontology) if kb.ontology else None
     return validate_changes(
         view, ontology_g, [*change.added, *change.removed], shapes_graph("all", project)
@@ -189,12 +189,24 @@ def _quad(t: ox.Triple, graph: ox.NamedNode) -> ox.Quad:
 
 
 class _StoreView:
-    """The data triples of one graph of a store, as :mod:`serkg.checks.incremental` reads them."""
+    """The data triples of one graph of a change's store, as :mod:`serkg.checks.incremental`
+    reads them.
 
-    def __init__(self, store: ox.Store, graph: str, left_out: set[ox.Triple]) -> None:
-        self._store = store
+    It holds the :class:`Change`, not its store, so that :meth:`Change.close` really closes the
+    store (RocksDB keeps its lock while a Store object lives): a finished frame can outlive its
+    call, kept by a traceback some library stores (seen with ``serkg build``: the frames of the
+    validation, holding this view, outlived it and the store could not be opened again)."""
+
+    def __init__(self, change: Change, graph: str, left_out: set[ox.Triple]) -> None:
+        self._change = change
         self._graph = ox.NamedNode(graph)
         self._left_out = left_out
+
+    @property
+    def _store(self) -> ox.Store:
+        if self._change.store is None:
+            raise RuntimeError("the change's store was closed")
+        return self._change.store
 
     def about(self, node: Any) -> Iterable[ox.Triple]:
         quads = self._store.quads_for_pattern(node, None, None, self._graph)
@@ -209,16 +221,19 @@ class _StoreView:
         return [q.triple for q in quads if q.triple not in self._left_out]
 
     def sparql(self) -> _DefaultGraphQueries:
-        return _DefaultGraphQueries(self._store, self._graph)
+        return _DefaultGraphQueries(self._change, self._graph)
 
 
 class _DefaultGraphQueries:
     """``query`` over one named graph of a store as the default graph, no named graphs: what
     an in-memory store of just that graph would answer."""
 
-    def __init__(self, store: ox.Store, graph: ox.NamedNode) -> None:
-        self._store = store
+    def __init__(self, change: Change, graph: ox.NamedNode) -> None:
+        self._change = change  # not its store: see _StoreView
         self._graph = graph
 
     def query(self, text: str, **options: Any) -> Any:
-        return self._store.query(text, default_graph=self._graph, named_graphs=[], **options)
+        store = self._change.store
+        if store is None:
+            raise RuntimeError("the change's store was closed")
+        return store.query(text, default_graph=self._graph, named_graphs=[], **options)
