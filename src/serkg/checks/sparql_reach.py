@@ -107,7 +107,7 @@ def _reads(node: Any, known: Anchors, fixed: frozenset[str]) -> set[Read]:
         for key in ("expr", "A"):
             found |= _expression_reads(getattr(node, key, None), seen)
         return found
-    raise _NotLocal(name)  # a sub-select, GRAPH, SERVICE, VALUES, ...
+    raise _NotLocal(name)  # any other node (sub-select, GRAPH, SERVICE, VALUES): not bounded
 
 
 def _seen_by(node: Any, known: Anchors, fixed: frozenset[str]) -> Anchors:
