@@ -60,6 +60,28 @@ def test_fork_false_runs_the_function_here_when_its_result_is_asked_for() -> Non
     assert work.result() == (os.getpid(), os.nice(0))
 
 
+def test_ctrl_c_while_forking_is_held_back_and_then_reaches_the_parent() -> None:
+    """A Ctrl-C that comes while a child is being forked must not reach the child before it
+    ignores Ctrl-C (it printed a KeyboardInterrupt traceback): it is held, then delivered."""
+    from serkg.forked import _sigint_held
+
+    reached = False
+    with pytest.raises(KeyboardInterrupt), _sigint_held():
+        os.kill(os.getpid(), signal.SIGINT)
+        reached = True  # still here: the signal waits
+    assert reached
+
+
+def _ignores_ctrl_c() -> bool:
+    return signal.getsignal(signal.SIGINT) is signal.SIG_IGN and signal.SIGINT not in (
+        signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    )
+
+
+def test_a_child_ignores_ctrl_c_and_does_not_keep_it_blocked() -> None:
+    assert Forked(_ignores_ctrl_c, niceness=5).result() is True
+
+
 def test_an_exception_in_the_child_is_raised_with_its_type_and_message() -> None:
     with pytest.raises(ForkedError, match=r"^ValueError: bad input file$"):
         Forked(_fail, "bad input file").result()

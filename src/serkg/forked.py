@@ -14,12 +14,13 @@ thread).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -52,7 +53,11 @@ class Forked(Generic[T]):
                 args=(function, args, writer, os.getpid(), niceness),
                 daemon=True,
             )
-            self._child.start()
+            # Ctrl-C is held back while forking: a child that has not yet run far enough to ignore
+            # it (a niced one may wait for a core) would otherwise print a KeyboardInterrupt
+            # traceback; the parent gets it as soon as the child is started
+            with _sigint_held():
+                self._child.start()
             writer.close()
 
     def result(self) -> T:
@@ -102,6 +107,19 @@ class Forked(Generic[T]):
         return None if self._child is None else int(self._child.pid)
 
 
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """SIGINT blocked in this thread (and so in a child forked meanwhile) until the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _die_with_parent(parent_pid: int) -> None:
     """Have the kernel kill this child when its parent dies; exit now if it already has."""
     if sys.platform.startswith("linux"):
@@ -118,11 +136,13 @@ def _run_and_send(
     parent_pid: int,
     niceness: int,
 ) -> None:
+    # Ctrl-C is the parent's to handle: it stops this child (close) and reports the interruption
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # held back by the parent while it forked this child
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _die_with_parent(parent_pid)
     if niceness > 0:
         os.nice(niceness)
-    # Ctrl-C is the parent's to handle: it stops this child (close) and reports the interruption
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     outcome: tuple[Any, ...]
     try:
         outcome = ("ok", function(*args))
