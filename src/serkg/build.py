@@ -42,6 +42,7 @@ from serkg import (
     store_checksums,
 )
 from serkg.forked import Forked
+from serkg.gc_pause import long_lived_frozen
 from serkg.loading import KnowledgeBase, load_knowledge, parse_file
 from serkg.prefixes import ASSERTED_GRAPH, IMPORTS_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
 
@@ -202,98 +203,102 @@ def _build_into(
         )
         summary.kind, summary.kind_reason = plan.kind, plan.reason
 
-    # reasoning and the mapping sets do not depend on validation: they are made in other
-    # processes meanwhile (before any store is opened here: a child must not inherit an open
-    # store, and no child touches a store: RocksDB's threads do not survive a fork)
-    background = reasoning.BackgroundInference(asserted, engine=engine)
-    ahead = len(asserted) <= AHEAD_MAX_TRIPLES
-    mapping_job = Forked(_mapping_sets, asserted, niceness=BACKGROUND_NICENESS, fork=ahead)
-    exports: Forked[float] | None = None
-    folder: Path | None = None
-    change: incremental.Change | None = None
-    published = False
-    try:
-        if plan.kind == "incremental" and previous is not None:
-            folder = output.new_build()
-            change = _start_from(previous, plan, state, asserted, folder, summary)
-        report("plan", f"{summary.kind} build: {summary.kind_reason}")
-        with _stage(summary, "validate", report):
-            outcome = _validation(change, kb, project, summary)
-        if change is not None:
-            change.close()  # before anything forks: the store is written again in "store"
-
-        folder = folder or output.new_build()
-        _write_validation_reports(folder, outcome, kb)
-        if not outcome.conforms:
-            output.publish_failed(folder, REPORTS)
-            published = True
-            raise BuildFailed(
-                f"SHACL validation found {summary.violations} violation(s); see {out_dir / safe_write.FAILED / 'validation-report.txt'}",
-                summary,
-            )
-
-        # made here, while the reasoner may still run, when they were not made ahead (above
-        # AHEAD_MAX_TRIPLES): an incremental build at 1M would otherwise wait for both in turn
-        mapping_sets, mapping_error = mapping_job.result()
-        with _stage(summary, "reason", report):  # the time spent waiting for it
-            inference = _inference(background, summary)
-
-        # the exports need nothing from the store stages: written in another process meanwhile
-        metadata = describe_dataset(asserted, inference.triples, imports)
-        if mapping_error is not None:  # a bad cross-link fails the build by name
-            raise BuildFailed(f"the SSSOM mapping set cannot be written: {mapping_error}", summary)
-        exports = Forked(
-            _write_exports, folder, asserted, inference.triples, imports, metadata, mapping_sets
-        )
-        with _stage(summary, "store", report):
-            store_folder = folder / "store"
-            graphs = {
-                ASSERTED_GRAPH: asserted,
-                INFERRED_GRAPH: inference.triples,
-                IMPORTS_GRAPH: imports,
-                METADATA_GRAPH: [*metadata, *_query_examples(project)],
-            }
+    # from here on the loaded graph lives to the end: out of the cycle collector's reach
+    with long_lived_frozen():
+        # reasoning and the mapping sets do not depend on validation: they are made in other
+        # processes meanwhile (before any store is opened here: a child must not inherit an open
+        # store, and no child touches a store: RocksDB's threads do not survive a fork)
+        background = reasoning.BackgroundInference(asserted, engine=engine)
+        ahead = len(asserted) <= AHEAD_MAX_TRIPLES
+        mapping_job = Forked(_mapping_sets, asserted, niceness=BACKGROUND_NICENESS, fork=ahead)
+        exports: Forked[float] | None = None
+        folder: Path | None = None
+        change: incremental.Change | None = None
+        published = False
+        try:
+            if plan.kind == "incremental" and previous is not None:
+                folder = output.new_build()
+                change = _start_from(previous, plan, state, asserted, folder, summary)
+            report("plan", f"{summary.kind} build: {summary.kind_reason}")
+            with _stage(summary, "validate", report):
+                outcome = _validation(change, kb, project, summary)
             if change is not None:
-                incremental.finish_store(store_folder, graphs)
-            else:
-                _load_store(store_folder, graphs)
-        with _stage(summary, "index", report):
-            _write_text_index(store_folder, project)
-        incremental.save_inputs(folder, state, previous)
-        build_state.write_state(folder, state)
+                change.close()  # before anything forks: the store is written again in "store"
 
-        with _stage(summary, "qc", report):
-            qc_store = ox.Store.read_only(str(store_folder))
-            qc_rows = validation.run_qc(qc_store, project)
-            del qc_store
-            summary.qc = qc_rows
-            summary.qc_checks = len(validation.qc_check_names(project))
-            summary.qc_violations = len(qc_rows)
-        if qc_rows:
-            exports.close()  # its files are not published
-            _write_qc_report(folder, qc_rows)
-            output.publish_failed(folder, REPORTS)
-            published = True
-            raise BuildFailed(
-                f"{len(qc_rows)} QC check row(s) must be empty; see {out_dir / safe_write.FAILED / 'validation-report.txt'}",
-                summary,
+            folder = folder or output.new_build()
+            _write_validation_reports(folder, outcome, kb)
+            if not outcome.conforms:
+                output.publish_failed(folder, REPORTS)
+                published = True
+                raise BuildFailed(
+                    f"SHACL validation found {summary.violations} violation(s); see {out_dir / safe_write.FAILED / 'validation-report.txt'}",
+                    summary,
+                )
+
+            # made here, while the reasoner may still run, when they were not made ahead (above
+            # AHEAD_MAX_TRIPLES): an incremental build at 1M would otherwise wait for both in turn
+            mapping_sets, mapping_error = mapping_job.result()
+            with _stage(summary, "reason", report):  # the time spent waiting for it
+                inference = _inference(background, summary)
+
+            # the exports need nothing from the store stages: written in another process meanwhile
+            metadata = describe_dataset(asserted, inference.triples, imports)
+            if mapping_error is not None:  # a bad cross-link fails the build by name
+                raise BuildFailed(
+                    f"the SSSOM mapping set cannot be written: {mapping_error}", summary
+                )
+            exports = Forked(
+                _write_exports, folder, asserted, inference.triples, imports, metadata, mapping_sets
             )
+            with _stage(summary, "store", report):
+                store_folder = folder / "store"
+                graphs = {
+                    ASSERTED_GRAPH: asserted,
+                    INFERRED_GRAPH: inference.triples,
+                    IMPORTS_GRAPH: imports,
+                    METADATA_GRAPH: [*metadata, *_query_examples(project)],
+                }
+                if change is not None:
+                    incremental.finish_store(store_folder, graphs)
+                else:
+                    _load_store(store_folder, graphs)
+            with _stage(summary, "index", report):
+                _write_text_index(store_folder, project)
+            incremental.save_inputs(folder, state, previous)
+            build_state.write_state(folder, state)
 
-        with _stage(summary, "export", report):  # the time spent waiting for it
-            summary.background_seconds["export"] = exports.result()
+            with _stage(summary, "qc", report):
+                qc_store = ox.Store.read_only(str(store_folder))
+                qc_rows = validation.run_qc(qc_store, project)
+                del qc_store
+                summary.qc = qc_rows
+                summary.qc_checks = len(validation.qc_check_names(project))
+                summary.qc_violations = len(qc_rows)
+            if qc_rows:
+                exports.close()  # its files are not published
+                _write_qc_report(folder, qc_rows)
+                output.publish_failed(folder, REPORTS)
+                published = True
+                raise BuildFailed(
+                    f"{len(qc_rows)} QC check row(s) must be empty; see {out_dir / safe_write.FAILED / 'validation-report.txt'}",
+                    summary,
+                )
 
-        _pause_if_asked("publish")
-        output.publish(folder)
-        published = True
-        summary.artefacts = [out_dir / name for name in PUBLISHED]
-    finally:
-        if change is not None:
-            change.close()
-        for job in (background, mapping_job, exports):
-            if job is not None:
-                job.close()
-        if folder is not None and not published:
-            shutil.rmtree(folder, ignore_errors=True)
+            with _stage(summary, "export", report):  # the time spent waiting for it
+                summary.background_seconds["export"] = exports.result()
+
+            _pause_if_asked("publish")
+            output.publish(folder)
+            published = True
+            summary.artefacts = [out_dir / name for name in PUBLISHED]
+        finally:
+            if change is not None:
+                change.close()
+            for job in (background, mapping_job, exports):
+                if job is not None:
+                    job.close()
+            if folder is not None and not published:
+                shutil.rmtree(folder, ignore_errors=True)
     return summary
 
 
@@ -381,10 +386,8 @@ def _write_qc_report(folder: Path, rows: Sequence[QcViolation]) -> None:
 def _mapping_sets(asserted: Sequence[ox.Triple]) -> tuple[dict[str, str], str | None]:
     """The SSSOM files' texts by name, or the reason they cannot be written (a bad cross-link)."""
     try:
-        return {
-            "serkg.sssom.tsv": mappings.sssom_tsv(asserted, __version__),
-            "serkg-vocab.sssom.tsv": mappings.vocabulary_sssom_tsv(asserted, __version__),
-        }, None
+        mapping_set, vocabulary_set = mappings.both_sssom_tsv(asserted, __version__)
+        return {"serkg.sssom.tsv": mapping_set, "serkg-vocab.sssom.tsv": vocabulary_set}, None
     except mappings.MappingError as exc:
         return {}, str(exc)
 

@@ -23,3 +23,20 @@ def cyclic_gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def long_lived_frozen() -> Iterator[None]:
+    """Move every object alive now out of the cycle collector's reach for the block.
+
+    A build holds its loaded graph (millions of terms, tuples and dicts) to the end; each full
+    collection walked all of it again (at 1M triples, two thirds of the time of the mapping
+    sets). Frozen, they are still freed by reference counting; only cycles among them wait until
+    the block ends. Forked children share the parent's pages better too: a collection in the
+    child no longer writes to the header of every inherited object.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

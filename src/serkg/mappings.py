@@ -144,43 +144,91 @@ def _split(cell: str) -> list[str]:
     return [part for part in cell.split(MULTIVALUE_SEPARATOR) if part]
 
 
+#: what a triple's predicate makes it for the mapping sets (triples of other predicates are skipped)
+_LINK, _SPECIALISATION, _LABEL, _URL = "link", "specialisation", "label", "url"
+#: the triples of a claim a mapping row reads, by the part of the claim they give
+_CLAIM_PARTS = {
+    SK.claimSubject: "s",
+    SK.claimPredicate: "p",
+    SK.claimObject: "o",
+    PROV.wasDerivedFrom: "sources",
+    SK.evidenceLevel: "level",
+}
+
+_CLAIM_ROLES = frozenset(_CLAIM_PARTS.values())
+
+
+def _claims_by_statement(
+    parts: Iterable[tuple[Any, str, Any]], kept: set[Any]
+) -> dict[tuple[str, str, str], list[dict[str, list[str]]]]:
+    """The claims in KEPT grouped by what they state: (subject, predicate, object) -> the parts
+    (``s``, ``p``, ``o``, ``sources``, ``level``) of each, from PARTS (claim, part, value)."""
+    claims: dict[Any, dict[str, list[str]]] = {}
+    for claim, part, value in parts:
+        if claim in kept:
+            claims.setdefault(claim, {}).setdefault(part, []).append(value.value)
+    found: dict[tuple[str, str, str], list[dict[str, list[str]]]] = {}
+    for claim_parts in claims.values():
+        if {"s", "p", "o"} <= claim_parts.keys():
+            key = (claim_parts["s"][0], claim_parts["p"][0], claim_parts["o"][0])
+            found.setdefault(key, []).append(claim_parts)
+    return found
+
+
 class _Graph:
-    """The asserted triples, indexed for what a mapping row needs."""
+    """The asserted triples, indexed for what a mapping row needs.
+
+    One pass over the triples, which skips those of other predicates after one lookup (at 1M
+    triples this is the mapping sets' whole cost); only the claims about a cross-link (claim
+    predicate a SKOS mapping property) are grouped, since only those are ever asked for.
+    """
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
         self.links: list[ox.Triple] = []
         self.specialisations: list[ox.Triple] = []
         self.labels: dict[str, list[ox.Literal]] = {}
         self.urls: dict[str, set[str]] = {}
-        #: claim IRI -> its subject, predicate, object, sources and evidence level
-        claims: dict[str, dict[str, list[str]]] = {}
-        claim_parts: dict[str, str] = {
-            SK.claimSubject: "s",
-            SK.claimPredicate: "p",
-            SK.claimObject: "o",
-            PROV.wasDerivedFrom: "sources",
-            SK.evidenceLevel: "level",
+        roles: dict[ox.NamedNode, str] = {
+            **{p.node: _LINK for p in MATCH_PROPERTIES},
+            **{p.node: _SPECIALISATION for p in SPECIALISATION_PROPERTIES},
+            RDFS.label.node: _LABEL,
+            SCHEMA.url.node: _URL,
+            **{p.node: part for p, part in _CLAIM_PARTS.items()},
         }
+        match_nodes = {p.node for p in MATCH_PROPERTIES}
+        parts: list[tuple[Any, str, Any]] = []  # (claim, part, value) of every claim
+        about_links: set[Any] = set()  # the claims whose predicate is a mapping property
         for t in triples:
-            subject, predicate, obj = t.subject, t.predicate.value, t.object
+            role = roles.get(t.predicate)
+            if role is None:
+                continue
+            subject, obj = t.subject, t.object
             if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):
                 continue  # RDF-star: no cross-link is quoted
-            if predicate in MATCH_PROPERTIES and isinstance(obj, ox.NamedNode):
-                self.links.append(t)
-            elif predicate in SPECIALISATION_PROPERTIES and isinstance(obj, ox.NamedNode):
-                self.specialisations.append(t)
-            elif predicate == RDFS.label and isinstance(obj, ox.Literal):
-                self.labels.setdefault(subject.value, []).append(obj)
-            elif predicate == SCHEMA.url:
-                self.urls.setdefault(subject.value, set()).add(obj.value)
-            part = claim_parts.get(predicate)
-            if part is not None:
-                claims.setdefault(subject.value, {}).setdefault(part, []).append(obj.value)
-        self.claims: dict[tuple[str, str, str], list[dict[str, list[str]]]] = {}
-        for claim in claims.values():
-            if {"s", "p", "o"} <= claim.keys():
-                key = (claim["s"][0], claim["p"][0], claim["o"][0])
-                self.claims.setdefault(key, []).append(claim)
+            if role in _CLAIM_ROLES:
+                parts.append((subject, role, obj))
+                if role == "p" and obj in match_nodes:
+                    about_links.add(subject)
+            else:
+                self._index(role, t, subject, obj)
+        #: (subject, predicate, object) of a cross-link -> what its claims say (parts as above)
+        self.claims = _claims_by_statement(parts, about_links)
+
+    def _index(
+        self,
+        role: str,
+        t: ox.Triple,
+        subject: ox.NamedNode | ox.BlankNode,
+        obj: ox.NamedNode | ox.BlankNode | ox.Literal,
+    ) -> None:
+        if role == _LINK and isinstance(obj, ox.NamedNode):
+            self.links.append(t)
+        elif role == _SPECIALISATION and isinstance(obj, ox.NamedNode):
+            self.specialisations.append(t)
+        elif role == _LABEL and isinstance(obj, ox.Literal):
+            self.labels.setdefault(subject.value, []).append(obj)
+        elif role == _URL:
+            self.urls.setdefault(subject.value, set()).add(obj.value)
 
     def label(self, iri: str) -> str:
         """The English label of IRI (any label if none is English), or ""."""
@@ -200,8 +248,10 @@ def mapping_rows(
 ) -> list[dict[str, str]]:
     """The rows of the mapping set: every cross-link of a ``kg:`` entity, then the negative
     mappings, sorted by subject, modifier, predicate and object."""
-    metadata = metadata or load_metadata()
-    graph = _Graph(asserted)
+    return _mapping_rows(_Graph(asserted), metadata or load_metadata())
+
+
+def _mapping_rows(graph: _Graph, metadata: MappingSetMetadata) -> list[dict[str, str]]:
     rows = [
         _positive_row(graph, link, metadata)
         for link in graph.links
@@ -311,7 +361,10 @@ def vocabulary_rows(
 ) -> list[dict[str, str]]:
     """The rows of the vocabulary set: each statement of the ontology that an ``sk:`` term
     matches or specialises a standard term (schema.org, PROV, RO, ChEBI), sorted."""
-    graph = _Graph(asserted)
+    return _vocabulary_rows(_Graph(asserted), metadata)
+
+
+def _vocabulary_rows(graph: _Graph, metadata: MappingSetMetadata) -> list[dict[str, str]]:
     rows = []
     for t in [*graph.links, *graph.specialisations]:
         s, o = _iri(t.subject), _iri(t.object)
@@ -343,6 +396,16 @@ def vocabulary_sssom_tsv(
     """The vocabulary mapping set (``serkg-vocab.sssom.tsv``) as SSSOM/TSV."""
     metadata = metadata or load_metadata(resources.vocabulary_mapping_set_metadata_file())
     return _table(vocabulary_rows(asserted, metadata), metadata, version)
+
+
+def both_sssom_tsv(asserted: Iterable[ox.Triple], version: str) -> tuple[str, str]:
+    """(:func:`sssom_tsv`, :func:`vocabulary_sssom_tsv`) of ASSERTED with their packaged
+    metadata, from one reading of the triples (what a build writes)."""
+    graph = _Graph(asserted)
+    metadata = load_metadata()
+    mapping_set = _table(_mapping_rows(graph, metadata), metadata, version)
+    metadata = load_metadata(resources.vocabulary_mapping_set_metadata_file())
+    return mapping_set, _table(_vocabulary_rows(graph, metadata), metadata, version)
 
 
 def _table(rows: Sequence[dict[str, str]], metadata: MappingSetMetadata, version: str) -> str:

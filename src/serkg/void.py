@@ -39,6 +39,33 @@ def _integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=XSD.integer.node)
 
 
+class _Counts:
+    """The distinct subjects and objects, and the triples per property and instances per class,
+    of the triples read so far: one pass, each term fetched once (at 1M triples the six passes
+    this replaced took 4 s)."""
+
+    def __init__(self) -> None:
+        self.subjects: set[ox.NamedNode | ox.BlankNode | ox.Triple] = set()
+        self.objects: set[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = set()
+        self.by_property: Counter[ox.NamedNode] = Counter()
+        self.by_class: Counter[ox.NamedNode] = Counter()
+
+    def read(self, triples: Sequence[ox.Triple]) -> None:
+        subjects, objects, by_property, by_class = (
+            self.subjects,
+            self.objects,
+            self.by_property,
+            self.by_class,
+        )
+        rdf_type = RDF.type.node
+        for subject, predicate, obj in triples:
+            subjects.add(subject)
+            objects.add(obj)
+            by_property[predicate] += 1
+            if predicate == rdf_type and isinstance(obj, ox.NamedNode):
+                by_class[obj] += 1
+
+
 def describe_dataset(
     asserted: Sequence[ox.Triple],
     inferred: Sequence[ox.Triple],
@@ -59,17 +86,17 @@ def describe_dataset(
 
     add(DATASET, DCTERMS + "hasVersion", ox.Literal(__version__))
     add(DATASET, OWL.versionInfo, ox.Literal(__version__))
-    everything = [*asserted, *inferred]
-    add(DATASET, VOID + "triples", _integer(len(everything)))
+    counts = _Counts()
+    counts.read(asserted)
     entities = {
-        t.subject
-        for t in asserted
-        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(KG)
+        s for s in counts.subjects if isinstance(s, ox.NamedNode) and s.value.startswith(KG)
     }
+    counts.read(inferred)
+    add(DATASET, VOID + "triples", _integer(len(asserted) + len(inferred)))
     add(DATASET, VOID + "entities", _integer(len(entities)))
-    add(DATASET, VOID + "distinctSubjects", _integer(len({t.subject for t in everything})))
-    add(DATASET, VOID + "properties", _integer(len({t.predicate for t in everything})))
-    add(DATASET, VOID + "distinctObjects", _integer(len({t.object for t in everything})))
+    add(DATASET, VOID + "distinctSubjects", _integer(len(counts.subjects)))
+    add(DATASET, VOID + "properties", _integer(len(counts.by_property)))
+    add(DATASET, VOID + "distinctObjects", _integer(len(counts.objects)))
 
     for name, graph, part, label in (
         ("asserted", ASSERTED_GRAPH, asserted, "asserted triples"),
@@ -83,18 +110,14 @@ def describe_dataset(
         add(subset, "http://www.w3.org/ns/sparql-service-description#name", ox.NamedNode(graph))
         add(subset, VOID + "triples", _integer(len(part)))
 
-    class_counts = Counter(
-        t.object
-        for t in everything
-        if t.predicate == RDF.type.node and isinstance(t.object, ox.NamedNode)
-    )
-    property_counts = Counter(t.predicate for t in everything)
-    for kind, key, counted, counts in (
-        ("classPartition", "class", "entities", class_counts),
-        ("propertyPartition", "property", "triples", property_counts),
+    for kind, key, counted, partitions in (
+        ("classPartition", "class", "entities", counts.by_class),
+        ("propertyPartition", "property", "triples", counts.by_property),
     ):
         # blank nodes named by position, not at random: the same build gives the same void.ttl
-        for number, (term, count) in enumerate(sorted(counts.items(), key=lambda i: i[0].value)):
+        for number, (term, count) in enumerate(
+            sorted(partitions.items(), key=lambda i: i[0].value)
+        ):
             partition = ox.BlankNode(f"{kind}{number}")
             add(DATASET, VOID + kind, partition)
             add(partition, VOID + key, term)
