@@ -361,6 +361,40 @@ def test_a_cross_link_without_a_claim_bundle_is_refused() -> None:
         mappings.mapping_rows([link])
 
 
+def test_a_claim_about_the_same_pair_with_another_predicate_is_no_claim_of_the_link() -> None:
+    """Only claims whose sk:claimPredicate is the link's property stand for a cross-link (the
+    mapping set groups only those): a claim that L-serine has a mechanism CHEBI:17115 does not."""
+    serine, chebi = ox.NamedNode(KG + "l-serine"), ox.NamedNode(expand("CHEBI:17115"))
+    claim = ox.NamedNode(KG + "claim-x")
+    sk = "https://w3id.org/serkg/vocab/"
+    triples = [
+        ox.Triple(serine, ox.NamedNode(SKOS + "exactMatch"), chebi),
+        ox.Triple(claim, ox.NamedNode(sk + "claimSubject"), serine),
+        ox.Triple(claim, ox.NamedNode(sk + "claimPredicate"), ox.NamedNode(sk + "hasMechanism")),
+        ox.Triple(claim, ox.NamedNode(sk + "claimObject"), chebi),
+    ]
+    with pytest.raises(mappings.MappingError, match=r"CHEBI:17115 has no claim bundle"):
+        mappings.mapping_rows(triples)
+    matching = ox.Triple(
+        claim, ox.NamedNode(sk + "claimPredicate"), ox.NamedNode(SKOS + "exactMatch")
+    )
+    rows = mappings.mapping_rows([*triples[:2], matching, triples[3]])
+    assert [(r["subject_id"], r["predicate_id"], r["object_id"]) for r in rows] == [
+        ("kg:l-serine", "skos:exactMatch", "CHEBI:17115")
+    ]
+
+
+def test_the_build_writes_both_sets_from_one_reading_as_each_alone() -> None:
+    from serkg import __version__, resources
+    from serkg.loading import load_knowledge
+
+    kb = load_knowledge([resources.ontology_file()], resources.data_files())
+    assert mappings.both_sssom_tsv(kb.asserted, __version__) == (
+        mappings.sssom_tsv(kb.asserted, __version__),
+        mappings.vocabulary_sssom_tsv(kb.asserted, __version__),
+    )
+
+
 UNGRADED_CROSS_LINK = """\
 @prefix sk: <https://w3id.org/serkg/vocab/> .
 @prefix kg: <https://w3id.org/serkg/id/> .
