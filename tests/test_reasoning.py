@@ -543,6 +543,30 @@ def test_background_inference_gives_what_infer_gives(
     )
 
 
+def test_work_afterwards_runs_on_the_asserted_and_inferred_triples_where_they_are_made(
+    real: KnowledgeBase, real_inferences: dict[str, reasoning.Inference]
+) -> None:
+    """The build counts its VoID statistics in the reasoning process: what comes back is what
+    the function gives in this process, blank node labels (the partitions') included."""
+    from functools import partial
+
+    from serkg.build import import_module_triples
+    from serkg.void import describe_dataset
+
+    imports = import_module_triples()
+    describe = partial(describe_dataset, imports=imports)
+    background = reasoning.BackgroundInference(real.asserted, afterwards=describe)
+    inferred = background.result().triples
+    assert background.afterwards_triples() == describe(
+        real.asserted, real_inferences["reasonable"].triples
+    )
+    assert inferred == real_inferences["reasonable"].triples
+    assert any(isinstance(t.subject, ox.BlankNode) for t in background.afterwards_triples())
+    plain = reasoning.BackgroundInference(real.asserted)
+    plain.result()
+    assert plain.afterwards_triples() == []
+
+
 def test_background_inference_raises_the_inconsistency_naming_the_entities() -> None:
     fixture = "inconsistent-all-disjoint.trig"
     kb = load_knowledge([MINI_ONTOLOGY], [FIXTURES / "mini-data.trig", FIXTURES / fixture])

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -208,7 +209,9 @@ def _build_into(
         # reasoning and the mapping sets do not depend on validation: they are made in other
         # processes meanwhile (before any store is opened here: a child must not inherit an open
         # store, and no child touches a store: RocksDB's threads do not survive a fork)
-        background = reasoning.BackgroundInference(asserted, engine=engine)
+        background = reasoning.BackgroundInference(
+            asserted, engine=engine, afterwards=partial(describe_dataset, imports=imports)
+        )
         ahead = len(asserted) <= AHEAD_MAX_TRIPLES
         mapping_job = Forked(_mapping_sets, asserted, niceness=BACKGROUND_NICENESS, fork=ahead)
         exports: Forked[float] | None = None
@@ -242,7 +245,7 @@ def _build_into(
                 inference = _inference(background, summary)
 
             # the exports need nothing from the store stages: written in another process meanwhile
-            metadata = describe_dataset(asserted, inference.triples, imports)
+            metadata = background.afterwards_triples()  # the VoID statistics, counted meanwhile
             if mapping_error is not None:  # a bad cross-link fails the build by name
                 raise BuildFailed(
                     f"the SSSOM mapping set cannot be written: {mapping_error}", summary

@@ -8,6 +8,7 @@ process (:class:`BackgroundInference`) so ``serkg build`` can validate meanwhile
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pyoxigraph as ox
@@ -28,6 +29,9 @@ ENGINES = ("owlrl", "reasonable")
 #: tests in tests/test_reasoning.py show it yields exactly owlrl's filtered triples on the real
 #: data and on a synthetic benchmark graph, 50-100x faster (docs/reasoning.md).
 DEFAULT_ENGINE = "reasonable"
+
+#: work on (asserted, inferred) triples that returns triples, run where the inferences are made
+Afterwards = Callable[[Sequence[ox.Triple], Sequence[ox.Triple]], list[ox.Triple]]
 
 
 def infer(asserted: list[ox.Triple], *, engine: str = DEFAULT_ENGINE) -> Inference:
@@ -51,21 +55,37 @@ class BackgroundInference:
     stops the process if the result is not wanted.
     """
 
-    def __init__(self, asserted: list[ox.Triple], *, engine: str = DEFAULT_ENGINE) -> None:
+    def __init__(
+        self,
+        asserted: list[ox.Triple],
+        *,
+        engine: str = DEFAULT_ENGINE,
+        afterwards: Afterwards | None = None,
+    ) -> None:
+        """AFTERWARDS, if given, runs in the same process on the asserted and inferred triples
+        once they are known (``serkg build`` counts its VoID statistics there: they read every
+        triple, and the reasoner finishes before the validation it overlaps); its triples come
+        back with :meth:`afterwards_triples`."""
         from serkg.forked import Forked
 
         if engine not in ENGINES:
             raise ValueError(f"unknown reasoner {engine!r}; choose one of: {', '.join(ENGINES)}")
-        self._work = Forked(_infer_as_message, asserted, engine)
+        self._work = Forked(_infer_as_message, asserted, engine, afterwards)
+        self._afterwards: list[ox.Triple] = []
 
     def result(self) -> Inference:
         """Wait for the inference (raises :class:`InconsistencyError` as :func:`infer` does)."""
         outcome = self._work.result()
         if outcome[0] == "inconsistent":
             raise InconsistencyError(outcome[1], outcome[2])
-        _, ntriples, counts, dropped, engine, seconds = outcome
-        triples = [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+        _, ntriples, counts, dropped, engine, seconds, afterwards = outcome
+        triples = _parse_ntriples(ntriples)
+        self._afterwards = _parse_ntriples(afterwards)
         return Inference(triples, counts, dropped, engine, seconds)
+
+    def afterwards_triples(self) -> list[ox.Triple]:
+        """What AFTERWARDS returned (after :meth:`result`; empty without AFTERWARDS)."""
+        return self._afterwards
 
     def close(self) -> None:
         """Stop the process if it still runs."""
@@ -76,21 +96,34 @@ class BackgroundInference:
         return self._work.running
 
 
-def _infer_as_message(asserted: list[ox.Triple], engine: str) -> tuple[Any, ...]:
-    """:func:`infer` with a picklable result: triples as N-Triples, an inconsistency as data."""
+def _infer_as_message(
+    asserted: list[ox.Triple], engine: str, afterwards: Afterwards | None = None
+) -> tuple[Any, ...]:
+    """:func:`infer` (and AFTERWARDS on its triples) with a picklable result: triples as
+    N-Triples, an inconsistency as data."""
     try:
         inference = infer(asserted, engine=engine)
     except InconsistencyError as exc:
         return ("inconsistent", str(exc), exc.entities)
-    ntriples = ox.serialize(inference.triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    made = afterwards(asserted, inference.triples) if afterwards is not None else []
     return (
         "ok",
-        ntriples,
+        _ntriples(inference.triples),
         inference.counts_by_kind,
         inference.dropped_by_filter,
         inference.engine,
         inference.seconds,
+        _ntriples(made),
     )
+
+
+def _ntriples(triples: Sequence[ox.Triple]) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _parse_ntriples(data: bytes) -> list[ox.Triple]:
+    """The triples of N-Triples DATA, blank node labels kept as written."""
+    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 
 def _infer(asserted: list[ox.Triple], engine: str, *, claims_once: bool = True) -> Inference:
