@@ -72,16 +72,18 @@ def run_child(
     bound_s: float,
     interval_s: float = 0.1,
     echo: Callable[[str], None] | None = None,
+    repo: Path = REPO,
 ) -> ChildRun:
     """Run ``python -m MODULE ARGS`` for at most BOUND_S seconds, sampling its tree's RSS.
 
     ECHO, if given, gets each line the child writes on stderr as it comes (live progress of a
-    long build); the lines are kept for the error tail either way.
+    long build); the lines are kept for the error tail either way. REPO is the checkout whose
+    ``src/`` and ``benchmarks/`` the child imports (another one for an A/B, :mod:`benchmarks.ab`).
     """
     env = dict(
         os.environ,
         PYTHONPATH=os.pathsep.join(
-            [str(REPO), str(REPO / "src"), os.environ.get("PYTHONPATH", "")]
+            [str(repo), str(repo / "src"), os.environ.get("PYTHONPATH", "")]
         ),
     )
     started = time.perf_counter()
@@ -90,7 +92,7 @@ def run_child(
         [sys.executable, "-m", module, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        cwd=REPO,
+        cwd=repo,
         env=env,
         start_new_session=True,
     )
