@@ -178,9 +178,9 @@ def _claims_by_statement(
 class _Graph:
     """The asserted triples, indexed for what a mapping row needs.
 
-    One pass over the triples, which skips those of other predicates after one lookup (at 1M
-    triples this is the mapping sets' whole cost); only the claims about a cross-link (claim
-    predicate a SKOS mapping property) are grouped, since only those are ever asked for.
+    One pass over the triples, which skips those of other predicates after one lookup (reading
+    the triples is nearly all the mapping sets' time at 1M); only the claims about a cross-link
+    (claim predicate a SKOS mapping property) are grouped, since only those are ever asked for.
     """
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
