@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 
 from serkg import export
 from serkg.build import ARTEFACTS, PUBLISHED, BuildFailed, build
-from serkg.build_state import STATE_FILE
+from serkg.build_state import INFERENCE_FILE, STATE_FILE
 from serkg.incremental import INPUTS
 from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
 from tests import jena
@@ -51,7 +51,8 @@ def test_everything_is_published_by_one_link(built_dist: Path) -> None:
     for name in PUBLISHED:
         assert os.readlink(built_dist / name) == f"current/{name}"
     inside = sorted(p.name for p in (built_dist / build_folder).iterdir())
-    assert inside == sorted([*PUBLISHED, STATE_FILE, INPUTS])  # what the next build starts from
+    # what the next build starts from
+    assert inside == sorted([*PUBLISHED, STATE_FILE, INFERENCE_FILE, INPUTS])
 
 
 @pytest.mark.parametrize(("name", "fmt"), sorted(RDF_ARTEFACTS.items()))

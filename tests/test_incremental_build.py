@@ -54,16 +54,25 @@ def _store_quads(folder: Path) -> set[ox.Quad]:
         del store
 
 
-def _assert_same_as_full_build(incremental: Path, files: list[Path], fresh: Path) -> str:
+def _assert_same_as_full_build(
+    incremental: Path, files: list[Path], fresh: Path, *, reasoned: str = "what the change reaches"
+) -> str:
     """Build FILES incrementally into INCREMENTAL and in full into FRESH; compare. Returns the
-    kind of build the incremental one was."""
+    kind of build the incremental one was (whose reasoning went over REASONED)."""
     made = _build(incremental, files)
     full = _build(fresh, files, full=True)
     summary = made.summary if isinstance(made, BuildFailed) else made
     kind = summary.kind
     if isinstance(made, BuildSummary) and kind == "incremental":  # else the test proves little
         assert summary.validated == "what the change reaches"
+        assert summary.reasoned == reasoned
     assert type(made) is type(full), (made, full)
+    if isinstance(made, BuildSummary) and isinstance(full, BuildSummary):
+        # the counts the summary shows, kept up to date from the previous build's
+        assert (made.inferred_by_kind, made.dropped_by_filter) == (
+            full.inferred_by_kind,
+            full.dropped_by_filter,
+        )
     if isinstance(made, BuildFailed):
         # the report graph's Turtle lists results in blank-node order, which differs from run
         # to run even between two full builds: compared as graphs; the text report is sorted
@@ -281,6 +290,26 @@ def test_the_packaged_shapes_read_one_step_from_their_focus_nodes() -> None:
 
     core, _sparql = split_shapes(shapes_graph("all", Project.packaged()))
     assert core_reach(core) == 1
+
+
+def test_without_the_previous_builds_reasoning_record_everything_is_reasoned_over(
+    files: list[Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "dist"
+    assert isinstance(_build(out, files), BuildSummary)
+    published = (out / "store").resolve().parent
+    assert build_state.read_inference_record(published) is not None
+    record = published / build_state.INFERENCE_FILE
+    record.chmod(0o644)
+    record.write_text('{"format": 1, "engine": "reasonable"}', encoding="utf-8")  # damaged
+    assert build_state.read_inference_record(published) is None
+    compound = next(p for p in files if p.parent.name == "syn-compound-00002")
+    _edit(compound, '"synthetic compound 2"@en', '"synthetic compound two"@en')
+    kind = _assert_same_as_full_build(out, files, tmp_path / "full", reasoned="everything")
+    assert kind == "incremental"
+    # the build just made keeps a record again: the next one reasons locally
+    _edit(compound, '"synthetic compound two"@en', '"synthetic compound 2"@en')
+    assert _assert_same_as_full_build(out, files, tmp_path / "full-2") == "incremental"
 
 
 def test_a_damaged_previous_store_means_a_full_build(files: list[Path], tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ from serkg.prefixes import ASSERTED_GRAPH, IMPORTS_GRAPH, INFERRED_GRAPH, METADA
 if TYPE_CHECKING:
     from serkg.checks import QcViolation, ValidationOutcome
     from serkg.projects import Project
-    from serkg.reasoning import BackgroundInference, Inference
+    from serkg.reasoning import BackgroundInference, Inference, ReasoningChange
 
 ARTEFACTS = export.ARTEFACTS
 #: what users open in OUT_DIR: links into the published build
@@ -91,6 +91,9 @@ class BuildSummary:
     #: what SHACL checked: "everything", or what the change reaches (an incremental build:
     #: ValidationOutcome.scope says which)
     validated: str = "everything"
+    #: what OWL 2 RL reasoning went over: "everything", or "what the change reaches" (an
+    #: incremental build: :func:`serkg.reasoning.infer_change`)
+    reasoned: str = "everything"
     asserted_count: int = 0
     inferred_count: int = 0
     #: triples of the import modules (the imports graph), not counted as ours
@@ -206,11 +209,17 @@ def _build_into(
 
     # from here on the loaded graph lives to the end: out of the cycle collector's reach
     with long_lived_frozen():
+        delta = None
+        if plan.kind == "incremental" and previous is not None:
+            delta = _change_since(previous, plan, asserted, summary)
         # reasoning and the mapping sets do not depend on validation: they are made in other
-        # processes meanwhile (before any store is opened here: a child must not inherit an open
+        # processes meanwhile (while no store is open here: a child must not inherit an open
         # store, and no child touches a store: RocksDB's threads do not survive a fork)
         background = reasoning.BackgroundInference(
-            asserted, engine=engine, afterwards=partial(describe_dataset, imports=imports)
+            asserted,
+            engine=engine,
+            afterwards=partial(describe_dataset, imports=imports),
+            change=_reasoning_change(previous, delta, engine),
         )
         ahead = len(asserted) <= AHEAD_MAX_TRIPLES
         mapping_job = Forked(_mapping_sets, asserted, niceness=BACKGROUND_NICENESS, fork=ahead)
@@ -219,9 +228,10 @@ def _build_into(
         change: incremental.Change | None = None
         published = False
         try:
-            if plan.kind == "incremental" and previous is not None:
+            if delta is not None and previous is not None:
                 folder = output.new_build()
-                change = _start_from(previous, plan, state, asserted, folder, summary)
+                change = incremental.prepare(previous, delta, folder / "store")
+            del delta
             report("plan", f"{summary.kind} build: {summary.kind_reason}")
             with _stage(summary, "validate", report):
                 outcome = _validation(change, kb, project, summary)
@@ -269,6 +279,7 @@ def _build_into(
                 _write_text_index(store_folder, project)
             incremental.save_inputs(folder, state, previous)
             build_state.write_state(folder, state)
+            build_state.write_inference_record(folder, _inference_record(inference))
 
             with _stage(summary, "qc", report):
                 qc_store = ox.Store.read_only(str(store_folder))
@@ -335,6 +346,7 @@ def _inference(background: BackgroundInference, summary: BuildSummary) -> Infere
         raise BuildFailed(f"the graph is inconsistent: {exc}", summary) from exc
     summary.background_seconds["reason"] = inference.seconds
     summary.inferred_count = len(inference.triples)
+    summary.reasoned = inference.scope
     summary.inferred_by_kind = dict(inference.counts_by_kind)
     summary.dropped_by_filter = dict(inference.dropped_by_filter)
     return inference
@@ -355,22 +367,51 @@ def _validation(
     return outcome
 
 
-def _start_from(
+def _change_since(
     previous: Path,
     plan: build_state.BuildPlan,
-    state: build_state.BuildState,
     asserted: Sequence[ox.Triple],
-    folder: Path,
     summary: BuildSummary,
-) -> incremental.Change | None:
-    """The store of FOLDER made from PREVIOUS's with the asserted change applied; None (and
-    SUMMARY says the build is a full one) when the previous build cannot be used."""
-    change = incremental.prepare(previous, plan, state, asserted, folder / "store")
-    if change is None:
-        shutil.rmtree(folder / "store", ignore_errors=True)
+) -> incremental.AssertedChange | None:
+    """What changed since the PREVIOUS build; None (and SUMMARY says the build is a full one)
+    when the previous build cannot be used."""
+    delta = incremental.asserted_change(previous, plan, asserted)
+    if delta is None:
         summary.kind = "full"
         summary.kind_reason = "the previous build's store or saved inputs are missing or damaged"
-    return change
+    return delta
+
+
+def _reasoning_change(
+    previous: Path | None, delta: incremental.AssertedChange | None, engine: str
+) -> ReasoningChange | None:
+    """What reasoning may start from: DELTA and the PREVIOUS build's inferences and counts
+    (None, so everything is reasoned over, without a change or a readable record of them)."""
+    from serkg.reasoning import Inference, ReasoningChange
+
+    if delta is None or previous is None:
+        return None
+    record = build_state.read_inference_record(previous)
+    if record is None or record.engine != engine:
+        return None
+    before = Inference(
+        triples=delta.previous_inferred,
+        counts_by_kind=record.counts_by_kind,
+        dropped_by_filter=record.dropped_by_filter,
+        engine=record.engine,
+        seconds=0.0,
+        equalities=record.equalities,
+    )
+    return ReasoningChange(delta.added, delta.removed, before)
+
+
+def _inference_record(inference: Inference) -> build_state.InferenceRecord:
+    return build_state.InferenceRecord(
+        engine=inference.engine,
+        counts_by_kind=dict(inference.counts_by_kind),
+        dropped_by_filter=dict(inference.dropped_by_filter),
+        equalities=inference.equalities,
+    )
 
 
 def _write_validation_reports(folder: Path, outcome: ValidationOutcome, kb: KnowledgeBase) -> None:

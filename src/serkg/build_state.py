@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from serkg.projects import Project
 
 STATE_FILE = ".build-state.json"
+#: what the build's reasoning counted (:class:`InferenceRecord`), for the next one to start from
+INFERENCE_FILE = ".build-inference.json"
 #: bump when the file's meaning changes: an older state then asks for a full build
 STATE_FORMAT = 1
 #: libraries whose results end up in a build: a new version means a full build
@@ -72,6 +74,50 @@ class BuildPlan:
     changed: tuple[str, ...] = ()
     #: data files of the previous build that this one does not read
     removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class InferenceRecord:
+    """What a build's reasoning counted besides its triples (those are in its store): the next
+    build reasons over only what its change reaches from these (:mod:`serkg.reasoning.incremental`)."""
+
+    engine: str
+    counts_by_kind: dict[str, int]
+    dropped_by_filter: dict[str, int]
+    #: owl:sameAs derived between different terms (the next build then reasons over everything)
+    equalities: int
+
+    def to_json(self) -> str:
+        return json.dumps({"format": STATE_FORMAT, **asdict(self)}, indent=1) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> InferenceRecord | None:
+        """The record in TEXT, or None when it is not one this version understands."""
+        try:
+            body = json.loads(text)
+            if body.get("format") != STATE_FORMAT:
+                return None
+            counts = {str(k): int(v) for k, v in body["counts_by_kind"].items()}
+            dropped = {str(k): int(v) for k, v in body["dropped_by_filter"].items()}
+            return cls(str(body["engine"]), counts, dropped, int(body["equalities"]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+
+def read_inference_record(build_folder: Path) -> InferenceRecord | None:
+    """The reasoning record of a published build folder (None when absent or unreadable)."""
+    try:
+        text = (build_folder / INFERENCE_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return InferenceRecord.from_json(text)
+
+
+def write_inference_record(build_folder: Path, record: InferenceRecord) -> None:
+    """Keep RECORD in a build folder about to be published."""
+    from serkg import safe_write
+
+    safe_write.write_text(build_folder / INFERENCE_FILE, record.to_json())
 
 
 def current_state(project: Project, data_files: Sequence[Path], reasoner: str) -> BuildState:

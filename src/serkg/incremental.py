@@ -61,15 +61,22 @@ def save_inputs(folder: Path, state: build_state.BuildState, previous: Path | No
             shutil.copyfile(path, target / name)
 
 
-def prepare(
-    previous: Path,
-    plan: build_state.BuildPlan,
-    now: build_state.BuildState,
-    asserted: Sequence[ox.Triple],
-    store_folder: Path,
-) -> Change | None:
-    """Copy the PREVIOUS build's store to STORE_FOLDER and apply the asserted change; None when
-    the previous build's inputs or store cannot be used (the build is then a full one)."""
+@dataclass
+class AssertedChange:
+    """The asserted triples added and removed since the previous build, and what that build
+    inferred (its store's inferred graph), read before the new build's store exists."""
+
+    added: list[ox.Triple]
+    removed: list[ox.Triple]
+    previous_inferred: list[ox.Triple]
+
+
+def asserted_change(
+    previous: Path, plan: build_state.BuildPlan, asserted: Sequence[ox.Triple]
+) -> AssertedChange | None:
+    """What changed since the PREVIOUS build, read from its saved inputs and its store (opened
+    read-only, and closed again: reasoning is forked afterwards, and no child holds a store);
+    None when they cannot be used (the build is then a full one)."""
     if plan.previous is None or not _store_is_intact(previous / "store"):
         return None
     before = _statements(previous, plan, plan.previous)
@@ -77,15 +84,27 @@ def prepare(
         return None
     after = [t for path in plan.changed for t in _contribution(Path(path))]
     now_set = set(asserted)
+    store = ox.Store.read_only(str(previous / "store"))
+    try:
+        graph = ox.NamedNode(ASSERTED_GRAPH)
+        removed = list(dict.fromkeys(t for t in before if t not in now_set))
+        added = list(dict.fromkeys(t for t in after if _quad(t, graph) not in store))
+        inferred = ox.NamedNode(INFERRED_GRAPH)
+        made = [q.triple for q in store.quads_for_pattern(None, None, None, inferred)]
+    finally:
+        del store
+    return AssertedChange(added, removed, made)
+
+
+def prepare(previous: Path, change: AssertedChange, store_folder: Path) -> Change:
+    """Copy the PREVIOUS build's store to STORE_FOLDER and apply the asserted CHANGE."""
     _copy_store(previous / "store", store_folder)
     store = ox.Store(str(store_folder))
     graph = ox.NamedNode(ASSERTED_GRAPH)
-    removed = list(dict.fromkeys(t for t in before if t not in now_set))
-    added = list(dict.fromkeys(t for t in after if _quad(t, graph) not in store))
-    for t in removed:
+    for t in change.removed:
         store.remove(_quad(t, graph))
-    store.extend(_quad(t, graph) for t in added)
-    return Change(added, removed, store)
+    store.extend(_quad(t, graph) for t in change.added)
+    return Change(change.added, change.removed, store)
 
 
 def validate(change: Change, kb: KnowledgeBase, project: Project) -> ValidationOutcome | None:

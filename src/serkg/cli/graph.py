@@ -122,6 +122,7 @@ def _print_build_summary(summary: BuildSummary, quiet: bool) -> None:
     table = Table(title=f"serkg build → {summary.out_dir}", show_header=False)
     table.add_row("build", f"{summary.kind} ({summary.kind_reason})")
     table.add_row("SHACL checked", summary.validated)
+    table.add_row("reasoned over", summary.reasoned)
     table.add_row("triples asserted", str(summary.asserted_count))
     table.add_row("triples inferred", f"{summary.inferred_count} ({summary.reasoner})")
     for kind, count in sorted(summary.inferred_by_kind.items()):

@@ -11,12 +11,14 @@ The package's interface is re-exported here; each concern has its module: :mod:`
 (orchestration), :mod:`.owlrl_engine` and :mod:`.reasonable_engine` (the two backends),
 :mod:`.rules` (the rules ``reasonable`` lacks), :mod:`.claims` (claims reasoned over once),
 :mod:`.trivia` (filters), :mod:`.consistency` (clashes), :mod:`.kinds` (counts by axiom kind),
-:mod:`.ontology` and :mod:`.index` (lookups), :mod:`.results` (result types) and
+:mod:`.ontology` and :mod:`.index` (lookups), :mod:`.incremental` (reasoning again over
+only what a change reaches), :mod:`.results` (result types) and
 :mod:`.vocabulary` (the OWL terms).
 """
 
 from serkg.reasoning.claims import claims_reasoned_once
 from serkg.reasoning.consistency import check_consistency
+from serkg.reasoning.incremental import ReasoningChange, infer_change
 from serkg.reasoning.index import TripleIndex
 from serkg.reasoning.inference import DEFAULT_ENGINE, ENGINES, BackgroundInference, infer
 from serkg.reasoning.kinds import KINDS, classify_kind
@@ -34,11 +36,13 @@ __all__ = [
     "InconsistencyError",
     "Inference",
     "Ontology",
+    "ReasoningChange",
     "TripleIndex",
     "check_consistency",
     "claims_reasoned_once",
     "classify_kind",
     "infer",
+    "infer_change",
     "supplementary_rules",
     "trivia_filter",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -23,6 +23,10 @@ from serkg.reasoning.owlrl_engine import run_owlrl
 from serkg.reasoning.reasonable_engine import run_reasonable
 from serkg.reasoning.results import InconsistencyError, Inference
 from serkg.reasoning.trivia import FILTERS, is_schema_triple, literal_value, trivia_filter
+from serkg.reasoning.vocabulary import OWL_SAME_AS
+
+if TYPE_CHECKING:
+    from serkg.reasoning.incremental import ReasoningChange
 
 ENGINES = ("owlrl", "reasonable")
 #: reasonable (with our prp-spo2 / prp-key supplement) is the default because the agreement
@@ -61,16 +65,19 @@ class BackgroundInference:
         *,
         engine: str = DEFAULT_ENGINE,
         afterwards: Afterwards | None = None,
+        change: ReasoningChange | None = None,
     ) -> None:
         """AFTERWARDS, if given, runs in the same process on the asserted and inferred triples
         once they are known (``serkg build`` counts its VoID statistics there: they read every
         triple, and the reasoner finishes before the validation it overlaps); its triples come
-        back with :meth:`afterwards_triples`."""
+        back with :meth:`afterwards_triples`. CHANGE, if given, says how ASSERTED differs from
+        a graph already reasoned over: :func:`serkg.reasoning.incremental.infer_change` runs
+        instead of :func:`infer` (same result)."""
         from serkg.forked import Forked
 
         if engine not in ENGINES:
             raise ValueError(f"unknown reasoner {engine!r}; choose one of: {', '.join(ENGINES)}")
-        self._work = Forked(_infer_as_message, asserted, engine, afterwards)
+        self._work = Forked(_infer_as_message, asserted, engine, afterwards, change)
         self._afterwards: list[ox.Triple] = []
 
     def result(self) -> Inference:
@@ -78,10 +85,10 @@ class BackgroundInference:
         outcome = self._work.result()
         if outcome[0] == "inconsistent":
             raise InconsistencyError(outcome[1], outcome[2])
-        _, ntriples, counts, dropped, engine, seconds, afterwards = outcome
+        _, ntriples, counts, dropped, engine, seconds, equalities, scope, afterwards = outcome
         triples = _parse_ntriples(ntriples)
         self._afterwards = _parse_ntriples(afterwards)
-        return Inference(triples, counts, dropped, engine, seconds)
+        return Inference(triples, counts, dropped, engine, seconds, equalities, scope)
 
     def afterwards_triples(self) -> list[ox.Triple]:
         """What AFTERWARDS returned (after :meth:`result`; empty without AFTERWARDS)."""
@@ -97,12 +104,21 @@ class BackgroundInference:
 
 
 def _infer_as_message(
-    asserted: list[ox.Triple], engine: str, afterwards: Afterwards | None = None
+    asserted: list[ox.Triple],
+    engine: str,
+    afterwards: Afterwards | None = None,
+    change: ReasoningChange | None = None,
 ) -> tuple[Any, ...]:
-    """:func:`infer` (and AFTERWARDS on its triples) with a picklable result: triples as
-    N-Triples, an inconsistency as data."""
+    """:func:`infer` (or :func:`serkg.reasoning.incremental.infer_change` after CHANGE), and
+    AFTERWARDS on its triples, with a picklable result: triples as N-Triples, an inconsistency
+    as data."""
+    from serkg.reasoning.incremental import infer_change
+
     try:
-        inference = infer(asserted, engine=engine)
+        if change is not None:
+            inference = infer_change(asserted, change, engine=engine)
+        else:
+            inference = infer(asserted, engine=engine)
     except InconsistencyError as exc:
         return ("inconsistent", str(exc), exc.entities)
     made = afterwards(asserted, inference.triples) if afterwards is not None else []
@@ -113,6 +129,8 @@ def _infer_as_message(
         inference.dropped_by_filter,
         inference.engine,
         inference.seconds,
+        inference.equalities,
+        inference.scope,
         _ntriples(made),
     )
 
@@ -188,4 +206,10 @@ def _infer(asserted: list[ox.Triple], engine: str, *, claims_once: bool = True) 
         dropped_by_filter=dropped,
         engine=engine,
         seconds=time.perf_counter() - started,
+        equalities=equalities if engine != "owlrl" else _equalities(derived),
     )
+
+
+def _equalities(derived: Sequence[ox.Triple]) -> int:
+    """owl:sameAs between different terms among DERIVED (owlrl's, whose literal ones are gone)."""
+    return sum(1 for t in derived if t.predicate == OWL_SAME_AS and t.subject != t.object)

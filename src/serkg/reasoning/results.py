@@ -28,3 +28,8 @@ class Inference:
     dropped_by_filter: dict[str, int]
     engine: str
     seconds: float
+    #: owl:sameAs derived between two different terms (kept or dropped as trivia): the next
+    #: build may reason over only what its change reaches when this is 0 (:mod:`.incremental`)
+    equalities: int = 0
+    #: "everything", or "what the change reaches" (:func:`serkg.reasoning.infer_change`)
+    scope: str = "everything"

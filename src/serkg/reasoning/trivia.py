@@ -45,11 +45,16 @@ FILTERS: dict[str, str] = {
 
 def is_schema_triple(t: ox.Triple, ontology: Ontology) -> bool:
     """Whether T states schema (an axiom, a list cell, a fact about an ontology term)."""
+    return is_schema_statement(t.subject, t.predicate, t.object, ontology)
+
+
+def is_schema_statement(s: Any, p: Any, o: Any, ontology: Ontology) -> bool:
+    """:func:`is_schema_triple` on the parts of a triple (read once in a loop over many)."""
     return (
-        t.predicate in SCHEMA_PREDICATES
-        or t.predicate in (RDF_FIRST, RDF_REST)
-        or t.subject in ontology.terms
-        or (t.predicate == RDF_TYPE and t.object in META_CLASSES)
+        p in SCHEMA_PREDICATES
+        or p in (RDF_FIRST, RDF_REST)
+        or s in ontology.terms
+        or (p == RDF_TYPE and o in META_CLASSES)
     )
 
 
