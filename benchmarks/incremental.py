@@ -71,6 +71,7 @@ def _summary(runs: list[ChildRun]) -> dict[str, Any]:
         "stage_s": {k: round(v, 2) for k, v in middle.get("stage_seconds", {}).items()},
         "kind": sorted({str(r.get("kind")) for r in records}),
         "validated": sorted({str(r.get("validated")) for r in records}),
+        "reasoned": sorted({str(r.get("reasoned")) for r in records}),
     }
 
 

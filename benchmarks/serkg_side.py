@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
                 "reasoner": summary.reasoner,
                 "kind": summary.kind,
                 "validated": summary.validated,
+                "reasoned": summary.reasoned,
                 "failed": failed,
             }
         ),
