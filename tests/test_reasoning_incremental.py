@@ -80,6 +80,9 @@ def assert_same_as_everything(
     assert got.counts_by_kind == want.counts_by_kind
     assert got.dropped_by_filter == want.dropped_by_filter
     assert got.equalities == want.equalities
+    if got.scope == LOCAL:  # what the store is updated by
+        before, after = set(previous.triples), set(want.triples)
+        assert got.difference == (sorted(after - before, key=str), sorted(before - after, key=str))
     return got.scope
 
 
@@ -194,6 +197,21 @@ def test_random_edits_of_a_graph_with_hubs_are_reasoned_over_locally_to_the_same
             added.append(ox.Triple(one.subject, other.predicate, other.object))
         scopes.append(assert_same_as_everything(graph, previous, removed, added))
     assert scopes.count(LOCAL) >= 25, scopes
+
+
+def test_a_change_reasoned_over_in_a_forked_process_comes_back_whole(
+    real: KnowledgeBase, before: Inference
+) -> None:
+    now, change = edited(real.asserted, [triple("kg:l-serine", "sk:precursorOf", "kg:glycine")], [])
+    change.previous = before
+    here = infer_change(now, change)
+    there = reasoning.BackgroundInference(now, change=change).result()
+    assert here.scope == there.scope == LOCAL
+    assert (there.triples, there.difference) == (here.triples, here.difference)
+    assert (there.counts_by_kind, there.dropped_by_filter) == (
+        here.counts_by_kind,
+        here.dropped_by_filter,
+    )
 
 
 def test_a_change_that_states_schema_is_reasoned_over_everything(

@@ -272,7 +272,7 @@ def _build_into(
                     METADATA_GRAPH: [*metadata, *_query_examples(project)],
                 }
                 if change is not None:
-                    incremental.finish_store(store_folder, graphs)
+                    incremental.finish_store(store_folder, graphs, inference.difference)
                 else:
                     _load_store(store_folder, graphs)
             with _stage(summary, "index", report):

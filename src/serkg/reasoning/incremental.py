@@ -107,8 +107,9 @@ def infer_change(
     ):
         return infer(asserted, engine=engine)
     previous = change.previous
+    kept, difference = _swapped(previous.triples, local_now.triples, reach)
     return Inference(
-        triples=_swapped(previous.triples, local_now.triples, reach),
+        triples=kept,
         counts_by_kind=_shifted(
             previous.counts_by_kind, local_now.counts_by_kind, local_before.counts_by_kind
         ),
@@ -119,6 +120,7 @@ def infer_change(
         seconds=time.perf_counter() - started,
         equalities=0,
         scope="what the change reaches",
+        difference=difference,
     )
 
 
@@ -231,13 +233,20 @@ def in_scope(t: ox.Triple, reach: set[Any]) -> bool:
 
 def _swapped(
     previous: Sequence[ox.Triple], local: Sequence[ox.Triple], reach: set[Any]
-) -> list[ox.Triple]:
+) -> tuple[list[ox.Triple], tuple[list[ox.Triple], list[ox.Triple]]]:
     """PREVIOUS without its triples in scope, with LOCAL's in scope instead, sorted as
-    :func:`.infer` sorts."""
-    kept = [t for t in previous if not in_scope(t, reach)]
-    kept += (t for t in local if in_scope(t, reach))
+    :func:`.infer` sorts; and (added, removed) against PREVIOUS."""
+    kept: list[ox.Triple] = []
+    old: set[ox.Triple] = set()
+    for t in previous:
+        if in_scope(t, reach):
+            old.add(t)
+        else:
+            kept.append(t)
+    new = {t for t in local if in_scope(t, reach)}
+    kept += new
     kept.sort(key=str)
-    return kept
+    return kept, (sorted(new - old, key=str), sorted(old - new, key=str))
 
 
 def _shifted(base: dict[str, int], now: dict[str, int], before: dict[str, int]) -> dict[str, int]:

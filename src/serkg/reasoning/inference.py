@@ -85,10 +85,12 @@ class BackgroundInference:
         outcome = self._work.result()
         if outcome[0] == "inconsistent":
             raise InconsistencyError(outcome[1], outcome[2])
-        _, ntriples, counts, dropped, engine, seconds, equalities, scope, afterwards = outcome
+        _, ntriples, counts, dropped, engine, seconds, equalities, scope, difference = outcome[:9]
         triples = _parse_ntriples(ntriples)
-        self._afterwards = _parse_ntriples(afterwards)
-        return Inference(triples, counts, dropped, engine, seconds, equalities, scope)
+        self._afterwards = _parse_ntriples(outcome[9])
+        if difference is not None:
+            difference = (_parse_ntriples(difference[0]), _parse_ntriples(difference[1]))
+        return Inference(triples, counts, dropped, engine, seconds, equalities, scope, difference)
 
     def afterwards_triples(self) -> list[ox.Triple]:
         """What AFTERWARDS returned (after :meth:`result`; empty without AFTERWARDS)."""
@@ -131,6 +133,9 @@ def _infer_as_message(
         inference.seconds,
         inference.equalities,
         inference.scope,
+        None
+        if inference.difference is None
+        else tuple(_ntriples(part) for part in inference.difference),
         _ntriples(made),
     )
 

@@ -33,3 +33,6 @@ class Inference:
     equalities: int = 0
     #: "everything", or "what the change reaches" (:func:`serkg.reasoning.infer_change`)
     scope: str = "everything"
+    #: (added, removed) against the previous build's inferences, when known (a change reasoned
+    #: over locally): the store is updated by them without comparing all inferences
+    difference: tuple[list[ox.Triple], list[ox.Triple]] | None = None
