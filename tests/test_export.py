@@ -256,3 +256,46 @@ def test_export_from_the_built_store_is_the_validated_graph(
     )
     assert check.returncode == 0, check.stdout[-3000:] + check.stderr[-2000:]
     assert check.stdout.splitlines()[0].endswith("conforms, no violations")
+
+
+def _writers_trig(asserted: list[ox.Triple], inferred: list[ox.Triple]) -> bytes:
+    """pyoxigraph's own TriG of the two graphs, with the export prefixes."""
+    from serkg.prefixes import ASSERTED_GRAPH, INFERRED_GRAPH
+
+    quads = [ox.Quad(*t, ox.NamedNode(ASSERTED_GRAPH)) for t in asserted]
+    quads += [ox.Quad(*t, ox.NamedNode(INFERRED_GRAPH)) for t in inferred]
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=export._prefixes()) or b""
+
+
+def test_trig_made_from_turtle_is_the_trig_writers_byte_for_byte() -> None:
+    blank = ox.BlankNode("b1")
+    awkward = [
+        ox.Triple(
+            n("kg:a"),
+            n("rdfs:label"),
+            ox.Literal("two\nlines, a \"quote\"\tand '''", language="en"),
+        ),
+        ox.Triple(n("kg:a"), n("sk:p"), blank),
+        ox.Triple(blank, n("sk:q"), typed("01", "integer")),
+        ox.Triple(n("kg:a"), n("rdfs:comment"), ox.Literal("@prefix x: <y> .\n<z> {")),
+        ox.Triple(ox.NamedNode("http://example.org/no/prefix#x"), n("rdf:type"), n("sk:Claim")),
+    ]
+    for asserted, inferred in [
+        (awkward, awkward[:2]),
+        (awkward, []),
+        ([], awkward[1:]),
+        ([], []),
+    ]:
+        assert export.serialize_dataset(asserted, inferred, "trig") == _writers_trig(
+            asserted, inferred
+        )
+
+
+def test_trig_of_the_packaged_graph_is_the_trig_writers_byte_for_byte() -> None:
+    from serkg.reasoning import infer
+
+    kb = load_knowledge([resources.ontology_file()], resources.data_files())
+    inferred = infer(kb.asserted).triples
+    made = export.serialize_dataset(kb.asserted, inferred, "trig")
+    assert made == _writers_trig(kb.asserted, inferred)
+    assert len(made) > 500_000

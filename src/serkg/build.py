@@ -472,14 +472,16 @@ def _write_exports(
 ) -> float:
     """Write the export files into FOLDER; returns the seconds it took."""
     started = time.perf_counter()
-    export.write_triples(folder / "serkg.ttl", asserted, "ttl")
-    export.write_triples(folder / "serkg-inferred.ttl", inferred, "ttl")
+    turtle = {
+        ASSERTED_GRAPH: export.serialize_triples(asserted, "ttl"),
+        INFERRED_GRAPH: export.serialize_triples(inferred, "ttl"),
+    }
+    safe_write.write_bytes(folder / "serkg.ttl", turtle[ASSERTED_GRAPH])
+    safe_write.write_bytes(folder / "serkg-inferred.ttl", turtle[INFERRED_GRAPH])
     export.write_triples(folder / "serkg-imports.ttl", imports, "ttl")
     export.write_triples(folder / "serkg.nt", asserted, "nt")
     export.write_triples(folder / "serkg.jsonld", asserted, "jsonld")
-    safe_write.write_bytes(
-        folder / "serkg.trig", export.serialize_dataset(asserted, inferred, "trig")
-    )
+    safe_write.write_bytes(folder / "serkg.trig", export.trig_of_turtle(list(turtle.items())))
     export.write_triples(folder / "void.ttl", metadata, "ttl")
     for name, text in mapping_sets.items():
         safe_write.write_text(folder / name, text)
