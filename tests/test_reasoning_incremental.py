@@ -143,18 +143,34 @@ def test_random_edits_are_reasoned_over_locally_to_the_whole_graphs_result(
 ) -> None:
     """Differential test: 30 random edits of the packaged graph (facts taken out, facts made by
     recombining the subject of one with the predicate and object of another)."""
-    ontology = Ontology.from_triples(real.asserted)
-    facts = [t for t in real.asserted if not is_schema_triple(t, ontology)]
-    rng = random.Random(20)
+    scopes = random_edits(real.asserted, before, seed=20, edits=30, removals=(0, 4), additions=3)
+    assert scopes.count(LOCAL) >= 20, scopes  # the others: clashes or equalities, checked too
+
+
+def random_edits(
+    graph: list[ox.Triple],
+    previous: Inference,
+    *,
+    seed: int,
+    edits: int,
+    removals: tuple[int, int],
+    additions: int,
+) -> list[str]:
+    """EDITS random edits of GRAPH, each reasoned over both ways (assert_same_as_everything):
+    a number of facts in REMOVALS taken out, up to ADDITIONS made by recombining the subject of
+    one fact with the predicate and object of another. Returns the scopes."""
+    ontology = Ontology.from_triples(graph)
+    facts = [t for t in graph if not is_schema_triple(t, ontology)]
+    rng = random.Random(seed)
     scopes = []
-    for _ in range(30):
-        removed = rng.sample(facts, rng.randint(0, 4))
+    for _ in range(edits):
+        removed = rng.sample(facts, rng.randint(*removals))
         added = []
-        for _ in range(rng.randint(0, 3)):
+        for _ in range(rng.randint(0, additions)):
             one, other = rng.sample(facts, 2)
             added.append(ox.Triple(one.subject, other.predicate, other.object))
-        scopes.append(assert_same_as_everything(real.asserted, before, removed, added))
-    assert scopes.count(LOCAL) >= 20, scopes  # the others: clashes or equalities, checked too
+        scopes.append(assert_same_as_everything(graph, previous, removed, added))
+    return scopes
 
 
 def hub_graph() -> list[ox.Triple]:
@@ -184,18 +200,7 @@ def hub_graph() -> list[ox.Triple]:
 @pytest.mark.slow
 def test_random_edits_of_a_graph_with_hubs_are_reasoned_over_locally_to_the_same_result() -> None:
     graph = hub_graph()
-    ontology = Ontology.from_triples(graph)
-    facts = [t for t in graph if not is_schema_triple(t, ontology)]
-    previous = infer(graph)
-    rng = random.Random(7)
-    scopes = []
-    for _ in range(40):
-        removed = rng.sample(facts, rng.randint(1, 4))
-        added = []
-        for _ in range(rng.randint(0, 2)):
-            one, other = rng.sample(facts, 2)
-            added.append(ox.Triple(one.subject, other.predicate, other.object))
-        scopes.append(assert_same_as_everything(graph, previous, removed, added))
+    scopes = random_edits(graph, infer(graph), seed=7, edits=40, removals=(1, 4), additions=2)
     assert scopes.count(LOCAL) >= 25, scopes
 
 

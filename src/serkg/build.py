@@ -246,6 +246,7 @@ def _build_into(
             folder = folder or output.new_build()
             _write_validation_reports(folder, outcome, kb)
             if not outcome.conforms:
+                exports.close()  # before the folder is emptied: no export file comes after
                 output.publish_failed(folder, REPORTS)
                 published = True
                 raise BuildFailed(
