@@ -4,8 +4,9 @@ Designed around what we measured (shared/MEASUREMENTS.md): each file is parsed o
 SHACL Core runs in pySHACL on rdflib graphs (40x faster than over Oxigraph), SHACL-SPARQL and QC
 on Oxigraph; queries and exports use the fast store. Work that does not depend on the stage
 before it runs in a forked process meanwhile (reasoning and the mapping sets during validation;
-exports during store and QC), so both cores of a small machine are busy; no forked process opens
-a store (RocksDB's threads do not survive a fork). A build owns its output folder (a lock), writes
+exports during store and QC, those of the asserted graph from the start in an incremental build),
+so both cores of a small machine are busy; no forked process opens a store, and none is forked
+while one is open (RocksDB's threads do not survive a fork). A build owns its output folder (a lock), writes
 everything into a folder of its own and publishes it in one rename only after every stage
 succeeded (:class:`serkg.safe_write.OutputFolder`), so a failed, interrupted or killed build
 leaves the previous build complete. docs/reliability.md says what a killed build leaves behind.
