@@ -85,9 +85,9 @@ class BackgroundInference:
         outcome = self._work.result()
         if outcome[0] == "inconsistent":
             raise InconsistencyError(outcome[1], outcome[2])
-        _, ntriples, counts, dropped, engine, seconds, equalities, scope, difference = outcome[:9]
+        _, ntriples, counts, dropped, engine, seconds, equalities, scope, difference, made = outcome
         triples = _parse_ntriples(ntriples)
-        self._afterwards = _parse_ntriples(outcome[9])
+        self._afterwards = _parse_ntriples(made)
         if difference is not None:
             difference = (_parse_ntriples(difference[0]), _parse_ntriples(difference[1]))
         return Inference(triples, counts, dropped, engine, seconds, equalities, scope, difference)
