@@ -1,10 +1,12 @@
-"""SHACL Core in pySHACL: one generated claim per bundle, the focus nodes split over forked processes."""
+"""SHACL Core reports: serkg's engine finds what fails and pySHACL writes the report about it;
+where that engine cannot, pySHACL checks one generated claim per bundle, the focus nodes split
+over forked processes."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 import pyoxigraph as ox
 
@@ -15,6 +17,7 @@ from serkg.checks.nodes import (
     sh,
 )
 from serkg.checks.report import (
+    empty_report,
     report_node,
 )
 from serkg.checks.shapes import (
@@ -65,6 +68,10 @@ def run_pyshacl(
         raise ShapesError(f"the SHACL shapes could not be run: {report}")
     return bool(conforms), report
 
+
+#: The SHACL Core engines: serkg's own (the default; pySHACL where it cannot) and pySHACL alone
+CORE_ENGINES = ("serkg", "pyshacl")
+CoreEngineName = Literal["serkg", "pyshacl"]
 
 SK_CLAIM_PARTS = tuple(SK + n for n in ("claimSubject", "claimPredicate", "claimObject"))
 
@@ -124,12 +131,69 @@ def core_report(
     shapes_g: rdflib.Graph,
     workers: int | None,
     parallel_min_triples: int | None,
+    *,
+    data_store: ox.Store | None = None,
+    engine: CoreEngineName = "serkg",
 ) -> tuple[bool, rdflib.Graph]:
-    """pySHACL Core on the data with one claim per group (all claims of a group that fails).
+    """The SHACL Core report on DATA with ONTOLOGY (DATA_STORE: both in an Oxigraph store, if
+    the caller has one).
 
-    The shapes run folded (:mod:`serkg.checks.folding`: same conformance, cheaper); when
-    anything fails, the original shapes run again on the failing focus nodes, for their report.
+    ENGINE "serkg": serkg's engine (:mod:`serkg.checks.core_engine`) finds the failing focus
+    nodes; pySHACL writes the report about those alone. When the shapes use what that engine
+    does not implement, or with ENGINE "pyshacl": pySHACL on the data with one claim per group
+    (all claims of a group that fails), the shapes folded (:mod:`serkg.checks.folding`: same
+    conformance, cheaper); when anything fails, the original shapes run again on the failing
+    focus nodes, for their report.
     """
+    if engine not in CORE_ENGINES:
+        raise ValueError(
+            f"the Core engine must be one of {', '.join(CORE_ENGINES)}, not {engine!r}"
+        )
+    if engine == "serkg":
+        from serkg.checks.core_engine import failing_focus_nodes
+        from serkg.checks.sparql_constraints import NotInFastEngine
+
+        if data_store is None:
+            from serkg.checks.sparql_constraints import oxigraph_store
+            from serkg.terms import rdflib_graph_to_triples
+
+            data_store = oxigraph_store(data, rdflib_graph_to_triples(ontology or ()))
+        try:
+            failing = failing_focus_nodes(shapes_g, data_store)
+        except NotInFastEngine:
+            pass
+        else:
+            return _report_about(data, ontology, shapes_g, failing)
+    return _pyshacl_core_report(data, ontology, shapes_g, workers, parallel_min_triples)
+
+
+def _report_about(
+    data: Sequence[ox.Triple],
+    ontology: rdflib.Graph | None,
+    shapes_g: rdflib.Graph,
+    failing: Mapping[Any, Sequence[ox.NamedNode | ox.BlankNode | ox.Literal]],
+) -> tuple[bool, rdflib.Graph]:
+    """pySHACL's report on the whole DATA, each shape run on the focus nodes FAILING lists for
+    it only: a shape's results about a focus node depend on nothing else, so they are those of
+    a run on every focus node."""
+    from serkg.terms import ox_to_rdflib, triples_to_rdflib_graph
+
+    if not any(failing.values()):
+        return True, empty_report()
+    with quiet_rdflib():
+        graph = triples_to_rdflib_graph(data)
+    pairs = {shape: [ox_to_rdflib(n) for n in nodes] for shape, nodes in failing.items()}
+    return run_pyshacl(graph, ontology, shapes_for_pairs(shapes_g, pairs), None, inplace=True)
+
+
+def _pyshacl_core_report(
+    data: Sequence[ox.Triple],
+    ontology: rdflib.Graph | None,
+    shapes_g: rdflib.Graph,
+    workers: int | None,
+    parallel_min_triples: int | None,
+) -> tuple[bool, rdflib.Graph]:
+    """pySHACL Core on the data with one claim per group (see :func:`core_report`)."""
     from serkg.checks.folding import (
         fold_pattern_ors,
         hoist_property_shapes,
@@ -283,6 +347,16 @@ def _shapes_for_focus(shapes_g: rdflib.Graph, data: rdflib.Graph, nodes: set[Any
     return _retargeted(shapes_g, data, 1, lambda focus: [sorted(focus & nodes, key=str)])[0]
 
 
+def shapes_for_pairs(shapes_g: rdflib.Graph, pairs: Mapping[Any, Sequence[Any]]) -> rdflib.Graph:
+    """A copy of SHAPES_G in which each shape with a target targets exactly the nodes PAIRS
+    lists for it (none if it is not there)."""
+    copy = rdflib_copy(shapes_g)
+    class_types = _class_types(shapes_g)
+    for shape in _targeted_shapes(shapes_g):
+        _retarget(copy, shape, pairs.get(shape, ()), class_types)
+    return copy
+
+
 def _retargeted(
     shapes_g: rdflib.Graph,
     data: rdflib.Graph,
@@ -291,21 +365,35 @@ def _retargeted(
 ) -> list[rdflib.Graph]:
     """PARTS copies of SHAPES_G with every shape's targets replaced by sh:targetNode: in copy k,
     the nodes PICK(its focus nodes)[k]."""
-    from rdflib import RDF, RDFS
-
-    shapes = sorted((s for s in shape_nodes(shapes_g) if has_target(shapes_g, s)), key=str)
-    class_types = set(shapes_g.transitive_subjects(RDFS.subClassOf, RDFS.Class))
+    class_types = _class_types(shapes_g)
     copies = [rdflib_copy(shapes_g) for _ in range(parts)]
-    for shape in shapes:
+    for shape in _targeted_shapes(shapes_g):
         chosen = pick(_focus_nodes(data, shapes_g, shape))
         for copy, nodes in zip(copies, chosen, strict=True):
-            for t in TARGETS:
-                copy.remove((shape, sh(t), None))
-            for cls in class_types:  # an implicit class target becomes explicit target nodes
-                copy.remove((shape, RDF.type, cls))
-            for node in nodes:
-                copy.add((shape, sh("targetNode"), node))
+            _retarget(copy, shape, nodes, class_types)
     return copies
+
+
+def _targeted_shapes(shapes_g: rdflib.Graph) -> list[Any]:
+    return sorted((s for s in shape_nodes(shapes_g) if has_target(shapes_g, s)), key=str)
+
+
+def _class_types(shapes_g: rdflib.Graph) -> set[Any]:
+    from rdflib import RDFS
+
+    return set(shapes_g.transitive_subjects(RDFS.subClassOf, RDFS.Class))
+
+
+def _retarget(copy: rdflib.Graph, shape: Any, nodes: Iterable[Any], class_types: set[Any]) -> None:
+    """SHAPE in COPY targets NODES (sh:targetNode) and nothing else."""
+    from rdflib import RDF
+
+    for t in TARGETS:
+        copy.remove((shape, sh(t), None))
+    for cls in class_types:  # an implicit class target becomes explicit target nodes
+        copy.remove((shape, RDF.type, cls))
+    for node in nodes:
+        copy.add((shape, sh("targetNode"), node))
 
 
 def _focus_nodes(data: rdflib.Graph, shapes_g: rdflib.Graph, shape: Any) -> set[Any]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 import pyoxigraph as ox
 
 from serkg.checks.core_parallel import (
+    CoreEngineName,
     core_report,
     run_pyshacl,
 )
@@ -144,12 +145,16 @@ def validate_triples(
     custom_shapes: rdflib.Graph | None = None,
     parallel_min_triples: int | None = None,
     project: Project | None = None,
+    core_engine: CoreEngineName = "serkg",
 ) -> ValidationOutcome:
     """The fast engine on pyoxigraph triples, as the build holds them (no full rdflib copy).
 
-    Core shapes run in pySHACL on the facts plus one generated claim per bundle, split over
-    ``workers`` processes (default: the usable cores, at most 4); SHACL-SPARQL constraints run
-    once each on an Oxigraph store. Same results as ``validate_graph(engine="pyshacl")``.
+    Core shapes are decided by serkg's engine (:mod:`serkg.checks.core_engine`) and pySHACL
+    reports on the focus nodes that fail. With ``core_engine="pyshacl"``, or shapes serkg's
+    engine does not implement, they run in pySHACL on the facts plus one generated claim per
+    bundle, split over ``workers`` processes (default: the usable cores, at most 4).
+    SHACL-SPARQL constraints run once each on an Oxigraph store. Same results as
+    ``validate_graph(engine="pyshacl")``.
     ``data_graph`` of the outcome holds only the triples about the reported nodes (enough to
     locate them in the files).
     """
@@ -176,6 +181,7 @@ def validate_triples(
             constraints,
             workers,
             parallel_min_triples,
+            core_engine,
         )
     seconds = time.perf_counter() - started
     reported = reported_nodes(report)
@@ -235,17 +241,30 @@ def _fast_report(
     constraints: Sequence[SparqlConstraint],
     workers: int | None,
     parallel_min_triples: int | None,
+    core_engine: CoreEngineName,
 ) -> tuple[bool, rdflib.Graph]:
-    """Core in pySHACL (one claim per group, split over WORKERS), SHACL-SPARQL on Oxigraph."""
-    if shapes == "sparql" or not has_any_target(core_g):
-        conforms, report = True, empty_report()
-    else:
-        conforms, report = core_report(data, ontology_g, core_g, workers, parallel_min_triples)
-    if constraints:
+    """Core as :func:`serkg.checks.core_parallel.core_report` says, SHACL-SPARQL on Oxigraph."""
+    checks_core = shapes != "sparql" and has_any_target(core_g)
+    # the data graph in Oxigraph: what SHACL-SPARQL queries and serkg's Core engine reads
+    store = None
+    if constraints or (checks_core and core_engine == "serkg"):
         store = oxigraph_store(data, ontology)
+    if checks_core:
+        conforms, report = core_report(
+            data,
+            ontology_g,
+            core_g,
+            workers,
+            parallel_min_triples,
+            data_store=store,
+            engine=core_engine,
+        )
+    else:
+        conforms, report = True, empty_report()
+    if constraints and store is not None:
         results = run_sparql_constraints(store, sparql_g)
-        del store
         conforms = add_sparql_results(report, sparql_g, results) and conforms
+    del store
     return set_conforms(report, conforms)
 
 
