@@ -2,10 +2,15 @@
 
 Each ``sht:Validate`` test of the suite's manifests runs through ``validate_triples`` (what
 ``serkg validate`` and ``serkg build`` call) on the triples serkg's own loader parses, once per
-engine path: the small-graph path (one pySHACL process for Core, SHACL-SPARQL on Oxigraph) and
-the large-graph path forced by ``parallel_min_triples=0``, with one and with two worker processes.
-pySHACL alone is the oracle: every test it passes must pass on every path; it fails exactly
-:data:`PYSHACL_KNOWN_FAILURES` (a test checks that, so the list cannot drift).
+engine path: serkg's Core engine (the default), and with ``core_engine="pyshacl"`` the
+small-graph path (one pySHACL process for Core) and the large-graph path forced by
+``parallel_min_triples=0``, with one and with two worker processes; SHACL-SPARQL runs on Oxigraph
+in all. pySHACL alone is the oracle: every test it passes must pass on every path; it fails
+exactly :data:`PYSHACL_KNOWN_FAILURES` (a test checks that, so the list cannot drift).
+
+serkg's Core engine only decides which focus nodes of which shape fail (pySHACL writes the
+report about those), so it is also held to pySHACL's verdict on every (shape, focus node) pair of
+every Core test, in both directions, and must decide every Core test itself (no fallback).
 
 A report matches the expected one the way the suite compares them: ``sh:conforms`` and the
 results as a graph, up to blank-node renaming, without ``sh:resultMessage`` (messages are free
@@ -50,9 +55,10 @@ PYSHACL_KNOWN_FAILURES = {"core/property/uniqueLang-002", "sparql/pre-binding/sh
 
 #: The engine paths of ``validate_triples``: keyword arguments that force each one.
 ENGINE_PATHS: dict[str, dict[str, Any]] = {
-    "small": {},
-    "large-1-worker": {"parallel_min_triples": 0, "workers": 1},
-    "large-2-workers": {"parallel_min_triples": 0, "workers": 2},
+    "serkg": {},
+    "pyshacl-small": {"core_engine": "pyshacl"},
+    "pyshacl-large-1-worker": {"core_engine": "pyshacl", "parallel_min_triples": 0, "workers": 1},
+    "pyshacl-large-2-workers": {"core_engine": "pyshacl", "parallel_min_triples": 0, "workers": 2},
 }
 
 
@@ -283,3 +289,29 @@ def test_serkg_passes_what_pyshacl_passes(name: str, path: str) -> None:
         return
     got, expected = run_serkg(test, ENGINE_PATHS[path])
     assert isomorphic(got, expected), _difference(expected, got)
+
+
+def _core_tests() -> list[str]:
+    return [t.name for t in suite_tests() if t.name.startswith("core/")]
+
+
+@pytest.mark.parametrize("name", _core_tests())
+def test_serkg_core_engine_gives_pyshacls_verdict_on_every_focus_node(name: str) -> None:
+    from serkg.checks.core_engine import CoreEngine, DataIndex
+    from serkg.checks.core_parallel import run_pyshacl, shapes_for_pairs
+    from serkg.checks.shapes import split_shapes
+    from serkg.terms import ox_to_rdflib
+
+    test = _by_name()[name]
+    data = [q.triple for q in parse_file(test.data)]
+    core, _sparql = split_shapes(_serkg_graph(test.shapes))
+    engine = CoreEngine(core, DataIndex.of(data))  # raises if it cannot decide these shapes
+    failing = engine.failing()
+    pairs = [(shape, node) for shape in engine.targeted for node in engine.focus_nodes(shape)]
+    assert pairs, "no focus node: nothing is compared"
+    for shape, node in pairs:
+        alone = shapes_for_pairs(core, {shape: [ox_to_rdflib(node)]})
+        conforms, _report = run_pyshacl(triples_to_rdflib_graph(data), None, alone, None)
+        if name in PYSHACL_KNOWN_FAILURES:
+            continue  # pySHACL is not the oracle there
+        assert (node in failing[shape]) == (not conforms), (shape, node)

@@ -638,7 +638,9 @@ def test_worker_reports_merge_without_corrupting_a_sequence_path() -> None:
         )
         for i in range(8)
     ]
-    outcome = validate_triples(data, custom_shapes=shapes, workers=2, parallel_min_triples=0)
+    outcome = validate_triples(
+        data, custom_shapes=shapes, workers=2, parallel_min_triples=0, core_engine="pyshacl"
+    )
     report = outcome.report_graph
     paths = set(report.objects(None, URIRef(SH + "resultPath")))
     assert len(paths) == 1 and len(outcome.violations) == 8

@@ -337,7 +337,8 @@ def _query_examples(project: Project) -> list[ox.Triple]:
 def _validate(kb: KnowledgeBase, project: Project) -> ValidationOutcome:
     from serkg.checks import validate_triples
 
-    return validate_triples(kb.data, kb.ontology, project=project)
+    # the loader refused every literal the store would keep in another form
+    return validate_triples(kb.data, kb.ontology, project=project, literals_as_stored=True)
 
 
 def _inference(background: BackgroundInference, summary: BuildSummary) -> Inference:

@@ -146,6 +146,7 @@ def validate_triples(
     parallel_min_triples: int | None = None,
     project: Project | None = None,
     core_engine: CoreEngineName = "serkg",
+    literals_as_stored: bool = False,
 ) -> ValidationOutcome:
     """The fast engine on pyoxigraph triples, as the build holds them (no full rdflib copy).
 
@@ -154,7 +155,10 @@ def validate_triples(
     engine does not implement, they run in pySHACL on the facts plus one generated claim per
     bundle, split over ``workers`` processes (default: the usable cores, at most 4).
     SHACL-SPARQL constraints run once each on an Oxigraph store. Same results as
-    ``validate_graph(engine="pyshacl")``.
+    ``validate_graph(engine="pyshacl")``. serkg's engine reads the data from an Oxigraph store,
+    which keeps some literals in another form (:mod:`serkg.literal_forms`): unless
+    LITERALS_AS_STORED says the loader already refused those (as :func:`load_knowledge` does),
+    the data is checked for them, and pySHACL decides Core if there is one.
     ``data_graph`` of the outcome holds only the triples about the reported nodes (enough to
     locate them in the files).
     """
@@ -164,6 +168,8 @@ def validate_triples(
     started = time.perf_counter()
     core_g, sparql_g = split_shapes(shapes_g)
     ontology_g = triples_to_rdflib_graph(ontology) if ontology else None
+    if core_engine == "serkg" and not literals_as_stored and _store_rewrites(data, ontology):
+        core_engine = "pyshacl"
     try:
         constraints = sparql_constraints(sparql_g)
     except NotInFastEngine:  # a shape this engine does not implement: pySHACL runs everything
@@ -199,6 +205,14 @@ def validate_triples(
         seconds=seconds,
         data_graph=triples_to_rdflib_graph(t for t in data if t.subject in reported),
     )
+
+
+def _store_rewrites(*graphs: Sequence[ox.Triple]) -> bool:
+    """Whether an Oxigraph store would keep a literal of GRAPHS in another form."""
+    from serkg.literal_forms import stored_forms
+
+    literals = (o for triples in graphs for t in triples if isinstance(o := t.object, ox.Literal))
+    return bool(stored_forms(literals))
 
 
 def _validate_fast_focused(
@@ -289,7 +303,9 @@ def validate_files(
     given = [Path(p) for p in paths]
     if not given:
         kb = load_knowledge(project.ontology_files, project.data_files)
-        outcome = validate_triples(kb.data, kb.ontology, shapes=shapes, project=project)
+        outcome = validate_triples(
+            kb.data, kb.ontology, shapes=shapes, project=project, literals_as_stored=True
+        )
         if outcome.data_graph is not None:
             locate(outcome.violations, outcome.data_graph, kb.origins)
         return outcome, run_qc(qc_store(kb.asserted), project)
@@ -298,7 +314,9 @@ def validate_files(
         f for f in project.data_files if f.resolve() not in replaced and f.name not in replaced
     ]
     kb = load_knowledge(project.ontology_files, [*context, *given])
-    outcome = validate_triples(kb.data, kb.ontology, shapes=shapes, project=project)
+    outcome = validate_triples(
+        kb.data, kb.ontology, shapes=shapes, project=project, literals_as_stored=True
+    )
     if outcome.data_graph is not None:
         locate(outcome.violations, outcome.data_graph, kb.origins)
     mentioned = _mentioned_nodes(kb, given)
