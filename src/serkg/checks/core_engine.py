@@ -144,7 +144,10 @@ class DataIndex:
 
     def is_instance(self, node: Term, cls: Term) -> bool:
         """SHACL instance (SHACL 1.4): NODE has an rdf:type that is CLS or a subclass of it."""
-        return any(cls in self.superclasses(t) for t in self.objects(node, _TYPE))
+        for t in self.objects(node, _TYPE):  # noqa: SIM110 (a loop: no generator per call)
+            if cls in self.superclasses(t):
+                return True
+        return False
 
     def instances(self, cls: Term) -> list[Term]:
         classes = [cls, *self._subclasses(cls)]
@@ -516,7 +519,12 @@ class _Shape:
         found = self.memo.get(focus)
         if found is None:
             values = [focus] if self.values is None else self.values(focus)
-            found = self.memo[focus] = all(check(focus, values) for check in self.checks)
+            found = True
+            for check in self.checks:  # a loop, not all(generator): this runs millions of times
+                if not check(focus, values):
+                    found = False
+                    break
+            self.memo[focus] = found
         return found
 
 
@@ -574,7 +582,10 @@ def _each(test: Callable[[Term], bool]) -> Check:
 
 
 def _all_pass(test: Callable[[Term], bool], _focus: Term, values: list[Term]) -> bool:
-    return all(test(v) for v in values)
+    for v in values:  # noqa: SIM110 (a loop: no generator per call)
+        if not test(v):
+            return False
+    return True
 
 
 def _is_instance(data: DataIndex, cls: Term, value: Term) -> bool:
