@@ -189,3 +189,43 @@ def test_constants_from_the_rdflib_shapes_meet_the_data_terms() -> None:
     shape = rdflib.URIRef("http://e/S")
     assert failing_focus_nodes(shapes, oxigraph_store(ok))[shape] == []
     assert failing_focus_nodes(shapes, oxigraph_store(bad))[shape] == [ox.NamedNode("http://e/a")]
+
+
+@pytest.mark.parametrize("kind", ["valid", "invalid"])
+@pytest.mark.parametrize("name", sorted(set(EXAMPLE_NAMES) - STORE_REWRITES))
+def test_after_a_change_the_engine_gives_the_verdict_of_a_full_validation(
+    kind: str, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The incremental build's Core check (serkg.checks.incremental) on an example whose every
+    triple is new: serkg's engine decides as pySHACL does, and it is the engine that decides."""
+    from serkg.checks import incremental
+    from serkg.checks.core_parallel import run_pyshacl
+    from tests.list_view import ListView
+
+    data = _example(kind, name)
+    ontology = rdflib.Graph().parse(resources.ontology_file(), format="turtle")
+    core = _core_shapes()
+    reach = incremental.core_reach(core)
+    assert reach is not None
+    verdicts = []
+    for engine in ("serkg", "pyshacl"):
+        if engine == "pyshacl":  # as if the engine could not decide these shapes
+            monkeypatch.setattr(incremental, "_engine_conforms", _refuse)
+        else:
+            monkeypatch.setattr(incremental, "run_pyshacl", _no_pyshacl)
+        verdicts.append(incremental._core_conforms(ListView(data), ontology, data, core, reach))
+        monkeypatch.setattr(incremental, "run_pyshacl", run_pyshacl)
+    assert verdicts == [kind == "valid" or _passes_core_in_full(name)] * 2
+
+
+def _refuse(*_args: object) -> bool:
+    raise NotInFastEngine("as if")
+
+
+def _no_pyshacl(*_args: object, **_kwargs: object) -> object:
+    raise AssertionError("pySHACL ran: serkg's Core engine did not decide")
+
+
+def _passes_core_in_full(name: str) -> bool:
+    declared = expectations(EXAMPLES / "invalid" / f"{name}.ttl")
+    return all(c == "SPARQLConstraintComponent" for _f, _p, c in declared)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -480,13 +480,17 @@ class CoreEngine:
 
     # --- running them
 
-    def failing(self) -> dict[Any, list[Term]]:
+    def failing(self, among: Collection[Term] | None = None) -> dict[Any, list[Term]]:
         """For each shape with a target (an rdflib node of the shapes graph), its focus nodes
-        that do not conform, in a stable order."""
-        return {
-            shape: [f for f in self.focus_nodes(shape) if not self._compiled[shape].conforms(f)]
-            for shape in self.targeted
-        }
+        (those in AMONG, if given) that do not conform, in a stable order."""
+        found = {}
+        for shape in self.targeted:
+            compiled = self._compiled[shape]
+            focus = self.focus_nodes(shape)
+            if among is not None:
+                focus = [f for f in focus if f in among]
+            found[shape] = [f for f in focus if not compiled.conforms(f)]
+        return found
 
     def focus_nodes(self, shape: Any) -> list[Term]:
         """SHAPE's focus nodes in the data graph (SHACL 2.1.3)."""

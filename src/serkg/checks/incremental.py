@@ -40,6 +40,7 @@ from serkg.checks.sparql_constraints import (
     sparql_constraints,
 )
 from serkg.checks.sparql_reach import Read, Step
+from serkg.gc_pause import cyclic_gc_paused
 from serkg.prefixes import PREFIX_MAP
 
 if TYPE_CHECKING:
@@ -304,7 +305,8 @@ def _core_conforms(
     core_g: rdflib.Graph,
     reach: int,
 ) -> bool:
-    """pySHACL on the focus nodes within REACH steps of a change, over their neighbourhood."""
+    """Whether the focus nodes within REACH steps of a change conform, over their neighbourhood:
+    serkg's Core engine decides, pySHACL where it cannot."""
     from serkg.checks.folding import fold_pattern_ors
     from serkg.terms import ox_to_rdflib, triples_to_rdflib_graph
 
@@ -333,6 +335,10 @@ def _core_conforms(
         )
     if not triples:
         return True
+    try:
+        return _engine_conforms(triples, ontology_g, core_g, affected)
+    except NotInFastEngine:
+        pass  # pySHACL decides
     with quiet_rdflib():
         graph = triples_to_rdflib_graph(triples)
     if ontology_g is not None:  # what pySHACL does with ont_graph, done before choosing targets
@@ -345,6 +351,24 @@ def _core_conforms(
         graph, None, _shapes_for_focus(shapes, graph, focus), None, inplace=True
     )
     return conforms
+
+
+def _engine_conforms(
+    triples: Iterable[ox.Triple],
+    ontology_g: rdflib.Graph | None,
+    core_g: rdflib.Graph,
+    affected: set[Any],
+) -> bool:
+    """serkg's Core engine (:mod:`serkg.checks.core_engine`) on the AFFECTED focus nodes over
+    TRIPLES and the ontology. Their literals are the store's and the loader's, already in the
+    form a store keeps, so the engine may read them from one."""
+    from serkg.checks.core_engine import CoreEngine, DataIndex
+    from serkg.terms import rdflib_graph_to_triples
+
+    ontology = list(rdflib_graph_to_triples(ontology_g)) if ontology_g is not None else []
+    engine = CoreEngine(core_g, DataIndex.of(triples, ontology))
+    with cyclic_gc_paused():
+        return not any(engine.failing(among=affected).values())
 
 
 def _steps(start: Iterable[Any], steps: int, neighbours: Any) -> set[Any]:
