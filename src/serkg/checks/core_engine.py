@@ -1,12 +1,14 @@
 """SHACL Core verdicts in serkg's own engine: which focus nodes of which shape fail.
 
 Why: at 1M triples pySHACL needed the data as an rdflib graph (6 s to make), one generated claim
-per bundle found beforehand (8 s) and 9 s more to check it; this engine reads the pyoxigraph
-triples the build holds, indexed once, and decides every shape with a target on every focus node
-(SHACL 1.0, sections 2-4: targets, paths, every Core constraint component). It only gives the
-verdicts: when a focus node fails, the report about it is written by pySHACL run on the failing
-(shape, focus node) pairs alone (:func:`serkg.checks.core_parallel.core_report`), so results and
-messages are the reference's. A conforming graph (the usual build) never reaches pySHACL.
+per bundle found beforehand (8 s) and 9 s more to check it; this engine reads the data graph from
+the Oxigraph store the SHACL-SPARQL constraints query anyway, each node's triples once, and
+decides every shape with a target on every focus node (SHACL 1.0, sections 2-4: targets, paths,
+every Core constraint component). It only gives the verdicts: when a focus node fails, the report
+about it is written by pySHACL run on the failing (shape, focus node) pairs alone
+(:func:`serkg.checks.core_parallel.core_report`), so results and messages are the reference's.
+A conforming graph (the usual build) never reaches pySHACL. The store keeps some literals in
+another form (:mod:`serkg.literal_forms`): the caller makes sure the data holds none.
 
 Anything it does not implement exactly (a SPARQL-based target or component, recursive shapes,
 regular-expression flags Python lacks, a Core parameter where SHACL does not allow it) raises
