@@ -135,12 +135,12 @@ class DataIndex:
         """CLS and every class it is an rdfs:subClassOf of, directly or not."""
         found = self._superclasses.get(cls)
         if found is None:
-            seen, todo = {cls}, [cls]
-            while todo:
-                for sup in self.objects(todo.pop(), _SUBCLASS):
+            seen, pending = {cls}, [cls]
+            while pending:
+                for sup in self.objects(pending.pop(), _SUBCLASS):
                     if sup not in seen:
                         seen.add(sup)
-                        todo.append(sup)
+                        pending.append(sup)
             found = self._superclasses[cls] = frozenset(seen)
         return found
 
@@ -156,12 +156,12 @@ class DataIndex:
         return _distinct(n for c in classes for n in self.subjects(_TYPE, c))
 
     def _subclasses(self, cls: Term) -> list[Term]:
-        seen, todo = {cls}, [cls]
-        while todo:
-            for sub in self.subjects(_SUBCLASS, todo.pop()):
+        seen, pending = {cls}, [cls]
+        while pending:
+            for sub in self.subjects(_SUBCLASS, pending.pop()):
                 if sub not in seen:
                     seen.add(sub)
-                    todo.append(sub)
+                    pending.append(sub)
         seen.discard(cls)
         return sorted(seen, key=str)
 
@@ -570,12 +570,12 @@ def _sequence(steps: Sequence[Values]) -> Values:
 
 def _closure(start: Term, step: Values, *, include_start: bool) -> list[Term]:
     seen: dict[Term, None] = {start: None} if include_start else {}
-    todo = [start]
-    while todo:
-        for v in step(todo.pop()):
+    pending = [start]
+    while pending:
+        for v in step(pending.pop()):
             if v not in seen:
                 seen[v] = None
-                todo.append(v)
+                pending.append(v)
     return list(seen)
 
 

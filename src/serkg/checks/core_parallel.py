@@ -160,9 +160,9 @@ def core_report(
             data_store = oxigraph_store(data, rdflib_graph_to_triples(ontology or ()))
         try:
             failing = failing_focus_nodes(shapes_g, data_store)
-        except NotInFastEngine:
-            pass
-        else:
+        except NotInFastEngine:  # shapes it does not implement: the pySHACL way below
+            failing = None
+        if failing is not None:
             return _report_about(data, ontology, shapes_g, failing)
     return _pyshacl_core_report(data, ontology, shapes_g, workers, parallel_min_triples)
 

@@ -335,10 +335,9 @@ def _core_conforms(
         )
     if not triples:
         return True
-    try:
-        return _engine_conforms(triples, ontology_g, core_g, affected)
-    except NotInFastEngine:
-        pass  # pySHACL decides
+    decided = _engine_conforms(triples, ontology_g, core_g, affected)
+    if decided is not None:
+        return decided
     with quiet_rdflib():
         graph = triples_to_rdflib_graph(triples)
     if ontology_g is not None:  # what pySHACL does with ont_graph, done before choosing targets
@@ -358,15 +357,19 @@ def _engine_conforms(
     ontology_g: rdflib.Graph | None,
     core_g: rdflib.Graph,
     affected: set[Any],
-) -> bool:
+) -> bool | None:
     """serkg's Core engine (:mod:`serkg.checks.core_engine`) on the AFFECTED focus nodes over
-    TRIPLES and the ontology. Their literals are the store's and the loader's, already in the
-    form a store keeps, so the engine may read them from one."""
+    TRIPLES and the ontology, or None when it cannot decide these shapes (pySHACL does). Their
+    literals are the store's and the loader's, already in the form a store keeps, so the engine
+    may read them from one."""
     from serkg.checks.core_engine import CoreEngine, DataIndex
     from serkg.terms import rdflib_graph_to_triples
 
     ontology = list(rdflib_graph_to_triples(ontology_g)) if ontology_g is not None else []
-    engine = CoreEngine(core_g, DataIndex.of(triples, ontology))
+    try:
+        engine = CoreEngine(core_g, DataIndex.of(triples, ontology))
+    except NotInFastEngine:
+        return None
     with cyclic_gc_paused():
         return not any(engine.failing(among=affected).values())
 
