@@ -41,12 +41,12 @@ from serkg import (
     mappings,
     resources,
     safe_write,
-    store_checksums,
 )
 from serkg.forked import Forked
 from serkg.gc_pause import long_lived_frozen
 from serkg.loading import KnowledgeBase, load_knowledge, parse_file
 from serkg.prefixes import ASSERTED_GRAPH, IMPORTS_GRAPH, INFERRED_GRAPH, METADATA_GRAPH
+from serkg.store_fill import StoreFill, StoreFillError
 
 if TYPE_CHECKING:
     from serkg.checks import QcViolation, ValidationOutcome
@@ -68,6 +68,8 @@ BACKGROUND_NICENESS = 10
 #: and a fork copies the pages of the triples it reads (1M, with the store's graphs filled ahead
 #: too: 82.6 s and 3.66 GB peak, against 67.6 s and 2.74 GB without).
 AHEAD_MAX_TRIPLES = 500_000
+#: the priority of the process filling the store (:mod:`serkg.store_fill`) during validation
+STORE_FILL_NICENESS = int(os.environ.get("SERKG_FILL_NICE", "0"))
 
 StageReporter = Callable[[str, str], None]
 
@@ -226,28 +228,28 @@ def _build_into(
         mapping_job = Forked(_mapping_sets, asserted, niceness=BACKGROUND_NICENESS, fork=ahead)
         exports = _ExportJobs()
         folder: Path | None = None
-        change: incremental.Change | None = None
+        store: _StoreWriter | None = None
         published = False
         try:
-            if delta is not None and previous is not None:
-                folder = output.new_build()
+            folder = output.new_build()
+            if delta is not None:
                 # an incremental build's later stages are short: the exports of the asserted
                 # graph are made meanwhile, or they are what it waits for last. At full priority:
                 # niced, they ran mostly after validation, and a build at 1M waited 6.6-7.5 s
                 # for them (32-36 s in all); now 0.0 s (28-29 s)
                 exports.start_ahead(folder, asserted, imports)
-                change = incremental.prepare(previous, delta, folder / "store")
+            store = _StoreWriter(folder / "store", asserted, imports, previous, delta)
             del delta
             report("plan", f"{summary.kind} build: {summary.kind_reason}")
             with _stage(summary, "validate", report):
-                outcome = _validation(change, kb, project, summary)
-            if change is not None:
-                change.close()  # before anything forks: the store is written again in "store"
+                outcome = _validation(store.change, kb, project, summary)
+            store.validated()
 
-            folder = folder or output.new_build()
             _write_validation_reports(folder, outcome, kb)
             if not outcome.conforms:
-                exports.close()  # before the folder is emptied: no export file comes after
+                # before the folder is emptied: no export or store file comes after
+                exports.close()
+                store.close()
                 output.publish_failed(folder, REPORTS)
                 published = True
                 raise BuildFailed(
@@ -269,17 +271,14 @@ def _build_into(
                 )
             exports.start(folder, asserted, inference.triples, imports, metadata, mapping_sets)
             with _stage(summary, "store", report):
-                store_folder = folder / "store"
                 graphs = {
                     ASSERTED_GRAPH: asserted,
                     INFERRED_GRAPH: inference.triples,
                     IMPORTS_GRAPH: imports,
                     METADATA_GRAPH: [*metadata, *_query_examples(project)],
                 }
-                if change is not None:
-                    incremental.finish_store(store_folder, graphs, inference.difference)
-                else:
-                    _load_store(store_folder, graphs)
+                store.finish(graphs, inference.difference)
+            store_folder = store.folder
             with _stage(summary, "index", report):
                 _write_text_index(store_folder, project)
             incremental.save_inputs(folder, state, previous)
@@ -311,8 +310,8 @@ def _build_into(
             published = True
             summary.artefacts = [out_dir / name for name in PUBLISHED]
         finally:
-            if change is not None:
-                change.close()
+            if store is not None:
+                store.close()
             for job in (background, mapping_job, exports):
                 job.close()
             if folder is not None and not published:
@@ -441,16 +440,64 @@ def _mapping_sets(asserted: Sequence[ox.Triple]) -> tuple[dict[str, str], str | 
         return {}, str(exc)
 
 
-def _load_store(folder: Path, graphs: Mapping[str, Sequence[ox.Triple]]) -> None:
-    """Persist GRAPHS (graph IRI -> triples): asserted, inferred, imports and metadata."""
-    store = ox.Store(str(folder))
-    for graph, triples in graphs.items():
-        name = ox.NamedNode(graph)
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
-    store.flush()
-    store.optimize()
-    del store
-    store_checksums.write_checksums(folder)
+class _StoreWriter:
+    """How a build writes its store at FOLDER: in a full build, a helper process fills it from
+    the start (:mod:`serkg.store_fill`) with the graphs known before validation, while this
+    process validates and reasons; in an incremental build (a DELTA from the PREVIOUS build),
+    the previous store is copied and changed (:mod:`serkg.incremental`)."""
+
+    #: the graphs a full build hands to the helper before validation
+    AHEAD = (ASSERTED_GRAPH, IMPORTS_GRAPH)
+
+    def __init__(
+        self,
+        folder: Path,
+        asserted: Sequence[ox.Triple],
+        imports: Sequence[ox.Triple],
+        previous: Path | None,
+        delta: incremental.AssertedChange | None,
+    ) -> None:
+        self.folder = folder
+        self.change: incremental.Change | None = None
+        self._fill: StoreFill | None = None
+        if delta is not None and previous is not None:
+            self.change = incremental.prepare(previous, delta, folder)
+            return
+        self._fill = StoreFill(folder, niceness=STORE_FILL_NICENESS)
+        for graph, triples in zip(self.AHEAD, (asserted, imports), strict=True):
+            self._fill.add(graph, triples)
+
+    def validated(self) -> None:
+        """Validation is over: the incremental store closes until :meth:`finish` (this process
+        forks meanwhile, and no child may inherit an open store)."""
+        if self.change is not None:
+            self.change.close()
+
+    def finish(
+        self,
+        graphs: Mapping[str, Sequence[ox.Triple]],
+        inferred_difference: tuple[Sequence[ox.Triple], Sequence[ox.Triple]] | None,
+    ) -> None:
+        """Complete the store with GRAPHS (graph IRI -> triples), close it and record its
+        checksums."""
+        if self.change is not None:
+            incremental.finish_store(self.folder, graphs, inferred_difference)
+            return
+        assert self._fill is not None
+        for graph, triples in graphs.items():
+            if graph not in self.AHEAD:
+                self._fill.add(graph, triples)
+        try:
+            self._fill.finish()
+        except StoreFillError as exc:
+            raise safe_write.OutputError(str(exc)) from exc
+
+    def close(self) -> None:
+        """Stop writing (an unfinished store is left incomplete); harmless to repeat."""
+        if self.change is not None:
+            self.change.close()
+        if self._fill is not None:
+            self._fill.close()
 
 
 def _write_text_index(store_folder: Path, project: Project) -> None:

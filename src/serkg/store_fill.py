@@ -1,0 +1,166 @@
+"""Filling a build's on-disk store in another process while the build validates and reasons.
+
+RocksDB's bulk load is single-threaded and slow next to everything else a build does: 15-17 s
+for a million triples here, however they are handed over (benchmarks/RESULTS.md). It needs
+nothing from validation, so ``serkg build`` hands each graph to a helper process as soon as it is
+known: the asserted graph and the imports right after loading, the inferences and the metadata
+once reasoning is done. The helper writes them into the store while the build validates, then
+closes the store and records its checksums (:mod:`serkg.store_checksums`).
+
+The helper is a new interpreter (``python -m serkg.store_fill``), not a fork: RocksDB must never
+be opened in a forked child. Each graph travels as N-Triples bytes from pyoxigraph's own
+serialiser (not through Python objects), and is stored with the same terms, blank node labels
+included: RocksDB's ``bulk_load`` would rename blank nodes, so the helper parses with labels kept
+and bulk-extends. The helper dies with the build (``PR_SET_PDEATHSIG``); if the build stops
+before it says the store is complete (end of input without the closing message), the helper
+leaves the store without checksums, so it can never pass for a finished one.
+
+The wire format, on the helper's stdin: for each graph a line ``graph <IRI> <byte count>`` and
+that many bytes of N-Triples; then a line ``end``. On stdout it answers one JSON object: ``{}``
+when the store is complete, or the error (an :class:`OSError` keeps its errno, so a full disk
+stays recognisable as one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from serkg.forked import die_with_parent
+from serkg.store_checksums import write_checksums
+
+
+class StoreFillError(RuntimeError):
+    """The helper could not fill the store (its message says why)."""
+
+
+class StoreFill:
+    """A helper process filling the store at FOLDER; :meth:`add` graphs, then :meth:`finish`."""
+
+    def __init__(self, folder: Path, *, niceness: int = 0) -> None:
+        """NICENESS above 0 lowers the helper's CPU priority (:func:`os.nice`)."""
+        self.folder = Path(folder)
+        command = [sys.executable, "-m", "serkg.store_fill", str(self.folder), str(os.getpid())]
+        self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
+            [*command, str(niceness)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            close_fds=True,
+        )
+
+    def add(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        """Send TRIPLES, to be stored in the named GRAPH."""
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        self._send(f"graph {ox.NamedNode(graph)} {len(data)}\n".encode() + data)
+
+    def finish(self) -> None:
+        """Wait until the store is complete, closed and checksummed; raises the helper's error
+        (:class:`OSError` with its errno, or :class:`StoreFillError`)."""
+        self._send(b"end\n")
+        process = self._running()
+        answer, errors = process.communicate()
+        self._process = None
+        _raise_if_failed(answer, errors, process.returncode)
+
+    def close(self) -> None:
+        """Stop the helper if it still runs (the store is then incomplete); harmless to repeat."""
+        if self._process is None:
+            return
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.communicate()
+        self._process = None
+
+    def _running(self) -> subprocess.Popen[bytes]:
+        if self._process is None:
+            raise StoreFillError("the store is already complete or abandoned")
+        return self._process
+
+    def _send(self, data: bytes) -> None:
+        process = self._running()
+        assert process.stdin is not None
+        try:
+            process.stdin.write(data)
+            process.stdin.flush()
+        except BrokenPipeError:  # the helper stopped: its answer says why
+            answer, errors = process.communicate()
+            self._process = None
+            _raise_if_failed(answer, errors, process.returncode)
+            raise StoreFillError("the store helper stopped reading") from None
+
+
+def _raise_if_failed(answer: bytes, errors: bytes, returncode: int) -> None:
+    try:
+        outcome = json.loads(answer or b"null")
+    except ValueError:
+        outcome = None
+    if returncode == 0 and outcome == {}:
+        return
+    if isinstance(outcome, dict) and "errno" in outcome:
+        raise OSError(outcome["errno"], outcome["message"], outcome.get("filename"))
+    if isinstance(outcome, dict) and "error" in outcome:
+        raise StoreFillError(f"the store could not be filled: {outcome['error']}")
+    detail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+    raise StoreFillError(f"the store helper died (exit code {returncode}): {detail[0]}")
+
+
+def _fill(folder: Path, source: IO[bytes]) -> bool:
+    """Store every graph read from SOURCE into a new store at FOLDER; True when the closing
+    message came (the store is then closed and checksummed), False at an early end of input."""
+    store = ox.Store(str(folder))
+    while header := source.readline():
+        if header == b"end\n":
+            store.flush()
+            store.optimize()
+            del store
+            write_checksums(folder)
+            return True
+        kind, graph, size = header.decode("utf-8").split(" ")
+        if kind != "graph":
+            raise ValueError(f"unexpected message {header[:80]!r}")
+        data = source.read(int(size))
+        if len(data) != int(size):
+            break
+        name = ox.NamedNode(graph[1:-1])
+        # N-Triples lines end with " .\n" and hold no other line break (the grammar escapes them
+        # in literals), so this makes each line an N-Quads line in GRAPH
+        quads = data.replace(b" .\n", f" {name} .\n".encode())
+        del data
+        store.bulk_extend(ox.parse(quads, format=ox.RdfFormat.N_QUADS))
+        del quads
+    return False
+
+
+def main(argv: list[str]) -> int:
+    """The helper: ``python -m serkg.store_fill FOLDER PARENT_PID NICENESS``."""
+    folder, parent_pid, niceness = Path(argv[0]), int(argv[1]), int(argv[2])
+    # Ctrl-C is the build's to handle: it stops this helper (StoreFill.close) and says so
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent_pid)
+    if niceness > 0:
+        os.nice(niceness)
+    outcome: dict[str, Any]
+    try:
+        if not _fill(folder, sys.stdin.buffer):
+            return 2  # the build stopped first: no checksums, nothing to answer
+        outcome = {}
+    except OSError as exc:
+        message = exc.strerror if exc.errno is not None else str(exc)
+        outcome = {"errno": exc.errno, "message": message, "filename": exc.filename}
+    except Exception as exc:  # the build raises it as StoreFillError
+        outcome = {"error": f"{type(exc).__name__}: {exc}"}
+    sys.stdout.write(json.dumps(outcome) + "\n")
+    return 0 if outcome == {} else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
