@@ -55,6 +55,7 @@ class StoreFill:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             close_fds=True,
+            env=_same_serkg_environment(),
         )
 
     def add(self, graph: str, triples: Iterable[ox.Triple]) -> None:
@@ -96,6 +97,18 @@ class StoreFill:
             self._process = None
             _raise_if_failed(answer, errors, process.returncode)
             raise StoreFillError("the store helper stopped reading") from None
+
+
+def _same_serkg_environment() -> dict[str, str]:
+    """This environment, with the folder this serkg was imported from first on the helper's
+    path: the helper runs the same code whatever put serkg on this process's path."""
+    import serkg
+
+    source = str(Path(serkg.__file__).resolve().parent.parent)
+    environment = dict(os.environ)
+    inherited = environment.get("PYTHONPATH")
+    environment["PYTHONPATH"] = os.pathsep.join([source, *([inherited] if inherited else [])])
+    return environment
 
 
 def _raise_if_failed(answer: bytes, errors: bytes, returncode: int) -> None:
