@@ -15,16 +15,18 @@ and bulk-extends. The helper dies with the build (``PR_SET_PDEATHSIG``); if the 
 before it says the store is complete (end of input without the closing message), the helper
 leaves the store without checksums, so it can never pass for a finished one.
 
-The wire format, on the helper's stdin: for each graph a line ``graph <IRI> <byte count>`` and
-that many bytes of N-Triples; then a line ``end``. On stdout it answers one JSON object: ``{}``
-when the store is complete, or the error (an :class:`OSError` keeps its errno, so a full disk
-stays recognisable as one).
+Each graph is written to a file in a spool folder beside the store (so the build never waits
+for the helper to read it), and announced on the helper's stdin by a JSON line
+``{"graph": IRI, "file": PATH}``; the helper loads and deletes the file. ``{"end": true}`` closes.
+On stdout the helper answers one JSON object: ``{}`` when the store is complete, or the error (an
+:class:`OSError` keeps its errno, so a full disk stays recognisable as one).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -46,8 +48,11 @@ class StoreFill:
     """A helper process filling the store at FOLDER; :meth:`add` graphs, then :meth:`finish`."""
 
     def __init__(self, folder: Path, *, niceness: int = 0) -> None:
-        """NICENESS above 0 lowers the helper's CPU priority (:func:`os.nice`)."""
+        """NICENESS above 0 lowers the helper's CPU priority (:func:`os.nice`). The graphs wait
+        for the helper in a spool folder beside FOLDER (removed when done)."""
         self.folder = Path(folder)
+        self.spool = self.folder.parent / f".{self.folder.name}.spool"
+        self._handed = 0
         command = [sys.executable, "-m", "serkg.store_fill", str(self.folder), str(os.getpid())]
         self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
             [*command, str(niceness)],
@@ -59,38 +64,43 @@ class StoreFill:
         )
 
     def add(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        """Send TRIPLES, to be stored in the named GRAPH."""
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        self._send(f"graph {ox.NamedNode(graph)} {len(data)}\n".encode() + data)
+        """Hand over TRIPLES, to be stored in the named GRAPH (this returns once they are
+        written to the spool folder: the helper loads them in its own time)."""
+        self.spool.mkdir(exist_ok=True)
+        path = self.spool / f"{self._handed}.nt"
+        self._handed += 1
+        ox.serialize(triples, output=str(path), format=ox.RdfFormat.N_TRIPLES)
+        self._send({"graph": graph, "file": str(path)})
 
     def finish(self) -> None:
         """Wait until the store is complete, closed and checksummed; raises the helper's error
         (:class:`OSError` with its errno, or :class:`StoreFillError`)."""
-        self._send(b"end\n")
+        self._send({"end": True})
         process = self._running()
         answer, errors = process.communicate()
         self._process = None
+        shutil.rmtree(self.spool, ignore_errors=True)
         _raise_if_failed(answer, errors, process.returncode)
 
     def close(self) -> None:
         """Stop the helper if it still runs (the store is then incomplete); harmless to repeat."""
-        if self._process is None:
-            return
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.communicate()
-        self._process = None
+        if self._process is not None:
+            if self._process.poll() is None:
+                self._process.kill()
+            self._process.communicate()
+            self._process = None
+        shutil.rmtree(self.spool, ignore_errors=True)
 
     def _running(self) -> subprocess.Popen[bytes]:
         if self._process is None:
             raise StoreFillError("the store is already complete or abandoned")
         return self._process
 
-    def _send(self, data: bytes) -> None:
+    def _send(self, message: dict[str, Any]) -> None:
         process = self._running()
         assert process.stdin is not None
         try:
-            process.stdin.write(data)
+            process.stdin.write(json.dumps(message).encode("utf-8") + b"\n")
             process.stdin.flush()
         except BrokenPipeError:  # the helper stopped: its answer says why
             answer, errors = process.communicate()
@@ -118,7 +128,9 @@ def _raise_if_failed(answer: bytes, errors: bytes, returncode: int) -> None:
         outcome = None
     if returncode == 0 and outcome == {}:
         return
-    if isinstance(outcome, dict) and "errno" in outcome:
+    if isinstance(outcome, dict) and "message" in outcome:
+        if outcome.get("errno") is None:  # RocksDB's errors carry only a message
+            raise OSError(outcome["message"])
         raise OSError(outcome["errno"], outcome["message"], outcome.get("filename"))
     if isinstance(outcome, dict) and "error" in outcome:
         raise StoreFillError(f"the store could not be filled: {outcome['error']}")
@@ -126,24 +138,24 @@ def _raise_if_failed(answer: bytes, errors: bytes, returncode: int) -> None:
     raise StoreFillError(f"the store helper died (exit code {returncode}): {detail[0]}")
 
 
-def _fill(folder: Path, source: IO[bytes]) -> bool:
-    """Store every graph read from SOURCE into a new store at FOLDER; True when the closing
+def _fill(folder: Path, messages: IO[bytes]) -> bool:
+    """Store every graph MESSAGES hand over into a new store at FOLDER; True when the closing
     message came (the store is then closed and checksummed), False at an early end of input."""
     store = ox.Store(str(folder))
-    while header := source.readline():
-        if header == b"end\n":
+    for line in messages:
+        if not line.endswith(b"\n"):
+            break  # cut short: the build stopped while saying it
+        message = json.loads(line)
+        if message == {"end": True}:
             store.flush()
             store.optimize()
             del store
             write_checksums(folder)
             return True
-        kind, graph, size = header.decode("utf-8").split(" ")
-        if kind != "graph":
-            raise ValueError(f"unexpected message {header[:80]!r}")
-        data = source.read(int(size))
-        if len(data) != int(size):
-            break
-        name = ox.NamedNode(graph[1:-1])
+        spooled = Path(message["file"])
+        data = spooled.read_bytes()
+        spooled.unlink()
+        name = ox.NamedNode(message["graph"])
         # N-Triples lines end with " .\n" and hold no other line break (the grammar escapes them
         # in literals), so this makes each line an N-Quads line in GRAPH
         quads = data.replace(b" .\n", f" {name} .\n".encode())
