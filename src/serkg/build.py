@@ -63,13 +63,12 @@ PAUSE_AT_ENV = "SERKG_BUILD_PAUSE_AT"
 #: reasoning leave of the cores (at 100k, fair shares slowed validation by a third)
 BACKGROUND_NICENESS = 10
 #: Up to this many asserted triples, the mapping sets are made in a forked process during
-#: validation, on the core reasoning leaves idle (100k: reasoning 1.8 s, validation 3.3 s). Above
+#: validation, and the store is filled meanwhile (:mod:`serkg.store_fill`), on the core reasoning
+#: leaves idle (100k: reasoning 1.8 s, validation 3.3 s). Above
 #: it, validation and reasoning keep both cores busy until the end, so the work ahead only waits,
 #: and a fork copies the pages of the triples it reads (1M, with the store's graphs filled ahead
 #: too: 82.6 s and 3.66 GB peak, against 67.6 s and 2.74 GB without).
 AHEAD_MAX_TRIPLES = 500_000
-#: the priority of the process filling the store (:mod:`serkg.store_fill`) during validation
-STORE_FILL_NICENESS = int(os.environ.get("SERKG_FILL_NICE", "0"))
 
 StageReporter = Callable[[str, str], None]
 
@@ -238,7 +237,9 @@ def _build_into(
                 # niced, they ran mostly after validation, and a build at 1M waited 6.6-7.5 s
                 # for them (32-36 s in all); now 0.0 s (28-29 s)
                 exports.start_ahead(folder, asserted, imports)
-            store = _StoreWriter(folder / "store", asserted, imports, previous, delta)
+            store = _StoreWriter(folder / "store", previous, delta)
+            if ahead:  # a core is free while validating: the store is filled meanwhile
+                store.start_fill(asserted, imports)
             del delta
             report("plan", f"{summary.kind} build: {summary.kind_reason}")
             with _stage(summary, "validate", report):
@@ -257,6 +258,10 @@ def _build_into(
                     summary,
                 )
 
+            # above AHEAD_MAX_TRIPLES, validation and reasoning kept both cores busy: the store is
+            # filled from here on, while the reasoner may still run, and apart from validation's
+            # memory (1M, filled from the start: 3.2-3.5 GB peak against 2.9 GB, and no faster)
+            store.start_fill(asserted, imports)
             # made here, while the reasoner may still run, when they were not made ahead (above
             # AHEAD_MAX_TRIPLES): an incremental build at 1M would otherwise wait for both in turn
             mapping_sets, mapping_error = mapping_job.result()
@@ -441,29 +446,30 @@ def _mapping_sets(asserted: Sequence[ox.Triple]) -> tuple[dict[str, str], str | 
 
 
 class _StoreWriter:
-    """How a build writes its store at FOLDER: in a full build, a helper process fills it from
-    the start (:mod:`serkg.store_fill`) with the graphs known before validation, while this
-    process validates and reasons; in an incremental build (a DELTA from the PREVIOUS build),
-    the previous store is copied and changed (:mod:`serkg.incremental`)."""
+    """How a build writes its store at FOLDER. A full build has a helper process fill it
+    (:mod:`serkg.store_fill`): handed the asserted graph and the imports as soon as the build
+    can spare a core for it (:meth:`start_fill`), the rest once reasoning is done. An incremental
+    build (a DELTA from the PREVIOUS build) copies the previous store and changes it
+    (:mod:`serkg.incremental`)."""
 
-    #: the graphs a full build hands to the helper before validation
+    #: the graphs known before validation
     AHEAD = (ASSERTED_GRAPH, IMPORTS_GRAPH)
 
     def __init__(
-        self,
-        folder: Path,
-        asserted: Sequence[ox.Triple],
-        imports: Sequence[ox.Triple],
-        previous: Path | None,
-        delta: incremental.AssertedChange | None,
+        self, folder: Path, previous: Path | None, delta: incremental.AssertedChange | None
     ) -> None:
         self.folder = folder
         self.change: incremental.Change | None = None
         self._fill: StoreFill | None = None
         if delta is not None and previous is not None:
             self.change = incremental.prepare(previous, delta, folder)
+
+    def start_fill(self, asserted: Sequence[ox.Triple], imports: Sequence[ox.Triple]) -> None:
+        """A full build: start the helper and hand it the graphs known before validation
+        (nothing to do in an incremental build, or when it has started already)."""
+        if self.change is not None or self._fill is not None:
             return
-        self._fill = StoreFill(folder, niceness=STORE_FILL_NICENESS)
+        self._fill = StoreFill(self.folder, niceness=BACKGROUND_NICENESS)
         for graph, triples in zip(self.AHEAD, (asserted, imports), strict=True):
             self._fill.add(graph, triples)
 
@@ -483,6 +489,7 @@ class _StoreWriter:
         if self.change is not None:
             incremental.finish_store(self.folder, graphs, inferred_difference)
             return
+        self.start_fill(graphs[ASSERTED_GRAPH], graphs[IMPORTS_GRAPH])
         assert self._fill is not None
         for graph, triples in graphs.items():
             if graph not in self.AHEAD:
