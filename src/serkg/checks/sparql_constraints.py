@@ -155,27 +155,33 @@ def _prefix_declarations(shapes_g: rdflib.Graph, constraint: Any) -> Iterator[st
 
 
 def _target_nodes(store: ox.Store, shapes_g: rdflib.Graph, shape: Any) -> set[Any]:
-    """The focus nodes of SHAPE in the data, as SHACL defines them (classes follow subClassOf)."""
+    """The focus nodes of SHAPE in the data (the store's default graph), as SHACL defines them
+    (classes follow subClassOf)."""
     from rdflib import URIRef
 
+    from serkg import resources
     from serkg.terms import rdflib_to_ox
+    from serkg.vocab import RDF
 
-    nodes: set[Any] = set()
-    classes = list(shapes_g.objects(shape, URIRef(SH + "targetClass")))
+    def values(key: str) -> list[Any]:
+        return [rdflib_to_ox(v) for v in shapes_g.objects(shape, URIRef(SH + key))]
+
+    data = ox.DefaultGraph()
+    classes = values("targetClass")
     if is_implicit_class_target(shapes_g, shape):
-        classes.append(shape)
-    queries = {
-        "targetClass": "SELECT DISTINCT ?n ?c WHERE { ?n a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }",
-        "targetSubjectsOf": "SELECT DISTINCT ?n ?c WHERE { ?n ?c ?o }",
-        "targetObjectsOf": "SELECT DISTINCT ?n ?c WHERE { ?s ?c ?n }",
-    }
-    for kind, text in queries.items():
-        values = classes if kind == "targetClass" else shapes_g.objects(shape, URIRef(SH + kind))
-        for value in values:
-            result = store.query(text, substitutions={ox.Variable("c"): rdflib_to_ox(value)})
-            nodes.update(solution[0] for solution in result)  # type: ignore[union-attr]
-    for node in shapes_g.objects(shape, URIRef(SH + "targetNode")):
-        nodes.add(rdflib_to_ox(node))
+        classes.append(rdflib_to_ox(shape))
+    subclasses = resources.check_query("subclasses")
+    nodes: set[Any] = set(values("targetNode"))
+    for target in classes:
+        found = store.query(subclasses, substitutions={ox.Variable("class"): target})
+        for subclass, _ in found:  # type: ignore[union-attr]
+            nodes.update(
+                q.subject for q in store.quads_for_pattern(None, RDF.type.node, subclass, data)
+            )
+    for predicate in values("targetSubjectsOf"):
+        nodes.update(q.subject for q in store.quads_for_pattern(None, predicate, None, data))
+    for predicate in values("targetObjectsOf"):
+        nodes.update(q.object for q in store.quads_for_pattern(None, predicate, None, data))
     return nodes
 
 
