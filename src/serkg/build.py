@@ -239,7 +239,7 @@ def _build_into(
                 exports.start_ahead(folder, asserted, imports)
             store = _StoreWriter(folder / "store", previous, delta)
             if ahead:  # a core is free while validating: the store is filled meanwhile
-                store.start_fill(asserted, imports)
+                store.start_fill(asserted, imports, ahead=True)
             del delta
             report("plan", f"{summary.kind} build: {summary.kind_reason}")
             with _stage(summary, "validate", report):
@@ -261,7 +261,7 @@ def _build_into(
             # above AHEAD_MAX_TRIPLES, validation and reasoning kept both cores busy: the store is
             # filled from here on, while the reasoner may still run, and apart from validation's
             # memory (1M, filled from the start: 3.2-3.5 GB peak against 2.9 GB, and no faster)
-            store.start_fill(asserted, imports)
+            store.start_fill(asserted, imports, ahead=False)
             # made here, while the reasoner may still run, when they were not made ahead (above
             # AHEAD_MAX_TRIPLES): an incremental build at 1M would otherwise wait for both in turn
             mapping_sets, mapping_error = mapping_job.result()
@@ -464,12 +464,15 @@ class _StoreWriter:
         if delta is not None and previous is not None:
             self.change = incremental.prepare(previous, delta, folder)
 
-    def start_fill(self, asserted: Sequence[ox.Triple], imports: Sequence[ox.Triple]) -> None:
+    def start_fill(
+        self, asserted: Sequence[ox.Triple], imports: Sequence[ox.Triple], *, ahead: bool
+    ) -> None:
         """A full build: start the helper and hand it the graphs known before validation
-        (nothing to do in an incremental build, or when it has started already)."""
+        (nothing to do in an incremental build, or when it has started already). AHEAD: work
+        made ahead of need, at a lower priority; otherwise the build will wait for it."""
         if self.change is not None or self._fill is not None:
             return
-        self._fill = StoreFill(self.folder, niceness=BACKGROUND_NICENESS)
+        self._fill = StoreFill(self.folder, niceness=BACKGROUND_NICENESS if ahead else 0)
         for graph, triples in zip(self.AHEAD, (asserted, imports), strict=True):
             self._fill.add(graph, triples)
 
@@ -489,7 +492,7 @@ class _StoreWriter:
         if self.change is not None:
             incremental.finish_store(self.folder, graphs, inferred_difference)
             return
-        self.start_fill(graphs[ASSERTED_GRAPH], graphs[IMPORTS_GRAPH])
+        self.start_fill(graphs[ASSERTED_GRAPH], graphs[IMPORTS_GRAPH], ahead=False)
         assert self._fill is not None
         for graph, triples in graphs.items():
             if graph not in self.AHEAD:
