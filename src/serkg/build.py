@@ -41,6 +41,7 @@ from serkg import (
     mappings,
     resources,
     safe_write,
+    store_checksums,
 )
 from serkg.forked import Forked
 from serkg.gc_pause import long_lived_frozen
@@ -64,8 +65,7 @@ PAUSE_AT_ENV = "SERKG_BUILD_PAUSE_AT"
 BACKGROUND_NICENESS = 10
 #: Up to this many asserted triples, the mapping sets are made in a forked process during
 #: validation, and the store is filled meanwhile (:mod:`serkg.store_fill`), on the core reasoning
-#: leaves idle (100k: reasoning 1.8 s, validation 3.3 s). Above
-#: it, validation and reasoning keep both cores busy until the end, so the work ahead only waits,
+#: leaves idle (100k: reasoning 1.8 s, validation 3.3 s). Above it, validation and reasoning keep both cores busy until the end, so the work ahead only waits,
 #: and a fork copies the pages of the triples it reads (1M, with the store's graphs filled ahead
 #: too: 82.6 s and 3.66 GB peak, against 67.6 s and 2.74 GB without).
 AHEAD_MAX_TRIPLES = 500_000
@@ -239,7 +239,7 @@ def _build_into(
                 exports.start_ahead(folder, asserted, imports)
             store = _StoreWriter(folder / "store", previous, delta)
             if ahead:  # a core is free while validating: the store is filled meanwhile
-                store.start_fill(asserted, imports, ahead=True)
+                store.start_fill(asserted, imports)
             del delta
             report("plan", f"{summary.kind} build: {summary.kind_reason}")
             with _stage(summary, "validate", report):
@@ -258,10 +258,6 @@ def _build_into(
                     summary,
                 )
 
-            # above AHEAD_MAX_TRIPLES, validation and reasoning kept both cores busy: the store is
-            # filled from here on, while the reasoner may still run, and apart from validation's
-            # memory (1M, filled from the start: 3.2-3.5 GB peak against 2.9 GB, and no faster)
-            store.start_fill(asserted, imports, ahead=False)
             # made here, while the reasoner may still run, when they were not made ahead (above
             # AHEAD_MAX_TRIPLES): an incremental build at 1M would otherwise wait for both in turn
             mapping_sets, mapping_error = mapping_job.result()
@@ -446,11 +442,13 @@ def _mapping_sets(asserted: Sequence[ox.Triple]) -> tuple[dict[str, str], str | 
 
 
 class _StoreWriter:
-    """How a build writes its store at FOLDER. A full build has a helper process fill it
-    (:mod:`serkg.store_fill`): handed the asserted graph and the imports as soon as the build
-    can spare a core for it (:meth:`start_fill`), the rest once reasoning is done. An incremental
-    build (a DELTA from the PREVIOUS build) copies the previous store and changes it
-    (:mod:`serkg.incremental`)."""
+    """How a build writes its store at FOLDER. A full build up to AHEAD_MAX_TRIPLES has a helper
+    process fill it (:mod:`serkg.store_fill`) with the asserted graph and the imports while
+    validating (:meth:`start_fill`), the rest once reasoning is done; a larger one fills it in
+    this process once reasoning is done (1M, filled by the helper from validation on: the same
+    wall time, 12 s more CPU and 300 MB more peak, both cores being busy already). An
+    incremental build (a DELTA from the PREVIOUS build) copies the previous store and changes
+    it (:mod:`serkg.incremental`)."""
 
     #: the graphs known before validation
     AHEAD = (ASSERTED_GRAPH, IMPORTS_GRAPH)
@@ -464,15 +462,11 @@ class _StoreWriter:
         if delta is not None and previous is not None:
             self.change = incremental.prepare(previous, delta, folder)
 
-    def start_fill(
-        self, asserted: Sequence[ox.Triple], imports: Sequence[ox.Triple], *, ahead: bool
-    ) -> None:
-        """A full build: start the helper and hand it the graphs known before validation
-        (nothing to do in an incremental build, or when it has started already). AHEAD: work
-        made ahead of need, at a lower priority; otherwise the build will wait for it."""
-        if self.change is not None or self._fill is not None:
-            return
-        self._fill = StoreFill(self.folder, niceness=BACKGROUND_NICENESS if ahead else 0)
+    def start_fill(self, asserted: Sequence[ox.Triple], imports: Sequence[ox.Triple]) -> None:
+        """A full build: start the helper, at a lower priority (it works ahead of need), and
+        hand it the graphs known before validation."""
+        assert self.change is None and self._fill is None
+        self._fill = StoreFill(self.folder, niceness=BACKGROUND_NICENESS)
         for graph, triples in zip(self.AHEAD, (asserted, imports), strict=True):
             self._fill.add(graph, triples)
 
@@ -492,8 +486,9 @@ class _StoreWriter:
         if self.change is not None:
             incremental.finish_store(self.folder, graphs, inferred_difference)
             return
-        self.start_fill(graphs[ASSERTED_GRAPH], graphs[IMPORTS_GRAPH], ahead=False)
-        assert self._fill is not None
+        if self._fill is None:  # not started ahead: filled here, at once
+            _load_store(self.folder, graphs)
+            return
         for graph, triples in graphs.items():
             if graph not in self.AHEAD:
                 self._fill.add(graph, triples)
@@ -508,6 +503,18 @@ class _StoreWriter:
             self.change.close()
         if self._fill is not None:
             self._fill.close()
+
+
+def _load_store(folder: Path, graphs: Mapping[str, Sequence[ox.Triple]]) -> None:
+    """Persist GRAPHS (graph IRI -> triples) in a new store at FOLDER, in this process."""
+    store = ox.Store(str(folder))
+    for graph, triples in graphs.items():
+        name = ox.NamedNode(graph)
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+    store.flush()
+    store.optimize()
+    del store
+    store_checksums.write_checksums(folder)
 
 
 def _write_text_index(store_folder: Path, project: Project) -> None:
