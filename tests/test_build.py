@@ -135,7 +135,9 @@ def test_work_done_ahead_in_processes_or_in_the_build_gives_the_same_build(
     built_dist: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Above AHEAD_MAX_TRIPLES the mapping sets are made in the build process itself, not forked
-    during validation: the same bytes and the same store."""
+    during validation, and the store is filled by the build process after reasoning, not by the
+    helper process during validation (serkg.store_fill): the same bytes and the same store,
+    blank node labels included."""
     from serkg import build as build_module
 
     monkeypatch.setattr(build_module, "AHEAD_MAX_TRIPLES", 0)

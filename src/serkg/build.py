@@ -464,8 +464,9 @@ class _StoreWriter:
 
     def start_fill(self, asserted: Sequence[ox.Triple], imports: Sequence[ox.Triple]) -> None:
         """A full build: start the helper, at a lower priority (it works ahead of need), and
-        hand it the graphs known before validation."""
-        assert self.change is None and self._fill is None
+        hand it the graphs known before validation (an incremental build: nothing to do)."""
+        if self.change is not None:
+            return
         self._fill = StoreFill(self.folder, niceness=BACKGROUND_NICENESS)
         for graph, triples in zip(self.AHEAD, (asserted, imports), strict=True):
             self._fill.add(graph, triples)
