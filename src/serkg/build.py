@@ -1,13 +1,15 @@
 """The build pipeline: load, validate (SHACL + QC), reason (OWL 2 RL), export, persist the store.
 
-Designed around what we measured (shared/MEASUREMENTS.md): each file is parsed once (pyoxigraph);
-SHACL Core runs in pySHACL on rdflib graphs (40x faster than over Oxigraph), SHACL-SPARQL and QC
-on Oxigraph; queries and exports use the fast store. Work that does not depend on the stage
-before it runs in a forked process meanwhile (reasoning and the mapping sets during validation;
-exports during store and QC, those of the asserted graph from the start in an incremental build),
-so both cores of a small machine are busy; no forked process opens a store, and none is forked
-while one is open (RocksDB's threads do not survive a fork). A build owns its output folder (a lock), writes
-everything into a folder of its own and publishes it in one rename only after every stage
+Designed around what we measured (shared/MEASUREMENTS.md, benchmarks/RESULTS.md): each file is
+parsed once (pyoxigraph); SHACL (serkg's Core engine, SHACL-SPARQL) runs on an in-memory Oxigraph
+store of the data, QC on the built store; queries and exports use the store. Work that does not
+depend on the stage before it runs in another process meanwhile (reasoning and the mapping sets
+during validation, and up to AHEAD_MAX_TRIPLES the filling of the store; exports during store and
+QC, those of the asserted graph from the start in an incremental build), so both cores of a small
+machine are busy; no forked process opens a store, and none is forked while one is open
+(RocksDB's threads do not survive a fork: the store is filled by a new interpreter,
+:mod:`serkg.store_fill`). A build owns its output folder (a lock), writes everything into a
+folder of its own and publishes it in one rename only after every stage
 succeeded (:class:`serkg.safe_write.OutputFolder`), so a failed, interrupted or killed build
 leaves the previous build complete. docs/reliability.md says what a killed build leaves behind.
 
@@ -65,9 +67,10 @@ PAUSE_AT_ENV = "SERKG_BUILD_PAUSE_AT"
 BACKGROUND_NICENESS = 10
 #: Up to this many asserted triples, the mapping sets are made in a forked process during
 #: validation, and the store is filled meanwhile (:mod:`serkg.store_fill`), on the core reasoning
-#: leaves idle (100k: reasoning 1.8 s, validation 3.3 s). Above it, validation and reasoning keep both cores busy until the end, so the work ahead only waits,
-#: and a fork copies the pages of the triples it reads (1M, with the store's graphs filled ahead
-#: too: 82.6 s and 3.66 GB peak, against 67.6 s and 2.74 GB without).
+#: leaves idle (100k: reasoning 1.8 s, validation 3.3 s). Above it, validation and reasoning keep
+#: both cores busy until the end, so the work ahead only waits, and a fork copies the pages of the
+#: triples it reads (1M, with the store's graphs filled ahead too: 82.6 s and 3.66 GB peak,
+#: against 67.6 s and 2.74 GB without).
 AHEAD_MAX_TRIPLES = 500_000
 
 StageReporter = Callable[[str, str], None]

@@ -2,16 +2,18 @@
 
 RocksDB's bulk load is single-threaded and slow next to everything else a build does: 15-17 s
 for a million triples here, however they are handed over (benchmarks/RESULTS.md). It needs
-nothing from validation, so ``serkg build`` hands each graph to a helper process as soon as it is
-known: the asserted graph and the imports right after loading, the inferences and the metadata
-once reasoning is done. The helper writes them into the store while the build validates, then
-closes the store and records its checksums (:mod:`serkg.store_checksums`).
+nothing from validation, so ``serkg build`` (up to ``serkg.build.AHEAD_MAX_TRIPLES``, where a
+core is free while validating) hands each graph to a helper process as soon as it is known: the
+asserted graph and the imports right after loading, the inferences and the metadata once
+reasoning is done. The helper writes them into the store while the build validates, then closes
+the store and records its checksums (:mod:`serkg.store_checksums`).
 
 The helper is a new interpreter (``python -m serkg.store_fill``), not a fork: RocksDB must never
 be opened in a forked child. Each graph travels as N-Triples bytes from pyoxigraph's own
 serialiser (not through Python objects), and is stored with the same terms, blank node labels
 included: RocksDB's ``bulk_load`` would rename blank nodes, so the helper parses with labels kept
-and bulk-extends. The helper dies with the build (``PR_SET_PDEATHSIG``); if the build stops
+and bulk-extends. The helper dies with the build (``PR_SET_PDEATHSIG``: create a :class:`StoreFill` from a thread
+that lives as long as it, as for :class:`serkg.forked.Forked`); if the build stops
 before it says the store is complete (end of input without the closing message), the helper
 leaves the store without checksums, so it can never pass for a finished one.
 
