@@ -155,33 +155,32 @@ def _prefix_declarations(shapes_g: rdflib.Graph, constraint: Any) -> Iterator[st
 
 
 def _target_nodes(store: ox.Store, shapes_g: rdflib.Graph, shape: Any) -> set[Any]:
-    """The focus nodes of SHAPE in the data (the store's default graph), as SHACL defines them
+    """The focus nodes of SHAPE in the data (what STORE's queries see), as SHACL defines them
     (classes follow subClassOf)."""
     from rdflib import URIRef
 
     from serkg import resources
     from serkg.terms import rdflib_to_ox
-    from serkg.vocab import RDF
 
     def values(key: str) -> list[Any]:
         return [rdflib_to_ox(v) for v in shapes_g.objects(shape, URIRef(SH + key))]
 
-    data = ox.DefaultGraph()
+    def answers(text: str, name: str, value: Any) -> Iterator[Any]:
+        result = store.query(text, substitutions={ox.Variable(name): value})
+        return (solution[0] for solution in result)  # type: ignore[union-attr]
+
     classes = values("targetClass")
     if is_implicit_class_target(shapes_g, shape):
         classes.append(rdflib_to_ox(shape))
-    subclasses = resources.check_query("subclasses")
+    subclasses, instances = (resources.check_query(q) for q in ("subclasses", "instances"))
     nodes: set[Any] = set(values("targetNode"))
-    for target in classes:
-        found = store.query(subclasses, substitutions={ox.Variable("class"): target})
-        for subclass, _ in found:  # type: ignore[union-attr]
-            nodes.update(
-                q.subject for q in store.quads_for_pattern(None, RDF.type.node, subclass, data)
-            )
+    for target in classes:  # subclasses first: `?n a/rdfs:subClassOf* ?c` walked every type
+        for subclass in set(answers(subclasses, "class", target)):
+            nodes.update(answers(instances, "class", subclass))
     for predicate in values("targetSubjectsOf"):
-        nodes.update(q.subject for q in store.quads_for_pattern(None, predicate, None, data))
+        nodes.update(answers("SELECT DISTINCT ?n ?c WHERE { ?n ?c ?o }", "c", predicate))
     for predicate in values("targetObjectsOf"):
-        nodes.update(q.object for q in store.quads_for_pattern(None, predicate, None, data))
+        nodes.update(answers("SELECT DISTINCT ?n ?c WHERE { ?s ?c ?n }", "c", predicate))
     return nodes
 
 
