@@ -55,9 +55,9 @@ class StoreFill:
         self.folder = Path(folder)
         self.spool = self.folder.parent / f".{self.folder.name}.spool"
         self._handed = 0
-        command = [sys.executable, "-m", "serkg.store_fill", str(self.folder), str(os.getpid())]
+        arguments = [str(self.folder), str(os.getpid()), str(niceness)]
         self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
-            [*command, str(niceness)],
+            [sys.executable, "-m", "serkg.store_fill", *arguments],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
